@@ -1,0 +1,52 @@
+"""A process-local cache kept in a dict (useful for tests and short scripts)."""
+
+from __future__ import annotations
+
+import threading
+from types import TracebackType
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from typing_extensions import Self
+
+__all__ = ["InMemoryCache"]
+
+
+class InMemoryCache:
+    """A thread-safe dict-backed cache, namespaced by ``seed``.
+
+    Values are stored as given (not copied), so mutating a returned object changes the cached one.
+    The data lives as long as the object; ``close`` keeps it (there is nothing to release).
+    """
+
+    def __init__(self, seed: str | int = ""):
+        self._prefix = str(seed)
+        self._data: dict[str, Any] = {}
+        self._lock = threading.Lock()
+
+    def _key(self, key: str) -> str:
+        return f"{self._prefix}_{key}" if self._prefix else str(key)
+
+    def get(self, key: str, default: Any | None = None) -> Any | None:
+        """Return the value stored under ``key``, or ``default``."""
+        with self._lock:
+            return self._data.get(self._key(key), default)
+
+    def set(self, key: str, value: Any) -> None:
+        """Store ``value`` under ``key``."""
+        with self._lock:
+            self._data[self._key(key)] = value
+
+    def close(self) -> None:
+        """Nothing to release; kept for the cache protocol."""
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc_value: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        self.close()
