@@ -1,1 +1,1 @@
-"""Placeholder until this part is built."""
+"""Group orchestration: patterns, handoffs, context variables (built in a later session)."""

@@ -1,0 +1,203 @@
+"""Message normalisation and the API form of a history.
+
+Stored messages are plain dicts (the public shape users read from ``chat_messages``). They are
+treated as read-only once stored: code that needs a changed message copies it.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Mapping
+from typing import Any
+
+__all__ = [
+    "normalize_message",
+    "to_api_messages",
+    "message_to_dict",
+    "sanitize_name",
+    "validate_function_name",
+    "repair_json_arguments",
+]
+
+_KEPT_KEYS = ("content", "function_call", "tool_responses", "tool_call_id", "name", "context")
+_NAME_ILLEGAL = re.compile(r"[^a-zA-Z0-9_-]")
+_FUNCTION_NAME = re.compile(r"^[a-zA-Z0-9_-]{1,64}$")
+_API_NAME_ILLEGAL = re.compile(r"[\s<|\\/>]")
+
+
+def message_to_dict(message: dict[str, Any] | str | Mapping[str, Any]) -> dict[str, Any]:
+    """A str becomes ``{"content": str}``; other mappings become dicts."""
+    if isinstance(message, str):
+        return {"content": message}
+    if isinstance(message, dict):
+        return message
+    return dict(message)
+
+
+def normalize_message(message: dict[str, Any] | str, role: str, sender_name: str) -> dict[str, Any] | None:
+    """The copy of ``message`` an agent stores, or None when it is invalid (no content and no call)."""
+    m = message_to_dict(message)
+    out = {k: m[k] for k in _KEPT_KEYS if m.get(k) is not None}
+    tool_calls = m.get("tool_calls")
+    if tool_calls:
+        out["tool_calls"] = tool_calls
+    if "content" not in out:
+        if "function_call" in out or tool_calls:
+            out["content"] = None
+        else:
+            return None
+    in_role = m.get("role")
+    if in_role in ("function", "tool"):
+        out["role"] = in_role
+        responses = out.get("tool_responses")
+        if responses:
+            out["tool_responses"] = [_stringify_tool_response(r) for r in responses]
+    elif "override_role" in m:
+        out["role"] = m["override_role"]
+    else:
+        out["role"] = role
+    if out.get("function_call") or tool_calls:
+        out["role"] = "assistant"  # a call message carries no added name
+    elif "name" not in out:
+        out["name"] = sender_name
+    return out
+
+
+def _stringify_tool_response(response: dict[str, Any]) -> dict[str, Any]:
+    content = response.get("content")
+    if isinstance(content, str):
+        return response
+    from ..code_utils import content_str
+
+    fixed = dict(response)
+    fixed["content"] = content_str(content) if content is None or isinstance(content, list) else str(content)
+    return fixed
+
+
+def to_api_messages(system: list[dict[str, Any]], messages: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The request form of ``system + messages``: tool responses unrolled, non-API keys dropped, and
+    the tool-call pairing repaired so the API never rejects the sequence.
+
+    Every assistant ``tool_calls`` message is followed by exactly one ``tool`` message per call id
+    (a missing answer is filled with a note); a ``tool`` message whose call is not pending is sent as
+    a plain user message instead of being dropped, so nothing said is lost.
+    """
+    out: list[dict[str, Any]] = list(system)
+    pending: dict[str, None] = {}  # tool_call ids of the last assistant message still to be answered
+
+    def close_pending() -> None:
+        for call_id in pending:
+            out.append({"role": "tool", "tool_call_id": call_id, "content": "No result: the tool call was not executed."})
+        pending.clear()
+
+    for m in messages:
+        responses = m.get("tool_responses")
+        if responses:
+            for r in responses:
+                _append_tool(out, pending, r, close_pending)
+            if m.get("role") != "tool":
+                close_pending()
+                out.append(_api_copy(m))
+            continue
+        role = m.get("role")
+        if role == "tool":
+            _append_tool(out, pending, m, close_pending)
+            continue
+        close_pending()
+        api_m = _api_copy(m)
+        out.append(api_m)
+        if role == "assistant" and m.get("tool_calls"):
+            for call in m["tool_calls"]:
+                call_id = call.get("id")
+                if call_id:
+                    pending[call_id] = None
+    close_pending()
+    return out
+
+
+def _append_tool(out: list[dict[str, Any]], pending: dict[str, None], m: dict[str, Any], close_pending: Any) -> None:
+    call_id = m.get("tool_call_id")
+    if call_id is not None and call_id in pending:
+        del pending[call_id]
+        out.append({"role": "tool", "tool_call_id": call_id, "content": _text(m.get("content"))})
+        return
+    close_pending()
+    # An orphan tool result (its call was trimmed away or never made): keep it as user text.
+    out.append({"role": "user", "content": f"Tool result ({call_id or 'unknown call'}): {_text(m.get('content'))}"})
+
+
+def _text(content: Any) -> Any:
+    if content is None or isinstance(content, (str, list)):
+        return "" if content is None else content
+    return str(content)
+
+
+def _api_copy(m: dict[str, Any]) -> dict[str, Any]:
+    name = m.get("name")
+    needs_copy = "context" in m or "tool_responses" in m or "tool_call_id" in m and m.get("role") != "tool"
+    if name is not None and _API_NAME_ILLEGAL.search(name):
+        needs_copy = True
+    if not needs_copy:
+        return m
+    c = {k: v for k, v in m.items() if k not in ("context", "tool_responses")}
+    if m.get("role") != "tool":
+        c.pop("tool_call_id", None)
+    if name is not None:
+        c["name"] = sanitize_name(name)
+    return c
+
+
+def sanitize_name(name: str) -> str:
+    """A name the OpenAI API accepts (no whitespace or <|\\/>), at most 64 characters."""
+    return _API_NAME_ILLEGAL.sub("_", name)[:64]
+
+
+def normalize_function_name(name: str) -> str:
+    """Characters outside [A-Za-z0-9_-] become "_", truncated to 64 (as tool names must be)."""
+    return _NAME_ILLEGAL.sub("_", name)[:64]
+
+
+def validate_function_name(name: str) -> None:
+    """Raise ValueError when ``name`` is not a valid OpenAI function name."""
+    if not isinstance(name, str) or not _FUNCTION_NAME.match(name):
+        raise ValueError(
+            f"Invalid function name {name!r}: use only letters, digits, '_' and '-', at most 64 characters."
+        )
+
+
+def repair_json_arguments(text: str) -> str:
+    """Make model-written JSON arguments parseable: drop raw newlines between tokens and escape
+    raw newlines/tabs inside string literals (models often emit them)."""
+    if not isinstance(text, str):
+        return json.dumps(text)
+    out: list[str] = []
+    in_string = False
+    escaped = False
+    for ch in text:
+        if in_string:
+            if escaped:
+                escaped = False
+                out.append(ch)
+            elif ch == "\\":
+                escaped = True
+                out.append(ch)
+            elif ch == '"':
+                in_string = False
+                out.append(ch)
+            elif ch == "\n":
+                out.append("\\n")
+            elif ch == "\t":
+                out.append("\\t")
+            elif ch == "\r":
+                out.append("\\r")
+            else:
+                out.append(ch)
+        elif ch == '"':
+            in_string = True
+            out.append(ch)
+        elif ch in "\n\r":
+            continue
+        else:
+            out.append(ch)
+    return "".join(out)

@@ -1,0 +1,47 @@
+"""Small helpers shared by chats: validating chat settings and summing usage."""
+
+from __future__ import annotations
+
+from typing import Any
+
+__all__ = ["consolidate_chat_info", "gather_usage_summary"]
+
+
+def consolidate_chat_info(chat_info: dict[str, Any] | list[dict[str, Any]], uniform_sender: Any = None) -> None:
+    """Check the summary settings of one chat (or several) before it starts."""
+    for chat in chat_info if isinstance(chat_info, list) else [chat_info]:
+        sender = uniform_sender if uniform_sender is not None else chat["sender"]
+        method = chat.get("summary_method")
+        if not (method is None or callable(method) or method in ("last_msg", "reflection_with_llm")):
+            raise AssertionError("summary_method must be None, a callable, 'last_msg' or 'reflection_with_llm'.")
+        if method == "reflection_with_llm":
+            recipient = chat.get("recipient")
+            if getattr(sender, "client", None) is None and getattr(recipient, "client", None) is None:
+                raise AssertionError(
+                    "summary_method='reflection_with_llm' needs an LLM client on the sender or the recipient."
+                )
+
+
+def _add_usage(total: dict[str, Any], usage: dict[str, Any] | None) -> None:
+    if not usage:
+        return
+    total["total_cost"] = total.get("total_cost", 0) + usage.get("total_cost", 0)
+    for model, data in usage.items():
+        if model == "total_cost":
+            continue
+        slot = total.setdefault(model, {"cost": 0, "prompt_tokens": 0, "completion_tokens": 0, "total_tokens": 0})
+        for key in ("cost", "prompt_tokens", "completion_tokens", "total_tokens"):
+            slot[key] = slot.get(key, 0) + data.get(key, 0)
+
+
+def gather_usage_summary(agents: list[Any]) -> dict[str, dict[str, Any]]:
+    """Usage and cost summed over agents: including and excluding cache hits."""
+    including: dict[str, Any] = {"total_cost": 0}
+    excluding: dict[str, Any] = {"total_cost": 0}
+    for agent in agents:
+        client = getattr(agent, "client", None)
+        if client is None:
+            continue
+        _add_usage(including, client.total_usage_summary)
+        _add_usage(excluding, client.actual_usage_summary)
+    return {"usage_including_cached_inference": including, "usage_excluding_cached_inference": excluding}
