@@ -1,0 +1,133 @@
+"""The event base class and the ``wrap_event`` decorator that gives every event a ``type`` tag.
+
+An event class is written as a plain pydantic model with the event's fields. ``@wrap_event`` turns
+it into the public class: a model with two fields, ``type`` (a literal derived from the class name,
+``TextEvent`` -> ``"text"``) and ``content`` (the original model). The public class is built with
+the inner fields as keywords, so ``TextEvent(content="hi", sender="a", recipient="b")`` works, and
+its JSON is ``{"type": "text", "content": {...}}`` - which a discriminated union can parse back.
+"""
+
+from __future__ import annotations
+
+import operator
+from collections.abc import Callable
+from functools import reduce
+from typing import Annotated, Any, Literal
+from uuid import UUID, uuid4
+
+from pydantic import BaseModel, BeforeValidator, Field, create_model, field_validator
+
+__all__ = [
+    "AgentName",
+    "BaseEvent",
+    "get_annotated_type_for_event_classes",
+    "get_event_classes",
+    "wrap_event",
+]
+
+
+def agent_name(value: Any) -> Any:
+    """Return the name of an agent-like object (anything with a str ``.name``); strings pass through."""
+    if value is None or isinstance(value, str):
+        return value
+    name = getattr(value, "name", None)
+    if isinstance(name, str):
+        return name
+    raise ValueError(f"expected an agent (an object with a str `.name`) or an agent name, got {type(value).__name__}")
+
+
+# A field that accepts an agent or its name and stores the name, keeping events serialisable.
+AgentName = Annotated[str, BeforeValidator(agent_name)]
+
+
+class BaseEvent(BaseModel):
+    """Base of every event; each instance gets a fresh ``uuid`` unless one is given."""
+
+    uuid: UUID = Field(default_factory=uuid4)
+
+    @field_validator("uuid", mode="before")
+    @classmethod
+    def _fresh_uuid_for_none(cls, value: Any) -> Any:
+        return uuid4() if value is None else value
+
+    def print(self, f: Callable[..., Any] | None = None) -> None:
+        """Show the event with ``f`` (default: the built-in ``print``). Silent by default."""
+
+
+def _snake_case(name: str) -> str:
+    return "".join("_" + ch.lower() if ch.isupper() else ch for ch in name).lstrip("_")
+
+
+class _EventWrapper(BaseModel):
+    """Behaviour shared by every public (wrapped) event class."""
+
+    def __init__(self, *args: Any, **data: Any) -> None:
+        inner_cls = type(self).model_fields["content"].annotation
+        if not args and self._is_wrapped_form(data, inner_cls):
+            super().__init__(**data)
+        else:
+            data.pop("type", None)
+            super().__init__(content=inner_cls(*args, **data))
+
+    @staticmethod
+    def _is_wrapped_form(data: dict[str, Any], inner_cls: Any) -> bool:
+        # {"type": ..., "content": ...} is the serialised form; a lone already-built inner event also counts.
+        keys = set(data)
+        if keys == {"type", "content"}:
+            return True
+        return keys == {"content"} and isinstance(data["content"], inner_cls)
+
+    def print(self, f: Callable[..., Any] | None = None) -> None:
+        """Show the event with ``f`` (default: the built-in ``print``)."""
+        self.content.print(f)  # type: ignore[attr-defined]
+
+
+_event_classes: dict[str, type[BaseModel]] = {}
+
+
+def _wrap(event_cls: type[BaseModel], suffix: str, registry: dict[str, type[BaseModel]]) -> type[BaseModel]:
+    name = event_cls.__name__
+    if not name.endswith(suffix) or name == suffix:
+        raise ValueError(f"{name}: a wrapped class name must end with {suffix!r} (e.g. 'My{suffix}')")
+    type_name = _snake_case(name)[: -len(suffix) - 1]
+    wrapper = create_model(  # type: ignore[call-overload]
+        name,
+        __base__=_EventWrapper,
+        __module__=event_cls.__module__,
+        __doc__=event_cls.__doc__,
+        type=(Literal[type_name], type_name),
+        content=(event_cls, ...),
+    )
+    wrapper.__qualname__ = event_cls.__qualname__
+    # The inner model stays reachable as `<Wrapper>.content_model`, which is also where pickle looks for it.
+    wrapper.content_model = event_cls
+    event_cls.__qualname__ = f"{event_cls.__qualname__}.content_model"
+    registry[type_name] = wrapper
+    return wrapper
+
+
+def wrap_event(event_cls: type[BaseEvent]) -> type[BaseModel]:
+    """Class decorator: make ``event_cls`` the ``content`` of a public class tagged with its type.
+
+    The class name must end with ``Event``; the tag is the snake_case name without ``_event``.
+    """
+    return _wrap(event_cls, "Event", _event_classes)
+
+
+def get_event_classes() -> dict[str, type[BaseModel]]:
+    """Return the registered public event classes by ``type`` tag."""
+    return _event_classes
+
+
+def get_annotated_type_for_event_classes() -> Any:
+    """Return a union of all registered event classes discriminated on ``type``, for parsing JSON.
+
+    Use it with ``pydantic.TypeAdapter(get_annotated_type_for_event_classes()).validate_json(text)``.
+    """
+    # Make sure the built-in events are registered before building the union.
+    from . import agent_events, client_events, print_event  # noqa: F401
+
+    classes = tuple(_event_classes.values())
+    if len(classes) == 1:
+        return classes[0]
+    return Annotated[reduce(operator.or_, classes), Field(discriminator="type")]

@@ -1,0 +1,11 @@
+"""Event processors: consumers of a run response's events (console printing by default)."""
+
+from .base import AsyncEventProcessorProtocol, EventProcessorProtocol
+from .console_event_processor import AsyncConsoleEventProcessor, ConsoleEventProcessor
+
+__all__ = [
+    "AsyncConsoleEventProcessor",
+    "AsyncEventProcessorProtocol",
+    "ConsoleEventProcessor",
+    "EventProcessorProtocol",
+]
