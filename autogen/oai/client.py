@@ -1,0 +1,491 @@
+"""``OpenAIWrapper``: one model call over a list of configs, with caching, retries, fallback and cost.
+
+Construction only stores configs (no openai import, no network, no SDK client); SDK clients are
+shared per endpoint and built on the first call (see :mod:`autogen.oai.endpoints`). The call logic
+is written once as a plan (a generator, :mod:`autogen.oai.drivers`) that ``create`` runs
+synchronously and ``a_create`` runs on the event loop.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import threading
+import weakref
+from collections.abc import Callable, Iterable, Mapping
+from typing import TYPE_CHECKING, Any
+
+from .drivers import CallModel, Plan, Sleep, run_async, run_sync
+from .endpoints import CLIENT_KWARGS
+from .errors import (
+    Attempt,
+    FailureKind,
+    LLMCallError,
+    LLMTimeoutError,
+    MissingAPIKeyError,
+    ModelClientNotRegisteredError,
+    UnsupportedAPITypeError,
+    classify_failure,
+    summarize_attempts,
+)
+from .openai_client import OpenAIClient
+from .pricing import OAI_PRICE1K
+from .retry import RETRY_OPTION_KEYS, RetryPolicy
+from .structured import cache_form
+from .usage import add_usage
+
+if TYPE_CHECKING:
+    from ..llm_config.client import ModelClient
+
+__all__ = [
+    "LEGACY_CACHE_DIR",
+    "OAI_PRICE1K",
+    "LLMCallError",
+    "LLMTimeoutError",
+    "MissingAPIKeyError",
+    "ModelClient",
+    "ModelClientNotRegisteredError",
+    "OpenAIClient",
+    "OpenAIWrapper",
+    "PlaceHolderClient",
+    "UnsupportedAPITypeError",
+]
+
+logger = logging.getLogger(__name__)
+
+LEGACY_CACHE_DIR = ".cache"
+
+# Keys that configure the wrapper itself; never sent to the model API.
+WRAPPER_KEYS = frozenset(
+    {
+        "agent",
+        "cache",
+        "cache_seed",
+        "filter_func",
+        "allow_format_str_template",
+        "context",
+        "api_version",
+        "api_type",
+        "tags",
+        "price",
+        "model_client_cls",
+        *RETRY_OPTION_KEYS,
+    }
+)
+# Keys that never take part in a cache key (secrets, endpoints, connection and retry settings).
+NON_CACHE_KEYS = frozenset(
+    {"api_key", "base_url", "api_type", "api_version", "azure_ad_token", "azure_ad_token_provider", "credentials"}
+    | CLIENT_KWARGS
+    | WRAPPER_KEYS
+)
+ROUTING_METHODS = ("fixed_order", "round_robin")
+# SDK constructor keys that only shape the connection (max_retries drives our retry policy instead)
+_CONNECTION_KEYS = CLIENT_KWARGS - {"max_retries"}
+
+
+class PlaceHolderClient:
+    """Stands in for a ``model_client_cls`` entry until ``register_model_client`` supplies the class."""
+
+    def __init__(self, config: dict[str, Any]) -> None:
+        self.config = config
+
+    def create(self, params: dict[str, Any]) -> Any:
+        """Always fails: the custom client was never registered."""
+        name = self.config.get("model_client_cls")
+        raise ModelClientNotRegisteredError(
+            f"Model client {name!r} is not activated: call register_model_client({name}) on the agent or "
+            "OpenAIWrapper before the first model call."
+        )
+
+
+def _entry_dict(entry: Any) -> dict[str, Any]:
+    if isinstance(entry, Mapping):
+        return dict(entry)
+    dump = getattr(entry, "model_dump", None)
+    if callable(dump):
+        return dict(dump(exclude_none=True))
+    raise TypeError(
+        f"config_list entries must be dicts or LLM config entry objects; got {type(entry).__name__}: {entry!r}"
+    )
+
+
+def _merge_tools(first: list[Any] | None, second: list[Any] | None) -> list[Any]:
+    """Concatenate two tool lists; a tool whose function name is already present is not repeated."""
+    merged = list(first or [])
+    seen = {_tool_name(t) for t in merged}
+    for tool in second or []:
+        name = _tool_name(tool)
+        if name is None or name not in seen:
+            merged.append(tool)
+            seen.add(name)
+    return merged
+
+
+def _tool_name(tool: Any) -> str | None:
+    if isinstance(tool, Mapping):
+        function = tool.get("function")
+        if isinstance(function, Mapping):
+            return function.get("name")
+    return None
+
+
+def cache_key(params: Mapping[str, Any]) -> str:
+    """Deterministic cache key of a request: its JSON-able params minus secrets and endpoint keys."""
+    data = {k: (cache_form(v) if k == "response_format" else v) for k, v in params.items() if k not in NON_CACHE_KEYS}
+    try:
+        return json.dumps(data, sort_keys=True)
+    except (TypeError, ValueError):
+        # leave out what cannot be serialized deterministically (callables, clients, ...)
+        keep = {}
+        for k, v in data.items():
+            try:
+                json.dumps(v, sort_keys=True)
+            except (TypeError, ValueError):
+                continue
+            keep[k] = v
+        return json.dumps(keep, sort_keys=True)
+
+
+class OpenAIWrapper:
+    """Calls an LLM through a list of configs, trying them in order until one answers.
+
+    Args:
+        config_list: config entries (dicts or entry objects). Each entry overrides ``base_config``.
+            Without a config list, ``base_config`` itself is the single config.
+        **base_config: SDK connection settings (api_key, base_url, timeout, ...), wrapper options
+            (cache_seed, filter_func, routing_method, ...) and default request parameters.
+    """
+
+    # compatibility: the names ag2 exposes for its key classification
+    openai_kwargs = CLIENT_KWARGS
+    extra_kwargs = WRAPPER_KEYS
+
+    total_usage_summary: dict[str, Any] | None
+    actual_usage_summary: dict[str, Any] | None
+
+    def __init__(self, *, config_list: Iterable[Any] | Mapping[str, Any] | None = None, **base_config: Any) -> None:
+        routing = base_config.pop("routing_method", None) or "fixed_order"
+        if routing not in ROUTING_METHODS:
+            raise ValueError(f"routing_method must be one of {ROUTING_METHODS}; got {routing!r}")
+        self.routing_method: str = routing
+        self.response_buffer_size = base_config.pop("response_buffer_size", None)
+        if isinstance(config_list, Mapping):
+            config_list = [config_list]
+        entries = [_entry_dict(e) for e in config_list] if config_list else [{}]
+        extra = {k: v for k, v in base_config.items() if k not in _CONNECTION_KEYS}
+
+        self._base_config = base_config
+        self._config_list: list[dict[str, Any]] = []
+        self._clients: list[Any] = []
+        for i, entry in enumerate(entries):
+            params = {**extra, **{k: v for k, v in entry.items() if k not in _CONNECTION_KEYS}}
+            if "tools" in extra and "tools" in entry:
+                params["tools"] = _merge_tools(entry["tools"], extra["tools"])
+            self._config_list.append(params)
+            full = {**base_config, **entry}
+            if full.get("model_client_cls"):
+                self._clients.append(PlaceHolderClient(entry))
+            else:
+                self._clients.append(OpenAIClient(full, response_format=entry.get("response_format"), config_index=i))
+
+        self._lock = threading.Lock()
+        self._round_robin_next = 0
+        self._response_clients: dict[int, Any] = {}
+        self.total_usage_summary = None
+        self.actual_usage_summary = None
+
+    # ---- custom clients ------------------------------------------------------------------------
+
+    def register_model_client(self, model_client_cls: type[ModelClient], **kwargs: Any) -> None:
+        """Activate every config entry whose ``model_client_cls`` names this class.
+
+        The class is constructed as ``model_client_cls(entry_config, **kwargs)``. A ValueError is
+        raised when no entry names it.
+        """
+        name = model_client_cls.__name__
+        found = False
+        for i, client in enumerate(self._clients):
+            if isinstance(client, PlaceHolderClient) and client.config.get("model_client_cls") == name:
+                self._clients[i] = model_client_cls(client.config, **kwargs)
+                found = True
+            elif type(client).__name__ == name:
+                found = True
+        if not found:
+            raise ValueError(
+                f'Model client "{name}" is being registered but no config_list entry has "model_client_cls": "{name}". '
+                "Add such an entry to the config list first."
+            )
+
+    # ---- templates -----------------------------------------------------------------------------
+
+    @classmethod
+    def instantiate(
+        cls,
+        template: str | Callable[[dict[str, Any]], str] | None,
+        context: dict[str, Any] | None = None,
+        allow_format_str_template: bool | None = False,
+    ) -> str | None:
+        """Fill a message template from ``context``.
+
+        A callable template is called with the context; a str is ``.format(**context)``-ed only when
+        ``allow_format_str_template`` is true (so braces in normal text are safe by default).
+        """
+        if not context or template is None:
+            return template  # type: ignore[return-value]
+        if isinstance(template, str):
+            return template.format(**context) if allow_format_str_template else template
+        return template(context)
+
+    def _instantiate_messages(self, params: dict[str, Any], context: Any, allow: bool) -> dict[str, Any]:
+        if not context:
+            return params
+        params = dict(params)
+        if params.get("prompt") is not None:
+            params["prompt"] = self.instantiate(params["prompt"], context, allow)
+        if params.get("messages"):
+            params["messages"] = [
+                {**m, "content": self.instantiate(m["content"], context, allow)}
+                if isinstance(m, Mapping) and m.get("content")
+                else m
+                for m in params["messages"]
+            ]
+        return params
+
+    # ---- calls ---------------------------------------------------------------------------------
+
+    def create(self, **config: Any) -> Any:
+        """Call the model and return its response (a ChatCompletion with ``.cost`` for OpenAI).
+
+        Configs are tried in order (rotated per call with ``routing_method="round_robin"``);
+        transient failures are retried with back-off before moving on. Config-list values override
+        the arguments given here. Pass ``cache`` (or ``cache_seed``) to reuse earlier answers.
+        """
+        return run_sync(self._plan(config))
+
+    async def a_create(self, **config: Any) -> Any:
+        """Async :meth:`create`: same semantics, on the shared AsyncOpenAI client of the running loop."""
+        return await run_async(self._plan(config))
+
+    def _start_index(self) -> int:
+        if self.routing_method != "round_robin" or len(self._clients) < 2:
+            return 0
+        with self._lock:
+            start = self._round_robin_next
+            self._round_robin_next = (start + 1) % len(self._clients)
+        return start
+
+    def _plan(self, config: dict[str, Any]) -> Plan[Any]:
+        if config.get("messages") is None and config.get("prompt") is None:
+            raise ValueError("create() needs either 'messages' or 'prompt'; neither was given.")
+        if config.get("messages") is not None and config.get("prompt") is not None:
+            raise ValueError("create() takes either 'messages' or 'prompt', not both.")
+        n = len(self._clients)
+        start = self._start_index()
+        attempts: list[Attempt] = []
+        kinds: list[FailureKind] = []
+        for k in range(n):
+            i = (start + k) % n
+            is_last = k == n - 1
+            client = self._clients[i]
+            entry = self._config_list[i]
+            full = {**config, **entry}
+            if "tools" in config and "tools" in entry and "functions" not in full:
+                full["tools"] = _merge_tools(entry["tools"], config["tools"])
+            options = {key: full.pop(key) for key in WRAPPER_KEYS if key in full}
+            params = {key: v for key, v in full.items() if key not in CLIENT_KWARGS or key == "timeout"}
+            context = options.get("context")
+            params = self._instantiate_messages(params, context, bool(options.get("allow_format_str_template")))
+            if isinstance(client, PlaceHolderClient):
+                client.create(params)  # raises: not registered
+            filter_func = options.get("filter_func")
+
+            cache, owned_cache = self._open_cache(options)
+            try:
+                key = cache_key(params) if cache is not None else ""
+                if cache is not None:
+                    cached = cache.get(key, None)
+                    if cached is not None:
+                        if getattr(cached, "cost", None) is None:
+                            _set_cost(cached, client)
+                        self._record_usage(client, cached, cached_hit=True)
+                        self._remember(cached, client)
+                        if is_last or filter_func is None or filter_func(context=context, response=cached):
+                            return cached
+                        continue
+
+                policy = RetryPolicy.from_config(options)
+                response, answered = None, False
+                for attempt in range(1, policy.max_attempts + 1):
+                    try:
+                        response = yield CallModel(client, params)
+                        answered = True
+                        break
+                    except Exception as e:
+                        kind = classify_failure(e)
+                        if kind in (FailureKind.PROPAGATE, FailureKind.RAISE):
+                            raise
+                        attempts.append(
+                            Attempt(i, _model_of(client, params), _base_url_of(client), attempt, policy.max_attempts, e)
+                        )
+                        kinds.append(kind)
+                        if kind in (FailureKind.RETRY, FailureKind.TIMEOUT) and attempt < policy.max_attempts:
+                            delay = policy.delay(attempt, e)
+                            logger.info("%s; retrying in %.2fs", attempts[-1].describe(), delay)
+                            yield Sleep(delay)
+                            continue
+                        break
+                if not answered:
+                    if is_last:
+                        raise self._final_error(attempts, kinds, n)
+                    logger.warning("%s; trying the next config", attempts[-1].describe())
+                    continue
+
+                _set_cost(response, client)
+                self._record_usage(client, response, cached_hit=False)
+                self._remember(response, client)
+                if cache is not None:
+                    cache.set(key, response)
+                if is_last or filter_func is None or filter_func(context=context, response=response):
+                    return response
+            finally:
+                if owned_cache is not None:
+                    owned_cache.close()
+        raise AssertionError("unreachable: the last config either returns or raises")
+
+    @staticmethod
+    def _open_cache(options: Mapping[str, Any]) -> tuple[Any, Any]:
+        """The cache to use and, when we opened it from ``cache_seed``, the object to close."""
+        if options.get("cache") is not None:
+            return options["cache"], None
+        seed = options.get("cache_seed")
+        if seed is None:
+            return None, None
+        from ..cache.cache import Cache
+
+        cache = Cache.disk(seed, LEGACY_CACHE_DIR)
+        return cache, cache
+
+    @staticmethod
+    def _final_error(attempts: list[Attempt], kinds: list[FailureKind], n_configs: int) -> BaseException:
+        summary = summarize_attempts(attempts, n_configs)
+        last = attempts[-1].error
+        if kinds[-1] is FailureKind.NEXT:
+            # keep the provider's exception type (callers may catch openai.AuthenticationError...)
+            a = attempts[-1]
+            where = f"(config {a.config_index}: model={a.model!r}, base_url={a.base_url!r})"
+            message = f"{last} {where}" if len(attempts) == 1 else f"{last} {where}\n{summary}"
+            last.args = (message,)
+            if hasattr(last, "message"):
+                try:
+                    last.message = message  # type: ignore[attr-defined]
+                except AttributeError:
+                    pass
+            return last
+        cls = LLMTimeoutError if all(k is FailureKind.TIMEOUT for k in kinds) else LLMCallError
+        error = cls(summary, attempts)
+        error.__cause__ = last
+        return error
+
+    # ---- bookkeeping ---------------------------------------------------------------------------
+
+    def _record_usage(self, client: Any, response: Any, *, cached_hit: bool) -> None:
+        try:
+            usage = client.get_usage(response)
+        except Exception as e:  # a custom client's usage bug must not lose the answer
+            logger.warning("Could not read usage from %s: %s", type(client).__name__, e)
+            return
+        with self._lock:
+            self.total_usage_summary = add_usage(self.total_usage_summary, usage)
+            if not cached_hit:
+                self.actual_usage_summary = add_usage(self.actual_usage_summary, usage)
+
+    def _remember(self, response: Any, client: Any) -> None:
+        # which client produced a response decides how extract_text_or_completion_object reads it
+        key = id(response)
+        self._response_clients[key] = client
+        try:
+            weakref.finalize(response, self._response_clients.pop, key, None)
+        except TypeError:  # not weak-referenceable: keep a bounded number of entries
+            if len(self._response_clients) > 1024:
+                self._response_clients.pop(next(iter(self._response_clients)))
+
+    def extract_text_or_completion_object(self, response: Any) -> list[Any]:
+        """Per choice: the message object when it calls tools/functions, else its text."""
+        client = self._response_clients.get(id(response))
+        if client is not None:
+            return client.message_retrieval(response)
+        retrieve = getattr(response, "message_retrieval_function", None)
+        if callable(retrieve):
+            return retrieve(response)
+        return _DEFAULT_RETRIEVER.message_retrieval(response)
+
+    def print_usage_summary(self, mode: str | list[str] = ["actual", "total"]) -> None:  # noqa: B006 (read only)
+        """Print the usage summary (``"actual"``, ``"total"`` or both) through the IO stream."""
+        modes = [mode] if isinstance(mode, str) else list(mode)
+        if not modes or any(m not in ("actual", "total") for m in modes):
+            raise ValueError(f'mode must be "actual", "total" or a list of them; got {mode!r}')
+        selected = "both" if {"actual", "total"} <= set(modes) else modes[0]
+        from ..events.client_events import UsageSummaryEvent
+        from ..io.base import IOStream
+
+        IOStream.get_default().send(
+            UsageSummaryEvent(
+                actual_usage_summary=self.actual_usage_summary,
+                total_usage_summary=self.total_usage_summary,
+                mode=selected,
+            )
+        )
+
+    def clear_usage_summary(self) -> None:
+        """Forget the usage counted so far."""
+        with self._lock:
+            self.total_usage_summary = None
+            self.actual_usage_summary = None
+
+    def __getstate__(self) -> dict[str, Any]:
+        # copy.deepcopy / pickle: locks cannot be copied, and response bookkeeping is per object
+        state = self.__dict__.copy()
+        state.pop("_lock", None)
+        state["_response_clients"] = {}
+        return state
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self.__dict__.update(state)
+        self._lock = threading.Lock()
+
+    def __repr__(self) -> str:
+        models = [c.get("model") or c.get("model_client_cls") for c in self._config_list]
+        return f"OpenAIWrapper(models={models!r}, routing_method={self.routing_method!r})"
+
+
+_DEFAULT_RETRIEVER = OpenAIClient({})
+
+
+def __getattr__(name: str) -> Any:
+    # ag2 defined ModelClient in this module; it lives in autogen.llm_config.client now (loaded on use)
+    if name == "ModelClient":
+        from ..llm_config.client import ModelClient
+
+        return ModelClient
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def _set_cost(response: Any, client: Any) -> None:
+    try:
+        response.cost = client.cost(response)
+    except AttributeError:  # a custom client's frozen response object
+        logger.debug("Could not set .cost on a %s response", type(client).__name__)
+
+
+def _model_of(client: Any, params: Mapping[str, Any]) -> str | None:
+    return params.get("model") or getattr(client, "model", None)
+
+
+def _base_url_of(client: Any) -> str | None:
+    url = getattr(client, "base_url", None)
+    if isinstance(client, OpenAIClient) and url is None:
+        try:
+            url = client.endpoint().base_url or "https://api.openai.com/v1"
+        except Exception:
+            url = None
+    return url

@@ -1,0 +1,83 @@
+"""Run a model-call plan synchronously or asynchronously.
+
+``OpenAIWrapper`` writes its call logic (config order, cache, retries, fallback) once, as a
+generator that yields the effects it needs: :class:`CallModel` (send one request) and
+:class:`Sleep` (back off). The sync driver performs them directly; the async driver awaits them
+(async SDK client, ``asyncio.sleep``, custom sync clients in a worker thread). A failed effect is
+thrown back into the generator, which decides what to do next.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import inspect
+import time
+from collections.abc import Generator
+from dataclasses import dataclass
+from typing import Any, TypeVar
+
+__all__ = ["CallModel", "Sleep", "run_async", "run_sync"]
+
+T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class CallModel:
+    """Send ``params`` to ``client`` and resume the plan with its response."""
+
+    client: Any
+    params: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class Sleep:
+    """Wait ``seconds`` before resuming the plan."""
+
+    seconds: float
+
+
+Plan = Generator["CallModel | Sleep", Any, T]
+
+
+def run_sync(plan: Plan[T]) -> T:
+    """Drive ``plan`` in the calling thread (never starts an event loop)."""
+    value: Any = None
+    error: Exception | None = None
+    while True:
+        try:
+            effect = plan.send(value) if error is None else plan.throw(error)
+        except StopIteration as stop:
+            return stop.value
+        value, error = None, None
+        if isinstance(effect, Sleep):
+            if effect.seconds > 0:
+                time.sleep(effect.seconds)
+            continue
+        try:
+            value = effect.client.create(effect.params)
+        except Exception as e:  # handed to the plan, which classifies it
+            error = e
+
+
+async def run_async(plan: Plan[T]) -> T:
+    """Drive ``plan`` on the running event loop."""
+    value: Any = None
+    error: Exception | None = None
+    while True:
+        try:
+            effect = plan.send(value) if error is None else plan.throw(error)
+        except StopIteration as stop:
+            return stop.value
+        value, error = None, None
+        if isinstance(effect, Sleep):
+            await asyncio.sleep(max(0.0, effect.seconds))
+            continue
+        try:
+            a_create = getattr(effect.client, "a_create", None)
+            if a_create is not None and inspect.iscoroutinefunction(a_create):
+                value = await a_create(effect.params)
+            else:
+                # custom ModelClients are synchronous; keep the loop free (context vars are copied)
+                value = await asyncio.to_thread(effect.client.create, effect.params)
+        except Exception as e:
+            error = e

@@ -1,0 +1,321 @@
+"""Endpoint resolution and the process-wide registry of openai SDK clients.
+
+An openai SDK client owns an HTTP connection pool, so building one per agent is what made the
+original slow and memory-hungry. Here a config entry is resolved (on its first call, never at
+construction) to a hashable :class:`Endpoint`; one SDK client exists per distinct endpoint in the
+process (and, for the async client, per event loop, because an ``AsyncOpenAI`` client's
+connections belong to the loop that opened them). The registry is thread-safe.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import threading
+import weakref
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import urlparse
+
+from ..import_utils import optional_import
+from .errors import MissingAPIKeyError, UnsupportedAPITypeError
+
+__all__ = [
+    "CLIENT_KWARGS",
+    "PROVIDERS",
+    "Endpoint",
+    "Provider",
+    "clear_client_registry",
+    "get_async_client",
+    "get_sync_client",
+    "provider_for",
+    "resolve_endpoint",
+]
+
+# Keyword arguments of the openai / Azure SDK client constructors: they configure the connection,
+# they are never request parameters.
+CLIENT_KWARGS = frozenset(
+    {
+        "api_key",
+        "base_url",
+        "organization",
+        "project",
+        "timeout",
+        "max_retries",
+        "default_headers",
+        "default_query",
+        "http_client",
+        "azure_endpoint",
+        "azure_deployment",
+        "api_version",
+        "azure_ad_token",
+        "azure_ad_token_provider",
+        "websocket_base_url",
+        "webhook_secret",
+    }
+)
+
+_DEFAULT_AZURE_API_VERSION = "2024-10-21"
+_NO_KEY_PLACEHOLDER = "no-key-configured"
+
+
+@dataclass(frozen=True)
+class Provider:
+    """An OpenAI-compatible provider reached through the openai SDK."""
+
+    base_url: str | None  # None: the SDK default (api.openai.com)
+    key_env: str | None  # environment variable holding the key; None: no key needed
+    key_required: bool = True
+    body_fields: frozenset[str] = frozenset()  # the provider's own request fields (sent in extra_body)
+
+
+PROVIDERS: dict[str, Provider] = {
+    "openai": Provider(None, "OPENAI_API_KEY"),
+    "openai_v2": Provider(None, "OPENAI_API_KEY"),
+    "deepseek": Provider("https://api.deepseek.com/v1", "DEEPSEEK_API_KEY"),
+    "groq": Provider("https://api.groq.com/openai/v1", "GROQ_API_KEY"),
+    "together": Provider(
+        "https://api.together.xyz/v1",
+        "TOGETHER_API_KEY",
+        body_fields=frozenset({"top_k", "repetition_penalty", "min_p", "safety_model"}),
+    ),
+    "cerebras": Provider("https://api.cerebras.ai/v1", "CEREBRAS_API_KEY"),
+    "mistral": Provider(
+        "https://api.mistral.ai/v1", "MISTRAL_API_KEY", body_fields=frozenset({"safe_prompt", "random_seed"})
+    ),
+    "ollama": Provider("http://localhost:11434/v1", None, key_required=False),
+}
+
+# api_types with a native SDK in the original; here they are reached through their providers'
+# OpenAI-compatible endpoints (when one exists).
+_COMPATIBLE_ENDPOINT_HINTS: dict[str, str] = {
+    "anthropic": "Anthropic's OpenAI-compatible endpoint https://api.anthropic.com/v1/",
+    "anthropic_v2": "Anthropic's OpenAI-compatible endpoint https://api.anthropic.com/v1/",
+    "google": "Gemini's OpenAI-compatible endpoint https://generativelanguage.googleapis.com/v1beta/openai/",
+    "google_vertex": "Vertex AI's OpenAI-compatible chat completions endpoint",
+    "gemini": "Gemini's OpenAI-compatible endpoint https://generativelanguage.googleapis.com/v1beta/openai/",
+    "cohere": "Cohere's compatibility endpoint https://api.cohere.ai/compatibility/v1",
+    "bedrock": "an OpenAI-compatible gateway in front of Bedrock (e.g. Bedrock Access Gateway or LiteLLM)",
+    "bedrock_v2": "an OpenAI-compatible gateway in front of Bedrock (e.g. Bedrock Access Gateway or LiteLLM)",
+    "responses": "the chat completions API (api_type 'openai')",
+    "responses_v2": "the chat completions API (api_type 'openai')",
+}
+
+
+def provider_for(api_type: str | None) -> tuple[str, Provider | None]:
+    """Normalize ``api_type`` to ``(family, provider)``; family is ``"azure"`` or a PROVIDERS key.
+
+    Raises UnsupportedAPITypeError for api_types without an OpenAI-compatible route.
+    """
+    name = (api_type or "openai").strip().lower()
+    if name.startswith("azure"):
+        return "azure", None
+    provider = PROVIDERS.get(name)
+    if provider is None:
+        hint = _COMPATIBLE_ENDPOINT_HINTS.get(name, "the provider's OpenAI-compatible endpoint, if it has one")
+        supported = ", ".join(sorted({*PROVIDERS, "azure"}))
+        raise UnsupportedAPITypeError(
+            f"api_type {api_type!r} is not supported here (supported: {supported}). "
+            f"Use {hint}: set api_type='openai' and base_url to that endpoint in the config entry."
+        )
+    return name, provider
+
+
+def _freeze(value: Any) -> Any:
+    # a hashable, order-independent form of header / query mappings
+    if isinstance(value, Mapping):
+        return tuple(sorted((str(k), _freeze(v)) for k, v in value.items()))
+    if isinstance(value, (list, tuple, set)):
+        return tuple(_freeze(v) for v in value)
+    return value
+
+
+def _secret(value: Any) -> Any:
+    # entries may hold pydantic SecretStr values
+    getter = getattr(value, "get_secret_value", None)
+    return getter() if callable(getter) else value
+
+
+@dataclass(frozen=True)
+class Endpoint:
+    """Everything that makes two SDK clients different. Hashable: the registry key."""
+
+    family: str  # "openai" (any OpenAI-compatible server) or "azure"
+    base_url: str | None
+    api_key: Any
+    organization: str | None = None
+    project: str | None = None
+    api_version: str | None = None
+    azure_deployment: str | None = None
+    azure_ad_token: str | None = None
+    azure_ad_token_provider: Any = None
+    default_headers: tuple[Any, ...] | None = None
+    default_query: tuple[Any, ...] | None = None
+    http_client: Any = None
+
+    def client_kwargs(self, *, for_async: bool) -> dict[str, Any]:
+        """Constructor kwargs for the SDK client; the SDK's own retries are off (ours are observable)."""
+        kwargs: dict[str, Any] = {"api_key": self.api_key, "max_retries": 0}
+        if self.organization:
+            kwargs["organization"] = self.organization
+        if self.project:
+            kwargs["project"] = self.project
+        if self.default_headers:
+            kwargs["default_headers"] = dict(self.default_headers)
+        if self.default_query:
+            kwargs["default_query"] = dict(self.default_query)
+        if self.http_client is not None and hasattr(self.http_client, "aclose") == for_async:
+            kwargs["http_client"] = self.http_client
+        if self.family == "azure":
+            kwargs["azure_endpoint"] = self.base_url
+            kwargs["api_version"] = self.api_version
+            if self.azure_deployment:
+                kwargs["azure_deployment"] = self.azure_deployment
+            if self.azure_ad_token:
+                kwargs["azure_ad_token"] = self.azure_ad_token
+            if self.azure_ad_token_provider is not None:
+                kwargs["azure_ad_token_provider"] = self.azure_ad_token_provider
+            if self.api_key is None:
+                del kwargs["api_key"]
+        elif self.base_url:
+            kwargs["base_url"] = self.base_url
+        return kwargs
+
+
+def _is_default_openai(base_url: str | None) -> bool:
+    return not base_url or (urlparse(base_url).hostname or "").endswith("api.openai.com")
+
+
+def resolve_endpoint(config: Mapping[str, Any], *, config_index: int = 0) -> Endpoint:
+    """Resolve a merged config entry to its :class:`Endpoint` (reads environment variables).
+
+    Raises MissingAPIKeyError naming the environment variable / config key to set when a key is
+    needed and none is configured.
+    """
+    family, provider = provider_for(config.get("api_type"))
+    model = config.get("model")
+    where = f"config entry {config_index} (model={model!r}, api_type={config.get('api_type') or 'openai'!r})"
+    api_key = _secret(config.get("api_key"))
+    headers = _freeze(config["default_headers"]) if config.get("default_headers") else None
+    query = _freeze(config["default_query"]) if config.get("default_query") else None
+
+    if family == "azure":
+        base_url = config.get("azure_endpoint") or config.get("base_url") or os.environ.get("AZURE_OPENAI_ENDPOINT")
+        if not base_url:
+            raise ValueError(
+                f"{where}: Azure OpenAI needs the resource endpoint: set 'base_url' (e.g. "
+                "https://<resource>.openai.azure.com/) in the config entry or the AZURE_OPENAI_ENDPOINT environment variable."
+            )
+        token_provider = config.get("azure_ad_token_provider")
+        if token_provider == "DEFAULT":
+            token_provider = _default_azure_token_provider()
+        token = _secret(config.get("azure_ad_token")) or os.environ.get("AZURE_OPENAI_AD_TOKEN")
+        api_key = api_key or os.environ.get("AZURE_OPENAI_API_KEY")
+        if not api_key and not token and token_provider is None:
+            raise MissingAPIKeyError(
+                f"{where}: no Azure OpenAI credentials. Set the AZURE_OPENAI_API_KEY environment variable, or put "
+                "'api_key' (or 'azure_ad_token' / 'azure_ad_token_provider') in the config entry."
+            )
+        return Endpoint(
+            family="azure",
+            base_url=str(base_url),
+            api_key=api_key or None,
+            organization=config.get("organization"),
+            project=config.get("project"),
+            api_version=config.get("api_version") or os.environ.get("OPENAI_API_VERSION") or _DEFAULT_AZURE_API_VERSION,
+            azure_deployment=config.get("azure_deployment"),
+            azure_ad_token=token or None,
+            azure_ad_token_provider=token_provider,
+            default_headers=headers,
+            default_query=query,
+            http_client=config.get("http_client"),
+        )
+
+    assert provider is not None
+    base_url = config.get("base_url")
+    if not base_url and family == "ollama" and config.get("client_host"):
+        base_url = str(config["client_host"]).rstrip("/") + "/v1"
+    base_url = str(base_url) if base_url else provider.base_url
+    if not api_key and provider.key_env:
+        api_key = os.environ.get(provider.key_env)
+    if not api_key:
+        needs_key = provider.key_required and (
+            family != "openai" and family != "openai_v2" or _is_default_openai(base_url)
+        )
+        if needs_key:
+            env = provider.key_env or "the provider's API key variable"
+            raise MissingAPIKeyError(
+                f"{where}: no API key. Set the {env} environment variable or put 'api_key' in the config entry."
+            )
+        # local OpenAI-compatible servers (ollama, vLLM, LM Studio, llama.cpp) usually need none
+        api_key = _NO_KEY_PLACEHOLDER
+    return Endpoint(
+        family="openai",
+        base_url=base_url,
+        api_key=api_key,
+        organization=config.get("organization"),
+        project=config.get("project"),
+        default_headers=headers,
+        default_query=query,
+        http_client=config.get("http_client"),
+    )
+
+
+def _default_azure_token_provider() -> Any:
+    identity = optional_import("azure.identity", "azure", feature="azure_ad_token_provider='DEFAULT'")
+    return identity.get_bearer_token_provider(
+        identity.DefaultAzureCredential(), "https://cognitiveservices.azure.com/.default"
+    )
+
+
+_lock = threading.Lock()
+_sync_clients: dict[Endpoint, Any] = {}
+_async_clients: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, dict[Endpoint, Any]] = weakref.WeakKeyDictionary()
+
+
+def _build(endpoint: Endpoint, *, for_async: bool) -> Any:
+    openai = optional_import("openai", "openai", feature="the OpenAI-compatible model client")
+    if endpoint.family == "azure":
+        cls = openai.AsyncAzureOpenAI if for_async else openai.AzureOpenAI
+    else:
+        cls = openai.AsyncOpenAI if for_async else openai.OpenAI
+    return cls(**endpoint.client_kwargs(for_async=for_async))
+
+
+def get_sync_client(endpoint: Endpoint) -> Any:
+    """The process-wide ``openai.OpenAI`` / ``AzureOpenAI`` client for ``endpoint`` (created on first use)."""
+    client = _sync_clients.get(endpoint)
+    if client is None:
+        with _lock:
+            client = _sync_clients.get(endpoint)
+            if client is None:
+                client = _sync_clients[endpoint] = _build(endpoint, for_async=False)
+    return client
+
+
+def get_async_client(endpoint: Endpoint) -> Any:
+    """The ``AsyncOpenAI`` client for ``endpoint`` bound to the running event loop (created on first use)."""
+    loop = asyncio.get_running_loop()
+    per_loop = _async_clients.get(loop)
+    client = per_loop.get(endpoint) if per_loop is not None else None
+    if client is None:
+        with _lock:
+            per_loop = _async_clients.setdefault(loop, {})
+            client = per_loop.get(endpoint)
+            if client is None:
+                client = per_loop[endpoint] = _build(endpoint, for_async=True)
+    return client
+
+
+def clear_client_registry() -> None:
+    """Forget every shared client (new ones are built on the next call). Mainly for tests."""
+    with _lock:
+        clients = list(_sync_clients.values())
+        _sync_clients.clear()
+        _async_clients.clear()
+    for client in clients:
+        try:
+            client.close()
+        except Exception:  # closing is best effort
+            pass

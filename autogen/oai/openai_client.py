@@ -1,0 +1,199 @@
+"""The model client for OpenAI, Azure OpenAI and every OpenAI-compatible server.
+
+Constructing an :class:`OpenAIClient` only stores its config. The shared SDK client is looked up
+(and the API key checked) on the first request, so building agents costs nothing and a missing key
+is reported when it matters, naming the variable to set.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping
+from typing import Any, ClassVar
+
+from .endpoints import CLIENT_KWARGS, Endpoint, get_async_client, get_sync_client, provider_for, resolve_endpoint
+from .errors import UnsupportedAPITypeError
+from .pricing import cost_from_tokens, normalize_price
+from .request import build_chat_request, is_legacy_completion_model, sdk_parameter_names
+from .streaming import StreamAssembler
+from .structured import format_structured_content
+
+__all__ = ["OpenAIClient"]
+
+logger = logging.getLogger(__name__)
+
+
+class OpenAIClient:
+    """A ``ModelClient`` that talks chat completions through the (shared) openai SDK client.
+
+    Args:
+        config: the merged config entry (connection keys, ``api_type``, ``price``...).
+        response_format: the structured-output format set on the config entry itself; replies to
+            a model class with a ``format()`` method are returned formatted.
+        config_index: position in the wrapper's config list (for error messages).
+    """
+
+    RESPONSE_USAGE_KEYS: ClassVar[list[str]] = ["prompt_tokens", "completion_tokens", "total_tokens", "cost", "model"]
+
+    def __init__(self, config: Mapping[str, Any], *, response_format: Any = None, config_index: int = 0) -> None:
+        self._config = dict(config)
+        self._config_index = config_index
+        self._response_format = response_format
+        self._price = normalize_price(config.get("price"))
+        self._endpoint: Endpoint | None = None
+        self._unsupported: UnsupportedAPITypeError | None = None
+        self._body_fields: frozenset[str] = frozenset()
+        try:
+            self._family, provider = provider_for(config.get("api_type"))
+            if provider is not None:
+                self._body_fields = provider.body_fields
+        except UnsupportedAPITypeError as e:
+            # reported on the first call, so that building an agent never fails for it
+            self._family = "unsupported"
+            self._unsupported = e
+
+    # ---- connection ----------------------------------------------------------------------------
+
+    @property
+    def model(self) -> str | None:
+        """The configured model (Azure: the deployment name)."""
+        return self._config.get("model")
+
+    @property
+    def base_url(self) -> str | None:
+        """The configured endpoint URL (None: the provider default)."""
+        url = self._config.get("base_url") or self._config.get("azure_endpoint")
+        return str(url) if url else None
+
+    def endpoint(self) -> Endpoint:
+        """Resolve (once) the endpoint this client talks to; checks the API key."""
+        if self._unsupported is not None:
+            raise self._unsupported
+        if self._endpoint is None:
+            self._endpoint = resolve_endpoint(self._config, config_index=self._config_index)
+        return self._endpoint
+
+    def sdk_client(self) -> Any:
+        """The process-wide sync openai SDK client shared by every config with the same endpoint."""
+        return get_sync_client(self.endpoint())
+
+    def async_sdk_client(self) -> Any:
+        """The async openai SDK client for this endpoint and the running event loop."""
+        return get_async_client(self.endpoint())
+
+    # ---- requests ------------------------------------------------------------------------------
+
+    def _prepare(self, client: Any, params: dict[str, Any]) -> tuple[Any, dict[str, Any], bool]:
+        params = {k: v for k, v in params.items() if k not in CLIENT_KWARGS or k == "timeout"}
+        if params.get("timeout") is None and self._config.get("timeout") is not None:
+            params["timeout"] = self._config["timeout"]
+        if "prompt" in params and "messages" not in params and is_legacy_completion_model(params.get("model")):
+            method = client.completions.create
+            params.pop("stream", None)
+            request = {k: v for k, v in params.items() if k in sdk_parameter_names(method) and v is not None}
+            return method, request, False
+        method = client.chat.completions.create
+        request = build_chat_request(params, accepted=sdk_parameter_names(method), extra_body_keys=self._body_fields)
+        if not request.get("model"):
+            raise ValueError(
+                f'config entry {self._config_index} has no \'model\': add "model": "<model or deployment name>" to it.'
+            )
+        return method, request, bool(request.get("stream"))
+
+    def create(self, params: dict[str, Any]) -> Any:
+        """Send one request and return a ChatCompletion (streamed replies are assembled)."""
+        method, request, stream = self._prepare(self.sdk_client(), params)
+        if not stream:
+            return method(**request)
+        assembler = StreamAssembler()
+        send = _stream_sender()
+        for chunk in method(**request):
+            text = assembler.add(chunk)
+            if text:
+                send(text)
+        return _with_usage(assembler.result(), request)
+
+    async def a_create(self, params: dict[str, Any]) -> Any:
+        """Async twin of :meth:`create`, on the loop's AsyncOpenAI client."""
+        method, request, stream = self._prepare(self.async_sdk_client(), params)
+        if not stream:
+            return await method(**request)
+        assembler = StreamAssembler()
+        send = _stream_sender()
+        async for chunk in await method(**request):
+            text = assembler.add(chunk)
+            if text:
+                send(text)
+        return _with_usage(assembler.result(), request)
+
+    # ---- ModelClient protocol ------------------------------------------------------------------
+
+    def message_retrieval(self, response: Any) -> list[Any]:
+        """Per choice: the message object when it calls tools/functions, else its text."""
+        out: list[Any] = []
+        for choice in response.choices:
+            message = getattr(choice, "message", None)
+            if message is None:  # legacy completions
+                out.append(getattr(choice, "text", None))
+            elif getattr(message, "tool_calls", None) or getattr(message, "function_call", None):
+                out.append(message)
+            elif message.content is None and getattr(message, "refusal", None):
+                out.append(message.refusal)
+            else:
+                out.append(format_structured_content(self._response_format, message.content))
+        return out
+
+    def cost(self, response: Any) -> float:
+        """USD cost of ``response``: the entry's ``price`` if set, else the built-in price table."""
+        usage = getattr(response, "usage", None)
+        if usage is None:
+            return 0.0
+        return cost_from_tokens(
+            str(getattr(response, "model", "") or self.model or ""),
+            getattr(usage, "prompt_tokens", 0) or 0,
+            getattr(usage, "completion_tokens", 0) or 0,
+            self._price,
+        )
+
+    @staticmethod
+    def get_usage(response: Any) -> dict[str, Any]:
+        """Token counts, cost and model of ``response`` (the ModelClient usage keys)."""
+        usage = getattr(response, "usage", None)
+        return {
+            "prompt_tokens": getattr(usage, "prompt_tokens", 0) or 0,
+            "completion_tokens": getattr(usage, "completion_tokens", 0) or 0,
+            "total_tokens": getattr(usage, "total_tokens", 0) or 0,
+            "cost": getattr(response, "cost", 0.0) or 0.0,
+            "model": getattr(response, "model", None),
+        }
+
+
+def _stream_sender() -> Any:
+    from ..events.client_events import StreamEvent
+    from ..io.base import IOStream
+
+    stream = IOStream.get_default()
+    return lambda text: stream.send(StreamEvent(content=text))
+
+
+def _with_usage(response: Any, request: dict[str, Any]) -> Any:
+    """A streamed response whose server sent no usage gets an estimate, so cost tracking keeps working."""
+    if response.usage is not None:
+        return response
+    try:
+        from openai.types import CompletionUsage
+
+        from ..token_count_utils import count_token
+
+        model = str(request.get("model") or "")
+        try:
+            prompt = count_token(request.get("messages") or [], model=model)
+        except (NotImplementedError, KeyError):
+            prompt = count_token(request.get("messages") or [], model="gpt-4o")
+        completion = sum(count_token(c.message.content or "", model=model) for c in response.choices)
+        response.usage = CompletionUsage(
+            prompt_tokens=prompt, completion_tokens=completion, total_tokens=prompt + completion
+        )
+    except Exception as e:  # an estimate is a convenience; never lose the answer over it
+        logger.debug("Could not estimate usage of a streamed response: %s", e)
+    return response

@@ -1,0 +1,114 @@
+"""Assemble streamed chat-completion chunks into one ChatCompletion.
+
+Both the sync and the async client feed chunks to the same :class:`StreamAssembler`, so a streamed
+call returns the same shape as a non-streamed one: text, tool calls (arguments concatenated per
+call index), legacy function calls, finish reasons and usage when the server sends it.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from typing import Any
+
+__all__ = ["StreamAssembler"]
+
+
+@dataclass
+class _ChoiceState:
+    content: list[str] = field(default_factory=list)
+    refusal: list[str] = field(default_factory=list)
+    role: str = "assistant"
+    finish_reason: str | None = None
+    tool_calls: dict[int, dict[str, Any]] = field(default_factory=dict)
+    function_name: str | None = None
+    function_args: list[str] = field(default_factory=list)
+
+
+class StreamAssembler:
+    """Collect ``ChatCompletionChunk`` objects; :meth:`add` returns the text to show right away."""
+
+    def __init__(self) -> None:
+        self._choices: dict[int, _ChoiceState] = {}
+        self._id: str | None = None
+        self._model: str | None = None
+        self._created: int | None = None
+        self._system_fingerprint: str | None = None
+        self._usage: Any = None
+
+    def add(self, chunk: Any) -> str:
+        """Record one chunk and return its new text (empty when it carries none)."""
+        self._id = self._id or getattr(chunk, "id", None)
+        self._model = self._model or getattr(chunk, "model", None)
+        self._created = self._created or getattr(chunk, "created", None)
+        self._system_fingerprint = self._system_fingerprint or getattr(chunk, "system_fingerprint", None)
+        usage = getattr(chunk, "usage", None)
+        if usage is not None:
+            self._usage = usage
+        text: list[str] = []
+        for choice in getattr(chunk, "choices", None) or []:
+            state = self._choices.setdefault(choice.index, _ChoiceState())
+            if choice.finish_reason:
+                state.finish_reason = choice.finish_reason
+            delta = choice.delta
+            if delta is None:
+                continue
+            if getattr(delta, "role", None):
+                state.role = delta.role
+            if delta.content:
+                state.content.append(delta.content)
+                text.append(delta.content)
+            if getattr(delta, "refusal", None):
+                state.refusal.append(delta.refusal)
+            function_call = getattr(delta, "function_call", None)
+            if function_call is not None:
+                if function_call.name:
+                    state.function_name = function_call.name
+                if function_call.arguments:
+                    state.function_args.append(function_call.arguments)
+            for call in getattr(delta, "tool_calls", None) or []:
+                entry = state.tool_calls.setdefault(
+                    call.index, {"id": None, "type": "function", "function": {"name": "", "arguments": ""}}
+                )
+                if call.id:
+                    entry["id"] = call.id
+                if getattr(call, "type", None):
+                    entry["type"] = call.type
+                if call.function is not None:
+                    if call.function.name:
+                        entry["function"]["name"] += call.function.name
+                    if call.function.arguments:
+                        entry["function"]["arguments"] += call.function.arguments
+        return "".join(text)
+
+    def result(self) -> Any:
+        """The assembled ``openai.types.chat.ChatCompletion``."""
+        from openai.types.chat import ChatCompletion
+
+        choices = []
+        for index in sorted(self._choices):
+            state = self._choices[index]
+            message: dict[str, Any] = {"role": state.role, "content": "".join(state.content) or None}
+            if state.refusal:
+                message["refusal"] = "".join(state.refusal)
+            if state.tool_calls:
+                message["tool_calls"] = [state.tool_calls[i] for i in sorted(state.tool_calls)]
+            if state.function_name is not None:
+                message["function_call"] = {"name": state.function_name, "arguments": "".join(state.function_args)}
+            if message["content"] is None and not state.tool_calls and state.function_name is None:
+                message["content"] = ""
+            finish = state.finish_reason or ("tool_calls" if state.tool_calls else "stop")
+            choices.append({"index": index, "message": message, "finish_reason": finish, "logprobs": None})
+        data: dict[str, Any] = {
+            "id": self._id or "chatcmpl-stream",
+            "object": "chat.completion",
+            "created": self._created or int(time.time()),
+            "model": self._model or "",
+            "choices": choices,
+        }
+        if self._system_fingerprint:
+            data["system_fingerprint"] = self._system_fingerprint
+        if self._usage is not None:
+            dump = getattr(self._usage, "model_dump", None)
+            data["usage"] = dump() if callable(dump) else dict(self._usage)
+        return ChatCompletion.model_validate(data)
