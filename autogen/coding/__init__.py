@@ -1,1 +1,73 @@
-"""Placeholder until this part is built."""
+"""Code execution: code blocks, results, extractors and executors.
+
+Names are loaded on first use (PEP 562) so that importing a light submodule such as
+``autogen.coding.extraction`` does not pull in pydantic models or executors.
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+# public name -> defining module (relative to this package)
+_LAZY: dict[str, str] = {
+    "CodeBlock": ".base",
+    "CodeResult": ".base",
+    "CodeExtractor": ".base",
+    "CodeExecutor": ".base",
+    "CommandLineCodeResult": ".base",
+    "IPythonCodeResult": ".base",
+    "CodeExecutionConfig": ".base",
+    "CodeExecutorFactory": ".factory",
+    "LocalCommandLineCodeExecutor": ".local_commandline_code_executor",
+    "MarkdownCodeExtractor": ".markdown_code_extractor",
+    "FunctionWithRequirements": ".func_with_reqs",
+    "with_requirements": ".func_with_reqs",
+}
+
+__all__ = [
+    "CodeBlock",
+    "CodeExecutor",
+    "CodeExecutorFactory",
+    "CodeExtractor",
+    "CodeResult",
+    "LocalCommandLineCodeExecutor",
+    "MarkdownCodeExtractor",
+]
+
+
+# Executors of the original that this version does not ship yet.
+_NOT_YET = {"DockerCommandLineCodeExecutor", "JupyterCodeExecutor", "EmbeddedIPythonCodeExecutor", "LocalJupyterServer"}
+
+
+def __getattr__(name: str) -> Any:
+    module = _LAZY.get(name)
+    if module is None and name in _NOT_YET:
+        raise ImportError(
+            f"{name} is not available yet in this version of autogen; use LocalCommandLineCodeExecutor meanwhile."
+        )
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(module, __name__), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(_LAZY))
+
+
+if TYPE_CHECKING:  # pragma: no cover
+    from .base import (
+        CodeBlock,
+        CodeExecutionConfig,  # noqa: F401
+        CodeExecutor,
+        CodeExtractor,
+        CodeResult,
+        CommandLineCodeResult,  # noqa: F401
+        IPythonCodeResult,  # noqa: F401
+    )
+    from .factory import CodeExecutorFactory
+    from .func_with_reqs import FunctionWithRequirements, with_requirements  # noqa: F401
+    from .local_commandline_code_executor import LocalCommandLineCodeExecutor
+    from .markdown_code_extractor import MarkdownCodeExtractor
