@@ -1774,12 +1774,17 @@ def _has_async_input(stream: Any) -> bool:
     return inspect.iscoroutinefunction(getattr(stream, "input", None))
 
 
-def _new_handoffs() -> Any:
+@functools.lru_cache(maxsize=1)
+def _handoffs_class() -> type:
     try:
         from .group.handoffs import Handoffs
-    except ImportError:  # the group orchestration package is optional until it is built
-        return _NoHandoffs()
-    return Handoffs()
+    except ImportError:  # the group orchestration package is not built yet
+        return _NoHandoffs
+    return Handoffs
+
+
+def _new_handoffs() -> Any:
+    return _handoffs_class()()
 
 
 class _NoHandoffs:
