@@ -14,7 +14,7 @@ import tempfile
 from collections.abc import Iterator
 from typing import Any
 
-DEFAULT_TASK = "What is 17 multiplied by 23? Work it out, state the result, then reply TERMINATE."
+DEFAULT_TASK = "Write a short Python script that prints the result of 17 * 23."
 
 
 @contextlib.contextmanager
@@ -37,7 +37,9 @@ def _llm_config(model: str | None) -> Iterator[tuple[dict[str, Any], str]]:
     print("No LLM is configured (OAI_CONFIG_LIST / OPENAI_API_KEY): starting the embedded local model", file=sys.stderr)
     print("SmolLM2-135M-Instruct on 127.0.0.1 (real but small: expect weak answers).", file=sys.stderr)
     with LocalModelServer() as server:
-        yield {"config_list": server.config_list, "temperature": 0, "max_tokens": 200}, f"embedded local model at {server.base_url}"
+        # A local model costs nothing: say so, rather than warn that its price is unknown.
+        config_list = [dict(c, price=[0.0, 0.0]) for c in server.config_list]
+        yield {"config_list": config_list, "temperature": 0, "max_tokens": 200}, f"embedded local model at {server.base_url}"
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -59,6 +61,7 @@ def main(argv: list[str] | None = None) -> int:
             max_consecutive_auto_reply=args.max_turns,
             is_termination_msg=lambda m: "TERMINATE" in str(m.get("content") or ""),
             code_execution_config={"work_dir": work_dir, "use_docker": False, "timeout": 30},
+            default_auto_reply="If the task is done, reply TERMINATE; otherwise continue.",
         )
         result = user.initiate_chat(assistant, message=args.task, max_turns=args.max_turns)
     print("\n== summary ==")
