@@ -135,7 +135,11 @@ def _text(content: Any) -> Any:
 
 def _api_copy(m: dict[str, Any]) -> dict[str, Any]:
     name = m.get("name")
+    content = m.get("content")
     needs_copy = "context" in m or "tool_responses" in m or "tool_call_id" in m and m.get("role") != "tool"
+    # A function result stored as a raw value (e.g. an int) must be sent as text.
+    bad_content = content is not None and not isinstance(content, (str, list))
+    needs_copy = needs_copy or bad_content
     if name is not None and _API_NAME_ILLEGAL.search(name):
         needs_copy = True
     if not needs_copy:
@@ -145,6 +149,8 @@ def _api_copy(m: dict[str, Any]) -> dict[str, Any]:
         c.pop("tool_call_id", None)
     if name is not None:
         c["name"] = sanitize_name(name)
+    if bad_content:
+        c["content"] = str(content)
     return c
 
 
