@@ -1,1 +1,1 @@
-"""Placeholder until this part is built."""
+"""Contributed agents and capabilities."""

@@ -1,0 +1,5 @@
+"""Legacy import path: `autogen.retrieve.vectordb.qdrant`."""
+
+from ....retrieve.vectordb.qdrant import FastEmbedEmbeddingFunction, QdrantVectorDB
+
+__all__ = ["FastEmbedEmbeddingFunction", "QdrantVectorDB"]
