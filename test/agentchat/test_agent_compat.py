@@ -169,3 +169,18 @@ def test_exceptions_keep_old_names():
     from autogen.exception_utils import NoEligibleSpeaker, NoEligibleSpeakerError
 
     assert NoEligibleSpeaker is NoEligibleSpeakerError
+
+
+def test_transform_messages_limit_what_the_llm_sees(stream):
+    from autogen.agentchat.contrib.capabilities.transform_messages import TransformMessages
+    from autogen.agentchat.contrib.capabilities.transforms import MessageHistoryLimiter
+
+    with FakeLLMServer(lambda req: "noted") as server:
+        asst = AssistantAgent("asst", llm_config=server.llm_config)
+        TransformMessages(transforms=[MessageHistoryLimiter(max_messages=3)], verbose=False).add_to_agent(asst)
+        user = ConversableAgent("user", llm_config=False, human_input_mode="NEVER", default_auto_reply="more")
+        user.initiate_chat(asst, message="start", max_turns=5)
+        last = server.requests[-1].messages
+        assert last[0]["role"] == "system"
+        assert len(last) == 4  # system + the last 3 messages
+        assert len(asst.chat_messages[user]) == 10  # stored history untouched (5 turns)
