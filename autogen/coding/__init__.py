@@ -7,6 +7,7 @@ Names are loaded on first use (PEP 562) so that importing a light submodule such
 from __future__ import annotations
 
 import importlib
+import importlib.util
 from typing import TYPE_CHECKING, Any
 
 # public name -> defining module (relative to this package)
@@ -23,6 +24,11 @@ _LAZY: dict[str, str] = {
     "MarkdownCodeExtractor": ".markdown_code_extractor",
     "FunctionWithRequirements": ".func_with_reqs",
     "with_requirements": ".func_with_reqs",
+    "DockerCommandLineCodeExecutor": ".docker_commandline_code_executor",
+    "SandboxedLocalCommandLineCodeExecutor": ".sandbox",
+    "JupyterCodeExecutor": ".jupyter",
+    "EmbeddedIPythonCodeExecutor": ".jupyter",
+    "LocalJupyterServer": ".jupyter",
 }
 
 __all__ = [
@@ -34,18 +40,13 @@ __all__ = [
     "LocalCommandLineCodeExecutor",
     "MarkdownCodeExtractor",
 ]
-
-
-# Executors of the original that this version does not ship yet.
-_NOT_YET = {"DockerCommandLineCodeExecutor", "JupyterCodeExecutor", "EmbeddedIPythonCodeExecutor", "LocalJupyterServer"}
+# Listed only when its optional package is installed, as in the original (find_spec does not import it).
+if importlib.util.find_spec("docker") is not None:
+    __all__.append("DockerCommandLineCodeExecutor")
 
 
 def __getattr__(name: str) -> Any:
     module = _LAZY.get(name)
-    if module is None and name in _NOT_YET:
-        raise ImportError(
-            f"{name} is not available yet in this version of autogen; use LocalCommandLineCodeExecutor meanwhile."
-        )
     if module is None:
         raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
     value = getattr(importlib.import_module(module, __name__), name)
@@ -67,7 +68,10 @@ if TYPE_CHECKING:  # pragma: no cover
         CommandLineCodeResult,  # noqa: F401
         IPythonCodeResult,  # noqa: F401
     )
+    from .docker_commandline_code_executor import DockerCommandLineCodeExecutor  # noqa: F401
     from .factory import CodeExecutorFactory
     from .func_with_reqs import FunctionWithRequirements, with_requirements  # noqa: F401
+    from .jupyter import EmbeddedIPythonCodeExecutor, JupyterCodeExecutor, LocalJupyterServer  # noqa: F401
     from .local_commandline_code_executor import LocalCommandLineCodeExecutor
     from .markdown_code_extractor import MarkdownCodeExtractor
+    from .sandbox import SandboxedLocalCommandLineCodeExecutor  # noqa: F401

@@ -9,13 +9,6 @@ from .base import CodeExecutor
 
 __all__ = ["CodeExecutorFactory"]
 
-# Executors this version does not ship yet: name -> what to use meanwhile.
-_NOT_YET_AVAILABLE = {
-    "docker": "DockerCommandLineCodeExecutor",
-    "commandline-docker": "DockerCommandLineCodeExecutor",
-    "jupyter": "JupyterCodeExecutor",
-    "ipython-embedded": "EmbeddedIPythonCodeExecutor",
-}
 _THIRD_PARTY = {"yepcode": "yepcode", "remyx": "remyx", "daytona": "daytona"}
 
 
@@ -26,8 +19,13 @@ class CodeExecutorFactory:
     def create(code_execution_config: Mapping[str, Any]) -> CodeExecutor:
         """Return ``config["executor"]`` if it is an executor, else build the named one.
 
-        ``"local"`` / ``"commandline-local"`` build a :class:`LocalCommandLineCodeExecutor` from the
-        keyword arguments in ``config["commandline-local"]`` (or ``config["local"]``).
+        Names and the executor they build from the keyword arguments in ``config[<name>]``:
+        ``"commandline-local"`` / ``"local"`` → :class:`LocalCommandLineCodeExecutor`;
+        ``"docker"`` / ``"commandline-docker"`` → :class:`DockerCommandLineCodeExecutor`;
+        ``"sandbox"`` / ``"commandline-sandbox"`` → :class:`SandboxedLocalCommandLineCodeExecutor`;
+        ``"ipython-embedded"`` → :class:`EmbeddedIPythonCodeExecutor`;
+        ``"jupyter"`` → :class:`JupyterCodeExecutor` (without a ``jupyter_server`` entry a
+        :class:`LocalJupyterServer` is started and stopped with the executor).
 
         Raises:
             ValueError: no executor, an unknown name, or one not available in this version.
@@ -40,12 +38,24 @@ class CodeExecutorFactory:
 
             kwargs = code_execution_config.get("commandline-local", code_execution_config.get("local", {})) or {}
             return LocalCommandLineCodeExecutor(**dict(kwargs))
-        if executor in _NOT_YET_AVAILABLE:
-            raise ValueError(
-                f"The {executor!r} code executor ({_NOT_YET_AVAILABLE[executor]}) is not available yet in this "
-                'version of autogen. Use {"executor": "commandline-local"} (LocalCommandLineCodeExecutor) '
-                "meanwhile, or pass an executor instance as config['executor']."
+        if executor in ("docker", "commandline-docker"):
+            from .docker_commandline_code_executor import DockerCommandLineCodeExecutor
+
+            return DockerCommandLineCodeExecutor(
+                **_kwargs(code_execution_config, executor, "docker", "commandline-docker")
             )
+        if executor in ("sandbox", "commandline-sandbox"):
+            from .sandbox import SandboxedLocalCommandLineCodeExecutor
+
+            return SandboxedLocalCommandLineCodeExecutor(
+                **_kwargs(code_execution_config, executor, "sandbox", "commandline-sandbox")
+            )
+        if executor == "ipython-embedded":
+            from .jupyter.embedded_ipython_code_executor import EmbeddedIPythonCodeExecutor
+
+            return EmbeddedIPythonCodeExecutor(**_kwargs(code_execution_config, executor))
+        if executor == "jupyter":
+            return _jupyter_executor(_kwargs(code_execution_config, executor))
         if executor in _THIRD_PARTY:
             raise ValueError(
                 f"The {executor!r} code executor is a third-party integration that this version of autogen does not "
@@ -53,9 +63,39 @@ class CodeExecutorFactory:
             )
         if executor is None:
             raise ValueError(
-                "code_execution_config has no 'executor': give a CodeExecutor instance or one of "
-                "'commandline-local', 'local'."
+                f"code_execution_config has no 'executor': give a CodeExecutor instance or one of {_NAMES}."
             )
-        raise ValueError(
-            f"Unknown code executor {executor!r}: give a CodeExecutor instance or one of 'commandline-local', 'local'."
-        )
+        raise ValueError(f"Unknown code executor {executor!r}: give a CodeExecutor instance or one of {_NAMES}.")
+
+
+_NAMES = "'commandline-local', 'docker', 'sandbox', 'ipython-embedded', 'jupyter'"
+
+
+def _kwargs(config: Mapping[str, Any], name: str, *keys: str) -> dict[str, Any]:
+    """The constructor keyword arguments for executor ``name``: the first of ``keys`` present."""
+    for key in keys or (name,):
+        if config.get(key) is not None:
+            value = config[key]
+            if not isinstance(value, Mapping):
+                raise ValueError(
+                    f"code_execution_config[{key!r}] must be a dict of keyword arguments for the {name!r} executor, "
+                    f"not {type(value).__name__}."
+                )
+            return dict(value)
+    return {}
+
+
+def _jupyter_executor(kwargs: dict[str, Any]) -> CodeExecutor:
+    from .jupyter.jupyter_code_executor import JupyterCodeExecutor
+    from .jupyter.local_jupyter_server import LocalJupyterServer
+
+    if kwargs.get("jupyter_server") is not None:
+        return JupyterCodeExecutor(**kwargs)
+    server = LocalJupyterServer()
+    try:
+        executor = JupyterCodeExecutor(server, **kwargs)
+    except BaseException:
+        server.stop()
+        raise
+    executor._owned_server = server  # stopped together with the executor
+    return executor
