@@ -1,0 +1,172 @@
+"""Small helpers shared by the bench scripts (stdlib only): import path, memory readings, table output."""
+
+from __future__ import annotations
+
+import functools
+import os
+import resource
+import sys
+import time
+import warnings
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+# `python bench/x.py` puts bench/ on sys.path, not the project root: make `import autogen` find this checkout.
+ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+# The fake model is not in the price table; one warning per call would flood the output and cost time.
+warnings.filterwarnings("ignore", message=".*price table.*")
+
+_PAGE = os.sysconf("SC_PAGE_SIZE")
+
+
+def rss_mb() -> float:
+    """Current resident set size of this process, in MiB (Linux /proc)."""
+    with open("/proc/self/statm") as f:
+        return int(f.read().split()[1]) * _PAGE / 2**20
+
+
+def peak_rss_mb() -> float:
+    """Peak resident set size of this process so far, in MiB."""
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def reset_peak_rss() -> bool:
+    """Reset the kernel's peak-RSS counter (Linux >= 4.0 via clear_refs); returns whether it worked."""
+    try:
+        with open("/proc/self/clear_refs", "w") as f:
+            f.write("5")
+        return True
+    except OSError:
+        return False
+
+
+def proc_peak_rss_mb() -> float:
+    """Peak RSS since the last reset_peak_rss() (VmHWM), in MiB."""
+    with open("/proc/self/status") as f:
+        for line in f:
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    return peak_rss_mb()
+
+
+def timed(fn: Callable[[], object]) -> float:
+    """Seconds one call of ``fn`` takes."""
+    t0 = time.perf_counter()
+    fn()
+    return time.perf_counter() - t0
+
+
+@contextmanager
+def quiet_stdout() -> Iterator[None]:
+    """Send what the library prints to /dev/null at the file-descriptor level (tables are printed after)."""
+    sys.stdout.flush()
+    saved = os.dup(1)
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    try:
+        os.dup2(devnull, 1)
+        yield
+    finally:
+        sys.stdout.flush()
+        os.dup2(saved, 1)
+        os.close(saved)
+        os.close(devnull)
+
+
+def table(headers: Sequence[str], rows: Sequence[Sequence[object]], widths: Sequence[int] | None = None) -> None:
+    """Print a left-aligned first column and right-aligned other columns."""
+    cells = [[_fmt(c) for c in row] for row in rows]
+    if widths is None:
+        widths = [max(len(str(h)), *(len(r[i]) for r in cells)) + 2 for i, h in enumerate(headers)]
+    line = f"{headers[0]:<{widths[0]}}" + "".join(f"{h:>{w}}" for h, w in zip(headers[1:], widths[1:]))
+    print(line)
+    print("-" * len(line))
+    for r in cells:
+        print(f"{r[0]:<{widths[0]}}" + "".join(f"{c:>{w}}" for c, w in zip(r[1:], widths[1:])))
+
+
+def _fmt(value: object) -> str:
+    if isinstance(value, float):
+        return f"{value:.3f}" if abs(value) < 100 else f"{value:.1f}"
+    return str(value)
+
+
+def verdict(ok: bool) -> str:
+    """A short pass/miss marker for the target column."""
+    return "ok" if ok else "MISSED"
+
+
+def _package_of(filename: str) -> str:
+    if filename.startswith(("~", "<")):
+        return "builtins/C"
+    parts = filename.replace("\\", "/").split("/")
+    if "autogen" in parts:
+        i = len(parts) - 1 - parts[::-1].index("autogen")
+        sub = parts[i + 1] if i + 1 < len(parts) - 1 else parts[-1].removesuffix(".py")
+        return f"autogen.{sub}"
+    if "site-packages" in parts:
+        i = parts.index("site-packages")
+        return parts[i + 1].removesuffix(".py")
+    if "python3." in filename:
+        return "stdlib:" + parts[-1].removesuffix(".py")
+    return parts[-1]
+
+
+def profile_report(prof: Any, title: str, top: int = 25) -> None:
+    """Print where the time went: own time per package, then the functions with the most own time."""
+    import io
+    import pstats
+
+    stats = pstats.Stats(prof)
+    by_pkg: dict[str, float] = {}
+    total = 0.0
+    for (filename, _line, _name), (_cc, _nc, tt, _ct, _callers) in stats.stats.items():  # type: ignore[attr-defined]
+        pkg = _package_of(filename)
+        by_pkg[pkg] = by_pkg.get(pkg, 0.0) + tt
+        total += tt
+    print(f"\n==== cProfile: {title} (own time {total:.2f} s) ====")
+    print("own time by package:")
+    for pkg, tt in sorted(by_pkg.items(), key=lambda kv: -kv[1])[:15]:
+        print(f"  {pkg:<34}{tt:>8.3f} s {tt / total:>6.1%}")
+    out = io.StringIO()
+    stats.stream = out  # type: ignore[attr-defined]
+    stats.sort_stats("tottime").print_stats(top)
+    print("\n".join(line for line in out.getvalue().splitlines() if line.strip())[:20000])
+
+
+class SdkTimer:
+    """Adds up the time spent inside the openai SDK's (sync) chat.completions.create while patched.
+
+    Gives a same-run estimate of the framework's own part (run time - SDK time), much less exposed to
+    load from other processes than comparing two separate runs.
+    """
+
+    def __init__(self) -> None:
+        self.seconds = 0.0
+        self.calls = 0
+
+    @contextmanager
+    def patched(self) -> Iterator[None]:
+        from openai.resources.chat.completions import Completions
+
+        original = Completions.create
+        timer = self
+
+        @functools.wraps(original)  # the wrapper looks at the signature to know the accepted names
+        def create(resource: Any, *args: Any, **kwargs: Any) -> Any:
+            t0 = time.perf_counter()
+            try:
+                return original(resource, *args, **kwargs)
+            finally:
+                timer.seconds += time.perf_counter() - t0
+                timer.calls += 1
+
+        Completions.create = create  # type: ignore[method-assign]
+        try:
+            yield
+        finally:
+            Completions.create = original  # type: ignore[method-assign]

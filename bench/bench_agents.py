@@ -1,0 +1,275 @@
+"""Agent costs: building many agents, and the framework's share of long chats against a fake LLM.
+
+(a) build N ConversableAgents with the same llm_config dict: wall time, tracemalloc peak, RSS growth.
+(b) a two-agent chat of T turns (both agents call the LLM); (c) a tool-calling chat of R turns where
+the LLM alternates a tool call and a text reply and a user proxy runs the tool. For (b) and (c) the
+request bodies the framework sent are recorded at the FakeLLMServer (real HTTP on 127.0.0.1, in this
+process) and replayed with the bare openai client; framework time = chat time - replay time.
+
+Run: python bench/bench_agents.py [--agents 1000] [--turns 200] [--tool-turns 100] [--repeats 3] [--profile]
+Targets: (a) <= 0.5 s and <= 50 MB for 1,000 agents; (b), (c) framework share <= 10% of the chat time.
+"""
+
+from __future__ import annotations
+
+import argparse
+import cProfile
+import gc
+import statistics
+import time
+import tracemalloc
+from collections.abc import Callable
+from typing import Any
+
+import _benchutil as bu
+
+from autogen import ConversableAgent, register_function
+from autogen.testing import FakeLLMServer, RecordedRequest, tool_call
+
+TARGET_BUILD_S = 0.5
+TARGET_BUILD_MB = 50.0
+TARGET_SHARE = 0.10
+BIG = 1_000_000
+
+
+def add(a: int, b: int) -> int:
+    """Add two integers."""
+    return a + b
+
+
+# ---- (a) building agents -----------------------------------------------------------------------
+
+
+def bench_build(server: FakeLLMServer, n: int) -> list[list[Any]]:
+    config = server.llm_config  # the same dict object for every agent, as a user's script would pass
+    ConversableAgent("warmup", llm_config=config, human_input_mode="NEVER")  # first use loads pydantic etc.
+
+    gc.collect()
+    rss0 = bu.rss_mb()
+    t0 = time.perf_counter()
+    agents = [ConversableAgent(f"agent_{i}", llm_config=config, human_input_mode="NEVER") for i in range(n)]
+    wall = time.perf_counter() - t0
+    rss_delta = bu.rss_mb() - rss0
+    del agents
+    gc.collect()
+
+    tracemalloc.start()
+    agents = [ConversableAgent(f"agent_{i}", llm_config=config, human_input_mode="NEVER") for i in range(n)]
+    held, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    del agents
+    gc.collect()
+
+    mb = 2**20
+    return [
+        [f"build {n} agents: wall", f"{wall:.3f} s", f"<= {TARGET_BUILD_S} s {bu.verdict(wall <= TARGET_BUILD_S)}"],
+        [
+            f"build {n} agents: tracemalloc peak",
+            f"{peak / mb:.1f} MB",
+            f"<= {TARGET_BUILD_MB:.0f} MB {bu.verdict(peak / mb <= TARGET_BUILD_MB)}",
+        ],
+        [f"build {n} agents: held after build", f"{held / mb:.1f} MB", ""],
+        [
+            f"build {n} agents: RSS growth",
+            f"{rss_delta:.1f} MB",
+            f"<= {TARGET_BUILD_MB:.0f} MB {bu.verdict(rss_delta <= TARGET_BUILD_MB)}",
+        ],
+        ["per agent", f"{wall / n * 1e6:.0f} us, {peak / n / 1024:.1f} KiB", ""],
+    ]
+
+
+# ---- (b), (c) chats vs a raw replay ----------------------------------------------------------------
+
+
+def chat_reply(_: RecordedRequest) -> str:
+    return "Noted, please go on."
+
+
+def tool_reply(request: RecordedRequest) -> Any:
+    # Decided by the request alone, so the raw replay gets exactly the same answers.
+    last = request.messages[-1] if request.messages else {}
+    if last.get("role") == "tool":
+        return "The sum is 3."
+    return {"content": None, "tool_calls": [tool_call("add", {"a": 1, "b": 2})]}
+
+
+def two_agent_chat(server: FakeLLMServer, turns: int, silent: bool) -> Callable[[], None]:
+    """Build the agents now; the returned callable runs the chat (only that is timed)."""
+    a = ConversableAgent(
+        "alice", llm_config=server.llm_config, human_input_mode="NEVER", max_consecutive_auto_reply=BIG
+    )
+    b = ConversableAgent("bob", llm_config=server.llm_config, human_input_mode="NEVER", max_consecutive_auto_reply=BIG)
+    return lambda: a.initiate_chat(b, message="Let us talk for a while.", max_turns=turns, silent=silent)
+
+
+def tool_chat(server: FakeLLMServer, turns: int, silent: bool) -> Callable[[], None]:
+    """Build the agents and register the tool now; the returned callable runs the chat and checks it."""
+    assistant = ConversableAgent(
+        "assistant", llm_config=server.llm_config, human_input_mode="NEVER", max_consecutive_auto_reply=BIG
+    )
+    user = ConversableAgent(
+        "user",
+        llm_config=False,
+        human_input_mode="NEVER",
+        default_auto_reply="Continue.",
+        max_consecutive_auto_reply=BIG,
+    )
+    register_function(add, caller=assistant, executor=user, name="add", description="Add two integers.")
+
+    def run() -> None:
+        user.initiate_chat(assistant, message="Add 1 and 2, as often as I ask.", max_turns=turns, silent=silent)
+        tool_msgs = sum(1 for m in user.chat_messages[assistant] if m.get("role") == "tool")
+        if tool_msgs != turns // 2:
+            raise SystemExit(f"tool chat: expected {turns // 2} tool results, the chat has {tool_msgs}")
+
+    return run
+
+
+def replay(raw: Any, bodies: list[dict[str, Any]]) -> float:
+    t0 = time.perf_counter()
+    for body in bodies:
+        raw.chat.completions.create(**body)
+    return time.perf_counter() - t0
+
+
+def bench_chat(
+    server: FakeLLMServer,
+    raw: Any,
+    label: str,
+    make: Callable[[FakeLLMServer, int, bool], Callable[[], None]],
+    turns: int,
+    expected_calls: int,
+    repeats: int,
+    silent: bool,
+) -> tuple[list[Any], float]:
+    with bu.quiet_stdout():
+        make(server, min(turns, 6), silent)()  # warm up both paths
+    server.clear_requests()
+    totals, raws, in_sdk = [], [], []
+    for _ in range(repeats):
+        run = make(server, turns, silent)
+        server.clear_requests()
+        timer = bu.SdkTimer()
+        with bu.quiet_stdout(), timer.patched():
+            totals.append(bu.timed(run))
+        in_sdk.append(timer.seconds)
+        bodies = [r.body for r in server.requests]
+        if len(bodies) != expected_calls:
+            raise SystemExit(f"{label}: expected {expected_calls} LLM calls, the server got {len(bodies)}")
+        raws.append(replay(raw, bodies))
+    # Pair each chat with its own replay; the median pair is reported.
+    pairs = sorted(zip(totals, raws), key=lambda p: (p[0] - p[1]) / p[0])
+    total, raw_s = pairs[len(pairs) // 2]
+    fw = total - raw_s
+    share = fw / total
+    # same-run estimate: chat time minus the time spent inside the SDK call
+    own = statistics.median(t - s for t, s in zip(totals, in_sdk))
+    own_share = statistics.median((t - s) / t for t, s in zip(totals, in_sdk))
+    row = [
+        label,
+        expected_calls,
+        f"{total:.3f}",
+        f"{raw_s:.3f}",
+        f"{fw:.3f}",
+        f"{fw / expected_calls * 1e3:.2f}",
+        f"{share:.1%}",
+        f"<= {TARGET_SHARE:.0%} {bu.verdict(share <= TARGET_SHARE)}",
+        f"{own / expected_calls * 1e3:.2f}",
+        f"{own_share:.1%} {bu.verdict(own_share <= TARGET_SHARE)}",
+    ]
+    return row, statistics.fmean(totals)
+
+
+def profile(
+    server: FakeLLMServer, make: Callable[[FakeLLMServer, int, bool], Callable[[], None]], turns: int, label: str
+) -> None:
+    run = make(server, turns, False)
+    prof = cProfile.Profile()
+    with bu.quiet_stdout():
+        prof.enable()
+        run()
+        prof.disable()
+    bu.profile_report(prof, label)
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--agents", type=int, default=1000, help="agents to build in (a) (default 1000)")
+    ap.add_argument("--turns", type=int, default=200, help="max_turns of the two-agent chat (default 200)")
+    ap.add_argument("--tool-turns", type=int, default=100, help="max_turns of the tool chat (default 100)")
+    ap.add_argument("--repeats", type=int, default=3, help="chat + replay pairs per case; the median is shown")
+    ap.add_argument("--profile", action="store_true", help="also print cProfile summaries of both chats")
+    args = ap.parse_args()
+
+    import openai
+
+    with FakeLLMServer(chat_reply) as server:
+        build_rows = bench_build(server, args.agents)
+        raw = openai.OpenAI(base_url=server.base_url, api_key="sk-fake", max_retries=0)
+        # max_turns=T with both agents on the LLM: the recipient answers T times, the initiator T-1 times.
+        chat_calls = 2 * args.turns - 1
+        chat_rows = []
+        for silent in (False, True):
+            tag = "silent=True" if silent else "printing (to /dev/null)"
+            row, _ = bench_chat(
+                server,
+                raw,
+                f"(b) two-agent chat, {tag}",
+                two_agent_chat,
+                args.turns,
+                chat_calls,
+                args.repeats,
+                silent,
+            )
+            chat_rows.append(row)
+        if args.profile:
+            profile(server, two_agent_chat, args.turns, f"two-agent chat, {args.turns} turns")
+
+    with FakeLLMServer(tool_reply) as server:
+        raw = openai.OpenAI(base_url=server.base_url, api_key="sk-fake", max_retries=0)
+        for silent in (False, True):
+            tag = "silent=True" if silent else "printing (to /dev/null)"
+            row, _ = bench_chat(
+                server,
+                raw,
+                f"(c) tool chat, {tag}",
+                tool_chat,
+                args.tool_turns,
+                args.tool_turns,
+                args.repeats,
+                silent,
+            )
+            chat_rows.append(row)
+        if args.profile:
+            profile(server, tool_chat, args.tool_turns, f"tool chat, {args.tool_turns} turns")
+
+    print("(a) building agents (same llm_config dict each time, after one warm-up agent)")
+    bu.table(["what", "result", "target"], build_rows)
+    print()
+    print(
+        f"(b) {args.turns}-turn two-agent chat and (c) {args.tool_turns}-turn tool chat vs replaying the same "
+        f"request bodies with the raw openai client (median of {args.repeats})"
+    )
+    bu.table(
+        [
+            "case",
+            "LLM calls",
+            "chat s",
+            "raw s",
+            "framework s",
+            "ms/call",
+            "share",
+            "target",
+            "| own ms/call",
+            "own share",
+        ],
+        chat_rows,
+    )
+    print(
+        "framework = chat - raw replay of the recorded bodies.  own = chat - time inside the SDK's "
+        "chat.completions.create during that chat (same run, so less exposed to machine load)."
+    )
+
+
+if __name__ == "__main__":
+    main()
