@@ -102,12 +102,13 @@ class OpenAIClient:
 
     def create(self, params: dict[str, Any]) -> Any:
         """Send one request and return a ChatCompletion (streamed replies are assembled)."""
-        method, request, stream = self._prepare(self.sdk_client(), params)
+        client = self.sdk_client()
+        method, request, stream = self._prepare(client, params)
         if not stream:
-            return method(**request)
+            return _call(client, method, request, False)
         assembler = StreamAssembler()
         send = _stream_sender()
-        for chunk in method(**request):
+        for chunk in _call(client, method, request, True):
             text = assembler.add(chunk)
             if text:
                 send(text)
@@ -115,12 +116,13 @@ class OpenAIClient:
 
     async def a_create(self, params: dict[str, Any]) -> Any:
         """Async twin of :meth:`create`, on the loop's AsyncOpenAI client."""
-        method, request, stream = self._prepare(self.async_sdk_client(), params)
+        client = self.async_sdk_client()
+        method, request, stream = self._prepare(client, params)
         if not stream:
-            return await method(**request)
+            return await _call(client, method, request, False)
         assembler = StreamAssembler()
         send = _stream_sender()
-        async for chunk in await method(**request):
+        async for chunk in await _call(client, method, request, True):
             text = assembler.add(chunk)
             if text:
                 send(text)
@@ -197,3 +199,55 @@ def _with_usage(response: Any, request: dict[str, Any]) -> Any:
     except Exception as e:  # an estimate is a convenience; never lose the answer over it
         logger.debug("Could not estimate usage of a streamed response: %s", e)
     return response
+
+
+# ---- direct posting -----------------------------------------------------------------------------
+# The SDK's `chat.completions.create` walks every message through its type-driven transform before
+# sending: ~0.3 ms per message, so a 400-message history costs ~130 ms per call and a long chat
+# grows quadratically. Our requests are already plain JSON-ready dicts, so they are posted as they
+# are through the same client (same auth, retries off, timeouts, Azure deployment routing, response
+# parsing). If the SDK's private surface ever differs, the first failure switches back to `create`.
+_DIRECT_POST: dict[str, Any] = {"enabled": True, "options_kwargs": None}
+_OPTION_KEYS = ("extra_headers", "extra_query", "timeout")
+
+
+def _direct_args(request: dict[str, Any], stream: bool) -> tuple[dict[str, Any], dict[str, Any], Any, Any]:
+    import inspect
+
+    from openai import AsyncStream, Stream
+    from openai._base_client import make_request_options
+    from openai.types.chat import ChatCompletion, ChatCompletionChunk
+
+    accepted = _DIRECT_POST["options_kwargs"]
+    if accepted is None:
+        accepted = _DIRECT_POST["options_kwargs"] = set(inspect.signature(make_request_options).parameters)
+    body = {k: v for k, v in request.items() if k not in _OPTION_KEYS and k != "extra_body"}
+    body.update(request.get("extra_body") or {})
+    option_kwargs = {k: request[k] for k in _OPTION_KEYS if request.get(k) is not None}
+    if "security" in accepted:  # openai >= 3 names the auth scheme per request
+        option_kwargs["security"] = {"bearer_auth": True}
+    options = make_request_options(**option_kwargs)
+    return body, options, ChatCompletion, (ChatCompletionChunk, Stream, AsyncStream)
+
+
+def _call(client: Any, method: Any, request: dict[str, Any], stream: bool) -> Any:
+    """Send a chat request: posted directly when possible, else through the SDK method."""
+    if not _DIRECT_POST["enabled"] or getattr(method, "__name__", "") != "create" or "messages" not in request:
+        return method(**request)
+    try:
+        body, options, completion_cls, (chunk_cls, stream_cls, async_stream_cls) = _direct_args(request, stream)
+        is_async = type(client).__name__.startswith("Async")
+        post = client.post
+    except (ImportError, AttributeError, TypeError) as e:  # SDK internals moved: use the public method
+        logger.debug("direct posting disabled: %s", e)
+        _DIRECT_POST["enabled"] = False
+        return method(**request)
+    chosen = async_stream_cls if is_async else stream_cls
+    return post(
+        "/chat/completions",
+        body=body,
+        options=options,
+        cast_to=completion_cls,
+        stream=stream,
+        stream_cls=chosen[chunk_cls],
+    )
