@@ -83,48 +83,87 @@ def to_api_messages(system: list[dict[str, Any]], messages: list[dict[str, Any]]
     (a missing answer is filled with a note); a ``tool`` message whose call is not pending is sent as
     a plain user message instead of being dropped, so nothing said is lost.
     """
-    out: list[dict[str, Any]] = list(system)
-    pending: dict[str, None] = {}  # tool_call ids of the last assistant message still to be answered
+    return ApiView().build(system, messages)
 
-    def close_pending() -> None:
-        for call_id in pending:
-            out.append({"role": "tool", "tool_call_id": call_id, "content": "No result: the tool call was not executed."})
-        pending.clear()
 
-    for m in messages:
+class ApiView:
+    """The API form of one growing history, extended as messages are appended.
+
+    Building a request is then a list concatenation, not a pass over the whole history: the
+    per-turn cost stays flat as a chat grows. If the history was changed other than by appending
+    (cleared, trimmed, its first or last-seen element replaced), the view is rebuilt from scratch.
+    """
+
+    __slots__ = ("source", "done", "first", "last", "out", "pending")
+
+    def __init__(self) -> None:
+        self.source: list[dict[str, Any]] | None = None
+        self._reset()
+
+    def _reset(self) -> None:
+        self.done = 0
+        self.first: Any = None
+        self.last: Any = None
+        self.out: list[dict[str, Any]] = []
+        self.pending: dict[str, None] = {}  # tool_call ids still to be answered
+
+    def build(self, system: list[dict[str, Any]], messages: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        n = len(messages)
+        if (
+            messages is not self.source
+            or n < self.done
+            or (self.done and (messages[0] is not self.first or messages[self.done - 1] is not self.last))
+        ):
+            self.source = messages
+            self._reset()
+        for i in range(self.done, n):
+            self._add(messages[i])
+        if n:
+            self.first, self.last = messages[0], messages[n - 1]
+        self.done = n
+        request = [*system, *self.out]
+        request.extend(_unanswered(self.pending))
+        return request
+
+    def _close_pending(self) -> None:
+        if self.pending:
+            self.out.extend(_unanswered(self.pending))
+            self.pending = {}
+
+    def _add(self, m: dict[str, Any]) -> None:
         responses = m.get("tool_responses")
         if responses:
             for r in responses:
-                _append_tool(out, pending, r, close_pending)
+                self._add_tool(r)
             if m.get("role") != "tool":
-                close_pending()
-                out.append(_api_copy(m))
-            continue
+                self._close_pending()
+                self.out.append(_api_copy(m))
+            return
         role = m.get("role")
         if role == "tool":
-            _append_tool(out, pending, m, close_pending)
-            continue
-        close_pending()
-        api_m = _api_copy(m)
-        out.append(api_m)
+            self._add_tool(m)
+            return
+        self._close_pending()
+        self.out.append(_api_copy(m))
         if role == "assistant" and m.get("tool_calls"):
             for call in m["tool_calls"]:
                 call_id = call.get("id")
                 if call_id:
-                    pending[call_id] = None
-    close_pending()
-    return out
+                    self.pending[call_id] = None
+
+    def _add_tool(self, m: dict[str, Any]) -> None:
+        call_id = m.get("tool_call_id")
+        if call_id is not None and call_id in self.pending:
+            del self.pending[call_id]
+            self.out.append({"role": "tool", "tool_call_id": call_id, "content": _text(m.get("content"))})
+            return
+        self._close_pending()
+        # An orphan tool result (its call was trimmed away or never made): keep it as user text.
+        self.out.append({"role": "user", "content": f"Tool result ({call_id or 'unknown call'}): {_text(m.get('content'))}"})
 
 
-def _append_tool(out: list[dict[str, Any]], pending: dict[str, None], m: dict[str, Any], close_pending: Any) -> None:
-    call_id = m.get("tool_call_id")
-    if call_id is not None and call_id in pending:
-        del pending[call_id]
-        out.append({"role": "tool", "tool_call_id": call_id, "content": _text(m.get("content"))})
-        return
-    close_pending()
-    # An orphan tool result (its call was trimmed away or never made): keep it as user text.
-    out.append({"role": "user", "content": f"Tool result ({call_id or 'unknown call'}): {_text(m.get('content'))}"})
+def _unanswered(pending: dict[str, None]) -> list[dict[str, Any]]:
+    return [{"role": "tool", "tool_call_id": c, "content": "No result: the tool call was not executed."} for c in pending]
 
 
 def _text(content: Any) -> Any:

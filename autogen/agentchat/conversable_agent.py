@@ -25,6 +25,7 @@ from ._messages import (
     message_to_dict,
     normalize_function_name,
     normalize_message,
+    ApiView,
     repair_json_arguments,
     to_api_messages,
     validate_function_name,
@@ -713,7 +714,7 @@ class ConversableAgent:
             return False, None
         if messages is None:
             messages = self._oai_messages[sender]  # type: ignore[index]
-        request = to_api_messages(self._oai_system_message, messages)
+        request = self._api_view(messages).build(self._oai_system_message, messages)
         if self.hook_lists["safeguard_llm_inputs"]:
             for hook in self.hook_lists["safeguard_llm_inputs"]:
                 if hook(request) is None:
@@ -736,6 +737,16 @@ class ConversableAgent:
             if hook(reply) is None:
                 raise ValueError("The safeguard_llm_outputs hook returned None; it must return the reply.")
         return True, reply
+
+    def _api_view(self, messages: list[dict[str, Any]]) -> ApiView:
+        """The cached API form of ``messages`` (one view per conversation with a peer)."""
+        views = self.__dict__.setdefault("_api_views", {})
+        view = views.get(id(messages))
+        if view is None or view.source is not messages:
+            if len(views) > 64:  # histories replaced by hooks each turn: keep the cache small
+                views.clear()
+            view = views[id(messages)] = ApiView()
+        return view
 
     def generate_oai_reply(
         self, messages: list[dict[str, Any]] | None = None, sender: Agent | None = None, config: Any | None = None

@@ -1,0 +1,49 @@
+"""The request form of a history: unrolled tool responses, repaired pairing, built incrementally."""
+
+from __future__ import annotations
+
+from autogen.agentchat._messages import ApiView, to_api_messages
+
+SYSTEM = [{"role": "system", "content": "sys"}]
+CALL = {"content": None, "role": "assistant", "tool_calls": [{"id": "c1", "type": "function", "function": {"name": "f", "arguments": "{}"}}]}
+ANSWER = {"content": "r", "role": "tool", "name": "u", "tool_responses": [{"tool_call_id": "c1", "role": "tool", "content": "r"}]}
+
+
+def test_tool_responses_are_unrolled():
+    out = to_api_messages(SYSTEM, [{"content": "q", "role": "user", "name": "u"}, CALL, ANSWER])
+    assert out == [SYSTEM[0], {"content": "q", "role": "user", "name": "u"}, CALL, {"role": "tool", "tool_call_id": "c1", "content": "r"}]
+
+
+def test_unanswered_call_is_filled_and_orphan_result_kept_as_text():
+    out = to_api_messages([], [CALL, {"content": "next", "role": "user", "name": "u"}])
+    assert out[1] == {"role": "tool", "tool_call_id": "c1", "content": "No result: the tool call was not executed."}
+    orphan = {"role": "tool", "content": "42", "tool_responses": [{"tool_call_id": "zz", "role": "tool", "content": "42"}]}
+    out = to_api_messages([], [{"content": "q", "role": "user"}, orphan])
+    assert out[-1] == {"role": "user", "content": "Tool result (zz): 42"}
+
+
+def test_view_extends_and_matches_a_full_rebuild():
+    history = [{"content": "q", "role": "user", "name": "u"}, CALL]
+    view = ApiView()
+    first = view.build(SYSTEM, history)
+    assert first[-1]["tool_call_id"] == "c1"  # pending call filled in the request only
+    history.append(ANSWER)
+    history.append({"content": "done", "role": "assistant", "name": "a"})
+    assert view.build(SYSTEM, history) == to_api_messages(SYSTEM, history)
+    assert view.done == 4
+
+
+def test_view_rebuilds_after_clear_or_trim():
+    history = [{"content": str(i), "role": "user", "name": "u"} for i in range(5)]
+    view = ApiView()
+    view.build([], history)
+    del history[:3]
+    history.append({"content": "new", "role": "user", "name": "u"})
+    assert view.build([], history) == to_api_messages([], history)
+    history.clear()
+    assert view.build([], history) == []
+
+
+def test_names_sanitised_and_raw_contents_stringified():
+    out = to_api_messages([], [{"content": 7, "role": "function", "name": "my fn"}, {"content": "x", "role": "user", "name": "A B", "context": {"k": 1}}])
+    assert out == [{"content": "7", "role": "function", "name": "my_fn"}, {"content": "x", "role": "user", "name": "A_B"}]
