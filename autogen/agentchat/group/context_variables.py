@@ -75,6 +75,14 @@ class ContextVariables:
     def from_json(cls, text: str) -> ContextVariables:
         return cls(json.loads(text))
 
+    def model_dump(self, **_: Any) -> dict[str, Any]:
+        """Pydantic-style dump (``{"data": {...}}``), as the original pydantic model gives."""
+        return {"data": dict(self.data)}
+
+    def model_dump_json(self, **_: Any) -> str:
+        """Pydantic-style JSON dump."""
+        return json.dumps(self.model_dump())
+
     def __getitem__(self, key: str) -> Any:
         return self.data[key]
 

@@ -1,0 +1,49 @@
+"""Conditions the LLM decides: their prompt becomes the description of a handoff tool."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from pydantic import BaseModel
+
+from .context_str import ContextStr
+
+if TYPE_CHECKING:
+    from ..conversable_agent import ConversableAgent
+
+__all__ = ["ContextStrLLMCondition", "LLMCondition", "StringLLMCondition"]
+
+
+class LLMCondition(BaseModel):
+    """Base class: ``get_prompt(agent, messages)`` is what the LLM is told the handoff is for."""
+
+    def get_prompt(self, agent: ConversableAgent, messages: list[dict[str, Any]]) -> str:
+        raise NotImplementedError(f"{type(self).__name__} must implement get_prompt().")
+
+
+class StringLLMCondition(LLMCondition):
+    """A fixed prompt, e.g. ``StringLLMCondition("the customer asks about billing")``."""
+
+    prompt: str
+
+    def __init__(self, prompt: str | None = None, **data: Any) -> None:
+        if prompt is not None:
+            data["prompt"] = prompt
+        super().__init__(**data)
+
+    def get_prompt(self, agent: ConversableAgent, messages: list[dict[str, Any]]) -> str:
+        return self.prompt
+
+
+class ContextStrLLMCondition(LLMCondition):
+    """A prompt filled from the agent's context variables each turn."""
+
+    context_str: ContextStr
+
+    def __init__(self, context_str: ContextStr | str | None = None, **data: Any) -> None:
+        if context_str is not None:
+            data["context_str"] = ContextStr(context_str) if isinstance(context_str, str) else context_str
+        super().__init__(**data)
+
+    def get_prompt(self, agent: ConversableAgent, messages: list[dict[str, Any]]) -> str:
+        return self.context_str.format(agent.context_variables)

@@ -1,0 +1,48 @@
+"""`AutoPattern`: after each agent, the group manager's LLM picks who speaks next."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+from ..context_variables import ContextVariables
+from ..targets.group_manager_target import GroupManagerSelectionMessage, GroupManagerTarget
+from .pattern import Pattern
+
+if TYPE_CHECKING:
+    from ...conversable_agent import ConversableAgent
+
+__all__ = ["AutoPattern"]
+
+
+class AutoPattern(Pattern):
+    """Group after-work = `GroupManagerTarget`: needs ``group_manager_args={"llm_config": ...}``."""
+
+    def __init__(
+        self,
+        initial_agent: ConversableAgent,
+        agents: list[ConversableAgent],
+        user_agent: ConversableAgent | None = None,
+        group_manager_args: dict[str, Any] | None = None,
+        context_variables: ContextVariables | None = None,
+        selection_message: GroupManagerSelectionMessage | None = None,
+        exclude_transit_message: bool = True,
+        summary_method: str | Callable[..., Any] | None = "last_msg",
+    ) -> None:
+        super().__init__(
+            initial_agent=initial_agent,
+            agents=agents,
+            user_agent=user_agent,
+            group_manager_args=group_manager_args,
+            context_variables=context_variables,
+            group_after_work=GroupManagerTarget(selection_message=selection_message),
+            exclude_transit_message=exclude_transit_message,
+            summary_method=summary_method,
+        )
+        self.selection_message = selection_message
+
+    def configure_agents(self) -> None:
+        # The manager's LLM chooses by description: never leave one empty.
+        for agent in self.agents:
+            if not (agent.description or "").strip():
+                agent.description = f"Agent {agent.name}"

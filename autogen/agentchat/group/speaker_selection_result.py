@@ -1,0 +1,37 @@
+"""`SpeakerSelectionResult`: what a resolved transition target tells the group chat to do next."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from pydantic import BaseModel
+
+if TYPE_CHECKING:
+    from ..agent import Agent
+    from ..groupchat import GroupChat
+
+__all__ = ["SpeakerSelectionResult"]
+
+
+class SpeakerSelectionResult(BaseModel):
+    """One of: end the chat (``terminate``), an agent by name, or a speaker selection method."""
+
+    terminate: bool | None = None
+    agent_name: str | None = None
+    speaker_selection_method: str | None = None
+
+    def get_speaker_selection_result(self, groupchat: GroupChat) -> Agent | str | None:
+        """The agent, the method name ("auto", "manual", ...) or None (end the chat)."""
+        if self.agent_name is not None:
+            agent = groupchat.agent_by_name(self.agent_name)
+            if agent is None:
+                raise ValueError(
+                    f"The transition names agent '{self.agent_name}', which is not in the group chat "
+                    f"(members: {groupchat.agent_names})."
+                )
+            return agent
+        if self.speaker_selection_method is not None:
+            return self.speaker_selection_method
+        if self.terminate:
+            return None
+        raise ValueError("SpeakerSelectionResult needs terminate, agent_name or speaker_selection_method.")

@@ -1,0 +1,294 @@
+"""The transition targets: where the conversation goes after a handoff, an after-work or a tool result."""
+
+from __future__ import annotations
+
+import random
+from typing import TYPE_CHECKING, Any
+
+from pydantic import BaseModel
+
+from ..speaker_selection_result import SpeakerSelectionResult
+
+if TYPE_CHECKING:
+    from ...conversable_agent import ConversableAgent
+    from ...groupchat import GroupChat
+
+__all__ = [
+    "AgentNameTarget",
+    "AgentTarget",
+    "AskUserTarget",
+    "NestedChatTarget",
+    "RandomAgentTarget",
+    "RevertToUserTarget",
+    "StayTarget",
+    "TerminateTarget",
+    "TransitionTarget",
+]
+
+AGENT_WRAPPER_PREFIX = "wrapped_"
+
+
+class TransitionTarget(BaseModel):
+    """Base of every target. A target either resolves directly to a speaker-selection result, or
+    (nested chats, inner group chats) is run by a hidden wrapper agent that joins the group."""
+
+    def can_resolve_for_speaker_selection(self) -> bool:
+        """True when `resolve` can be called (False for targets that need a wrapper agent)."""
+        return False
+
+    def resolve(
+        self, groupchat: GroupChat, current_agent: ConversableAgent, user_agent: ConversableAgent | None
+    ) -> SpeakerSelectionResult:
+        """The next speaker, a speaker selection method, or the end of the chat."""
+        raise NotImplementedError(f"{type(self).__name__} does not resolve directly to a speaker.")
+
+    def display_name(self) -> str:
+        """How the target is shown to people ("[Handing off to <display name>]")."""
+        raise NotImplementedError(f"{type(self).__name__} must implement display_name().")
+
+    def normalized_name(self) -> str:
+        """The part of a handoff tool name naming this target."""
+        raise NotImplementedError(f"{type(self).__name__} must implement normalized_name().")
+
+    def needs_agent_wrapper(self) -> bool:
+        """True when a hidden agent must run this target inside the group."""
+        return False
+
+    def create_wrapper_agent(self, parent_agent: ConversableAgent, index: int) -> ConversableAgent:
+        """The hidden agent that runs this target (only for targets that need one)."""
+        raise NotImplementedError(f"{type(self).__name__} does not need a wrapper agent.")
+
+    def activate_target(self, groupchat: GroupChat) -> None:
+        """Make this target the group tool executor's pending next target."""
+        for agent in groupchat.agents:
+            if getattr(agent, "is_group_tool_executor", False):
+                agent.set_next_target(self)  # type: ignore[attr-defined]
+                return
+        raise ValueError(
+            f"Cannot activate {self!r}: the group chat has no group tool executor (it is not a pattern-based chat)."
+        )
+
+    def referenced_agent_names(self) -> list[str]:
+        """Names of the agents this target points at (checked against the group at construction)."""
+        return []
+
+    def __str__(self) -> str:
+        return f"Transfer to {self.display_name()}"
+
+
+class AgentTarget(TransitionTarget):
+    """Hand over to a specific agent: ``AgentTarget(agent)``."""
+
+    agent_name: str
+
+    def __init__(self, agent: Any = None, **data: Any) -> None:
+        if agent is not None:
+            name = getattr(agent, "name", None)
+            if not isinstance(name, str):
+                raise TypeError(f"AgentTarget takes an agent (with a name); got {type(agent).__name__}. Use AgentNameTarget for a name.")
+            data["agent_name"] = name
+        super().__init__(**data)
+
+    def can_resolve_for_speaker_selection(self) -> bool:
+        return True
+
+    def resolve(self, groupchat: GroupChat, current_agent: ConversableAgent, user_agent: ConversableAgent | None) -> SpeakerSelectionResult:
+        return SpeakerSelectionResult(agent_name=self.agent_name)
+
+    def display_name(self) -> str:
+        return self.agent_name
+
+    def normalized_name(self) -> str:
+        return self.agent_name
+
+    def referenced_agent_names(self) -> list[str]:
+        return [self.agent_name]
+
+
+class AgentNameTarget(TransitionTarget):
+    """Hand over to the agent with this name: ``AgentNameTarget("billing")``."""
+
+    agent_name: str
+
+    def __init__(self, agent_name: str | None = None, **data: Any) -> None:
+        if agent_name is not None:
+            data["agent_name"] = agent_name
+        super().__init__(**data)
+
+    def can_resolve_for_speaker_selection(self) -> bool:
+        return True
+
+    def resolve(self, groupchat: GroupChat, current_agent: ConversableAgent, user_agent: ConversableAgent | None) -> SpeakerSelectionResult:
+        return SpeakerSelectionResult(agent_name=self.agent_name)
+
+    def display_name(self) -> str:
+        return self.agent_name
+
+    def normalized_name(self) -> str:
+        return self.agent_name
+
+    def referenced_agent_names(self) -> list[str]:
+        return [self.agent_name]
+
+
+class TerminateTarget(TransitionTarget):
+    """End the conversation."""
+
+    def can_resolve_for_speaker_selection(self) -> bool:
+        return True
+
+    def resolve(self, groupchat: GroupChat, current_agent: ConversableAgent, user_agent: ConversableAgent | None) -> SpeakerSelectionResult:
+        return SpeakerSelectionResult(terminate=True)
+
+    def display_name(self) -> str:
+        return "Terminate"
+
+    def normalized_name(self) -> str:
+        return "terminate"
+
+    def __str__(self) -> str:
+        return "Terminate"
+
+
+class StayTarget(TransitionTarget):
+    """The current agent speaks again."""
+
+    def can_resolve_for_speaker_selection(self) -> bool:
+        return True
+
+    def resolve(self, groupchat: GroupChat, current_agent: ConversableAgent, user_agent: ConversableAgent | None) -> SpeakerSelectionResult:
+        return SpeakerSelectionResult(agent_name=current_agent.name)
+
+    def display_name(self) -> str:
+        return "Stay"
+
+    def normalized_name(self) -> str:
+        return "stay"
+
+    def __str__(self) -> str:
+        return "Stay with agent"
+
+
+class RevertToUserTarget(TransitionTarget):
+    """The pattern's user agent speaks next (the pattern must have one)."""
+
+    def can_resolve_for_speaker_selection(self) -> bool:
+        return True
+
+    def resolve(self, groupchat: GroupChat, current_agent: ConversableAgent, user_agent: ConversableAgent | None) -> SpeakerSelectionResult:
+        if user_agent is None:
+            raise ValueError(
+                f"RevertToUserTarget (reached from agent '{current_agent.name}') needs a user agent: "
+                "pass user_agent=... to the pattern."
+            )
+        return SpeakerSelectionResult(agent_name=user_agent.name)
+
+    def display_name(self) -> str:
+        return "Revert to User"
+
+    def normalized_name(self) -> str:
+        return "revert_to_user"
+
+    def __str__(self) -> str:
+        return "Revert to User"
+
+
+class AskUserTarget(TransitionTarget):
+    """A human picks the next speaker from a numbered list ("manual" selection)."""
+
+    def can_resolve_for_speaker_selection(self) -> bool:
+        return True
+
+    def resolve(self, groupchat: GroupChat, current_agent: ConversableAgent, user_agent: ConversableAgent | None) -> SpeakerSelectionResult:
+        return SpeakerSelectionResult(speaker_selection_method="manual")
+
+    def display_name(self) -> str:
+        return "Ask User"
+
+    def normalized_name(self) -> str:
+        return "ask_user"
+
+    def __str__(self) -> str:
+        return "Ask User"
+
+
+class RandomAgentTarget(TransitionTarget):
+    """A random agent among ``agents``, never the current one."""
+
+    agent_names: list[str]
+    nominated_name: str = "<Not Randomly Selected Yet>"
+
+    def __init__(self, agents: list[Any] | None = None, **data: Any) -> None:
+        if agents is not None:
+            data["agent_names"] = [a if isinstance(a, str) else a.name for a in agents]
+        super().__init__(**data)
+
+    def can_resolve_for_speaker_selection(self) -> bool:
+        return True
+
+    def resolve(self, groupchat: GroupChat, current_agent: ConversableAgent, user_agent: ConversableAgent | None) -> SpeakerSelectionResult:
+        choices = [n for n in self.agent_names if n != current_agent.name]
+        if not choices:
+            raise ValueError(
+                f"RandomAgentTarget has no agent other than '{current_agent.name}' to choose from ({self.agent_names})."
+            )
+        self.nominated_name = random.choice(choices)
+        return SpeakerSelectionResult(agent_name=self.nominated_name)
+
+    def display_name(self) -> str:
+        return self.nominated_name
+
+    def normalized_name(self) -> str:
+        return "random_agent"
+
+    def referenced_agent_names(self) -> list[str]:
+        return list(self.agent_names)
+
+
+class NestedChatTarget(TransitionTarget):
+    """Run nested chats (``{"chat_queue": [...], "reply_func_from_nested_chats"?, "config"?, "use_async"?}``)
+    in a hidden agent; its reply (the last chat's summary) joins the group chat, then control returns
+    to the agent that handed off."""
+
+    nested_chat_config: dict[str, Any]
+
+    def __init__(self, nested_chat_config: dict[str, Any] | None = None, **data: Any) -> None:
+        if nested_chat_config is not None:
+            data["nested_chat_config"] = nested_chat_config
+        super().__init__(**data)
+        if not isinstance(self.nested_chat_config.get("chat_queue"), list) or not self.nested_chat_config["chat_queue"]:
+            raise ValueError("NestedChatTarget needs nested_chat_config={'chat_queue': [<chat dict>, ...]}.")
+
+    def needs_agent_wrapper(self) -> bool:
+        return True
+
+    def display_name(self) -> str:
+        return "a nested chat"
+
+    def normalized_name(self) -> str:
+        return "nested_chat"
+
+    def __str__(self) -> str:
+        return "Transfer to nested chat"
+
+    def create_wrapper_agent(self, parent_agent: ConversableAgent, index: int) -> ConversableAgent:
+        from ...conversable_agent import ConversableAgent
+
+        wrapper = ConversableAgent(
+            name=f"{AGENT_WRAPPER_PREFIX}nested_{parent_agent.name}_{index + 1}",
+            llm_config=False,
+            human_input_mode="NEVER",
+            description=f"Runs a nested chat for {parent_agent.name}.",
+        )
+        config = self.nested_chat_config
+        wrapper.register_nested_chats(
+            config["chat_queue"],
+            reply_func_from_nested_chats=config.get("reply_func_from_nested_chats") or "summary_from_nested_chats",
+            config=config.get("config"),
+            trigger=lambda sender: True,
+            position=0,
+            use_async=config.get("use_async", False),
+        )
+        wrapper.handoffs.set_after_work(AgentTarget(parent_agent))
+        wrapper._group_is_wrapper = True  # type: ignore[attr-defined]
+        return wrapper
