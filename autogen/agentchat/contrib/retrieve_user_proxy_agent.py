@@ -27,8 +27,8 @@ __all__ = [
     "PROMPT_CODE",
     "PROMPT_DEFAULT",
     "PROMPT_QA",
-    "RetrieveUserProxyAgent",
     "UPDATE_CONTEXT_IN_PROMPT",
+    "RetrieveUserProxyAgent",
 ]
 
 logger = logging.getLogger(__name__)
@@ -200,10 +200,17 @@ class RetrieveUserProxyAgent(UserProxyAgent):
 
         if isinstance(self._vector_db, str):
             if not isinstance(self._db_config, dict):
-                raise ValueError("retrieve_config['db_config'] must be a dict of arguments for the vector database.")
+                raise ValueError(  # noqa: TRY004 - the original raised ValueError here
+                    "retrieve_config['db_config'] must be a dict of arguments for the vector database."
+                )
             db_config = dict(self._db_config)
             if "embedding_function" in config:
                 db_config["embedding_function"] = self._embedding_function
+            elif "embedding_model" in config and "embedding_function" not in db_config:
+                # A model named explicitly: the built-in ONNX one for all-MiniLM-L6-v2, else sentence-transformers.
+                from ...retrieve.embeddings import get_embedding_function
+
+                db_config["embedding_function"] = get_embedding_function(self._embedding_model)
             self._vector_db = VectorDBFactory.create_vector_db(db_type=self._vector_db, **db_config)
         elif self._vector_db is not None and not isinstance(self._vector_db, VectorDB):
             raise TypeError(
@@ -340,7 +347,7 @@ class RetrieveUserProxyAgent(UserProxyAgent):
         if not isinstance(message, (str, dict)):
             return message
         text = message if isinstance(message, str) else message.get("content")
-        if not isinstance(text, str) or text.strip().upper() != "UPDATE CONTEXT":
+        if not isinstance(text, str) or text.strip().upper() != "UPDATE CONTEXT" or not self.problem:
             return message
         doc_contents = self._get_context(self._results)
         if not doc_contents:
@@ -543,7 +550,9 @@ class RetrieveUserProxyAgent(UserProxyAgent):
             embedding_model=self._embedding_model,
             embedding_function=self._embedding_function,
         )
-        results = filter_results_by_distance(chroma_results_to_query_results(raw, "distances"), self._distance_threshold)
+        results = filter_results_by_distance(
+            chroma_results_to_query_results(raw, "distances"), self._distance_threshold
+        )
         self._search_string = search_string
         self._results = results
         _say(f"doc_ids: {[[r[0]['id'] for r in rr] for rr in results]}", "white")
@@ -567,7 +576,7 @@ class RetrieveUserProxyAgent(UserProxyAgent):
     def run_code(self, code: str, **kwargs: Any) -> tuple[int, str, str | None]:
         """Refuse package installs and shell code; run python in IPython when inside IPython."""
         lang = kwargs.get("lang")
-        if code.startswith("!") or code.startswith("pip") or lang in ("bash", "shell", "sh"):
+        if code.startswith(("!", "pip")) or lang in ("bash", "shell", "sh"):
             return 0, "You MUST NOT install any packages because all the packages needed are already installed.", None
         if self._ipython is None:
             try:

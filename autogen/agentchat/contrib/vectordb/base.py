@@ -4,10 +4,10 @@ from ....retrieve.vectordb.base import Document, EmbeddingFunction, ItemID, Quer
 from ....retrieve.vectordb.factory import PREDEFINED_VECTOR_DB, VectorDBFactory
 
 __all__ = [
+    "PREDEFINED_VECTOR_DB",
     "Document",
     "EmbeddingFunction",
     "ItemID",
-    "PREDEFINED_VECTOR_DB",
     "QueryResults",
     "Vector",
     "VectorDB",
