@@ -1593,6 +1593,16 @@ class ConversableAgent:
             "context_variables": initiator.context_variables,
         }
 
+    def _run_flow(
+        self, initiator: ConversableAgent, receiver: ConversableAgent, added: list[Tool], chat_kwargs: dict[str, Any]
+    ) -> Flow[dict[str, Any]]:
+        try:
+            result = yield Step(initiator.initiate_chat, initiator.a_initiate_chat, receiver, **chat_kwargs)
+        finally:
+            for tool in added:  # tools given to run() were offered for this run only
+                self.remove_tool_for_llm(tool)
+        return self._run_result(initiator, receiver, result)
+
     def run(
         self,
         recipient: ConversableAgent | None = None,
@@ -1614,26 +1624,13 @@ class ConversableAgent:
         from ..io.run_response import RunResponse
 
         initiator, receiver, added = self._run_plan(recipient, tools, executor_kwargs, user_input, msg_to)
-
-        def work() -> dict[str, Any]:
-            try:
-                result = initiator.initiate_chat(
-                    receiver,
-                    clear_history=clear_history,
-                    silent=silent,
-                    cache=cache,
-                    max_turns=max_turns,
-                    summary_method=summary_method,
-                    summary_args=summary_args,
-                    message=message,
-                    **kwargs,
-                )
-            finally:
-                for tool in added:
-                    self.remove_tool_for_llm(tool)
-            return self._run_result(initiator, receiver, result)
-
-        return RunResponse.start(work, agents=[initiator, receiver])
+        chat_kwargs = dict(
+            kwargs, clear_history=clear_history, silent=silent, cache=cache, max_turns=max_turns,
+            summary_method=summary_method, summary_args=summary_args, message=message,
+        )  # fmt: skip
+        return RunResponse.start(
+            lambda: run_sync(self._run_flow(initiator, receiver, added, chat_kwargs)), agents=[initiator, receiver]
+        )
 
     async def a_run(
         self,
@@ -1655,26 +1652,13 @@ class ConversableAgent:
         from ..io.run_response import AsyncRunResponse
 
         initiator, receiver, added = self._run_plan(recipient, tools, executor_kwargs, user_input, msg_to)
-
-        async def work() -> dict[str, Any]:
-            try:
-                result = await initiator.a_initiate_chat(
-                    receiver,
-                    clear_history=clear_history,
-                    silent=silent,
-                    cache=cache,
-                    max_turns=max_turns,
-                    summary_method=summary_method,
-                    summary_args=summary_args,
-                    message=message,
-                    **kwargs,
-                )
-            finally:
-                for tool in added:
-                    self.remove_tool_for_llm(tool)
-            return self._run_result(initiator, receiver, result)
-
-        return AsyncRunResponse.start(work, agents=[initiator, receiver])
+        chat_kwargs = dict(
+            kwargs, clear_history=clear_history, silent=silent, cache=cache, max_turns=max_turns,
+            summary_method=summary_method, summary_args=summary_args, message=message,
+        )  # fmt: skip
+        return AsyncRunResponse.start(
+            lambda: run_async(self._run_flow(initiator, receiver, added, chat_kwargs)), agents=[initiator, receiver]
+        )
 
     def run_iter(self, recipient: ConversableAgent | None = None, *, yield_on: Any = None, **kwargs: Any) -> Any:
         """Stepped `run`: the chat advances only as you iterate its events."""
@@ -1685,16 +1669,9 @@ class ConversableAgent:
         user_input = kwargs.pop("user_input", False)
         msg_to = kwargs.pop("msg_to", "agent")
         initiator, receiver, added = self._run_plan(recipient, tools, executor_kwargs, user_input, msg_to)
-
-        def work() -> dict[str, Any]:
-            try:
-                result = initiator.initiate_chat(receiver, **kwargs)
-            finally:
-                for tool in added:
-                    self.remove_tool_for_llm(tool)
-            return self._run_result(initiator, receiver, result)
-
-        return RunIterResponse(work, agents=[initiator, receiver], yield_on=yield_on)
+        return RunIterResponse(
+            lambda: run_sync(self._run_flow(initiator, receiver, added, kwargs)), agents=[initiator, receiver], yield_on=yield_on
+        )
 
     # ------------------------------------------------------------------ group-chat hooks (filled in by autogen.agentchat.group)
 
