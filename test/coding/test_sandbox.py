@@ -37,8 +37,9 @@ def test_is_a_local_executor_and_runs_code(sandbox):
 
 
 def test_only_work_dir_is_writable(sandbox):
-    # Not under /tmp: the sandbox has its own private /tmp, where writing is allowed.
-    outside = Path(__file__).resolve().parent / f"ag2-sandbox-outside-{os.getpid()}.txt"
+    # Not under /tmp (the sandbox has its own private /tmp, where writing is allowed) and not
+    # under the checkout, which may itself live in /tmp.
+    outside = Path.home() / f"ag2-sandbox-outside-{os.getpid()}.txt"
     res = run(sandbox, f"open({str(outside)!r}, 'w').write('x')")
     assert res.exit_code == 1 and "Read-only file system" in res.output
     assert not outside.exists()
