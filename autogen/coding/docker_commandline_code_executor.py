@@ -13,16 +13,16 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 from ..import_utils import optional_import
 from .base import CodeBlock, CodeExecutor, CodeExtractor, CommandLineCodeResult
-from .languages import normalize_language
 from .local_commandline_code_executor import (
     TIMEOUT_EXIT_CODE,
-    TIMEOUT_MSG,
     LocalCommandLineCodeExecutor,
-    _write_code_file,
+    _run_saved_blocks,
+    _script_path,
+    _timeout_note,
 )
 from .markdown_code_extractor import MarkdownCodeExtractor
 from .process import DEFAULT_OUTPUT_HEAD_BYTES, DEFAULT_OUTPUT_TAIL_BYTES
-from .utils import FilenameOutsideWorkspaceError, silence_pip
+from .utils import silence_pip
 
 if TYPE_CHECKING:
     from typing_extensions import Self
@@ -315,46 +315,22 @@ class DockerCommandLineCodeExecutor(CodeExecutor):
         The output is each executed block's stderr followed by its stdout. Problems (unknown
         language, file outside ``work_dir``, timeout, container gone) are reported in the result.
         """
-        work_dir = self._work_dir.resolve()
-        logs = ""
-        exit_code = 0
-        written: list[Path] = []
-
-        def result(code: int, output: str) -> CommandLineCodeResult:
-            return CommandLineCodeResult(exit_code=code, output=output, code_file=str(written[0]) if written else None)
-
         if self._container is None:
-            return result(1, "The Docker executor has been stopped; create a new DockerCommandLineCodeExecutor.")
+            return CommandLineCodeResult(
+                exit_code=1, output="The Docker executor has been stopped; create a new DockerCommandLineCodeExecutor."
+            )
+        return _run_saved_blocks(
+            code_blocks,
+            self._work_dir.resolve(),
+            supported_languages=self.SUPPORTED_LANGUAGES,
+            execution_policies=self.execution_policies,
+            target_path=self._target_path,
+            prepare=lambda lang, code: (lang, silence_pip(code, lang)),
+            run=self._run_saved_script,
+        )
 
-        for block in code_blocks:
-            lang = normalize_language(block.language)
-            code = silence_pip(block.code, lang)
-            if lang not in self.SUPPORTED_LANGUAGES:
-                hint = "" if lang else " (the code block has no language tag; tag it, e.g. ```python or ```sh)"
-                logs += f"\nunknown language {lang}{hint}"
-                exit_code = 1
-                break
-            if not code.strip():
-                logs += "Empty code block: nothing to execute.\n"
-                continue
-            try:
-                path = self._target_path(code, lang, work_dir)
-            except FilenameOutsideWorkspaceError as e:
-                return result(1, logs + str(e))
-            write_error = _write_code_file(path, code)
-            if write_error is not None:
-                return result(1, logs + write_error)
-            written.append(path)
-            if not self.execution_policies.get(lang, False):
-                logs += f"Code saved to {path}\n"
-                continue
-
-            in_container = f"{_CONTAINER_WORKSPACE}/{path.relative_to(work_dir).as_posix()}"
-            output, exit_code = self._run_in_container(lang, in_container)
-            logs += output
-            if exit_code != 0:
-                break
-        return result(exit_code, logs)
+    def _run_saved_script(self, lang: str, path: Path, work_dir: Path) -> tuple[str, int]:
+        return self._run_in_container(lang, f"{_CONTAINER_WORKSPACE}/{path.relative_to(work_dir).as_posix()}")
 
     def _run_in_container(self, lang: str, script: str) -> tuple[str, int]:
         """Run one saved script; (stderr + stdout, exit code). Never raises."""
@@ -373,7 +349,7 @@ class DockerCommandLineCodeExecutor(CodeExecutor):
         elapsed = time.monotonic() - started
         # 124: timeout's TERM worked; 137: the program ignored it and got the KILL that follows.
         if exit_code == TIMEOUT_EXIT_CODE or (exit_code == 137 and elapsed >= self._timeout):
-            output += "\n" + TIMEOUT_MSG + f" (the code ran longer than {self._timeout} s and was stopped)"
+            output += _timeout_note(self._timeout)
             exit_code = TIMEOUT_EXIT_CODE
         return output, exit_code
 
@@ -392,5 +368,5 @@ class DockerCommandLineCodeExecutor(CodeExecutor):
         )
 
     def _target_path(self, code: str, lang: str, work_dir: Path) -> Path:
-        # Same naming rules as the local executor (the method uses no instance state).
-        return LocalCommandLineCodeExecutor._target_path(self, code, lang, work_dir)  # type: ignore[arg-type]
+        # Same naming rules as the local executor.
+        return _script_path(code, lang, work_dir)

@@ -7,6 +7,7 @@ import os
 import re
 import sys
 import warnings
+from collections.abc import Callable
 from hashlib import md5
 from pathlib import Path
 from string import Template
@@ -241,77 +242,112 @@ class LocalCommandLineCodeExecutor(CodeExecutor):
         return self._execute_code_dont_check_setup(code_blocks)
 
     def _execute_code_dont_check_setup(self, code_blocks: list[CodeBlock]) -> CommandLineCodeResult:
-        work_dir = self._work_dir.resolve()
-        logs = ""
-        exit_code = 0
-        written: list[Path] = []
+        return _run_saved_blocks(
+            code_blocks,
+            self._work_dir.resolve(),
+            supported_languages=self.SUPPORTED_LANGUAGES,
+            execution_policies=self.execution_policies,
+            target_path=self._target_path,
+            prepare=self._prepare_block,
+            run=self._run_script,
+        )
 
-        def result(code: int, output: str) -> CommandLineCodeResult:
-            return CommandLineCodeResult(exit_code=code, output=output, code_file=str(written[0]) if written else None)
+    def _prepare_block(self, lang: str, code: str) -> tuple[str, str]:
+        self.sanitize_command(lang, code)
+        code = silence_pip(code, lang)
+        if WIN32 and lang in ("sh", "shell"):
+            lang = "ps1"
+        return lang, code
 
-        for block in code_blocks:
-            lang = normalize_language(block.language)
-            code = block.code
-            self.sanitize_command(lang, code)
-            code = silence_pip(code, lang)
-            if WIN32 and lang in ("sh", "shell"):
-                lang = "ps1"
-
-            if lang not in self.SUPPORTED_LANGUAGES:
-                hint = "" if lang else " (the code block has no language tag; tag it, e.g. ```python or ```sh)"
-                logs += f"\nunknown language {lang}{hint}"
-                exit_code = 1
-                break
-            if not code.strip():
-                logs += "Empty code block: nothing to execute.\n"
-                continue
-
-            try:
-                path = self._target_path(code, lang, work_dir)
-            except FilenameOutsideWorkspaceError as e:
-                return result(1, logs + str(e))
-            write_error = _write_code_file(path, code)
-            if write_error is not None:
-                return result(1, logs + write_error)
-            written.append(path)
-
-            if not self.execution_policies.get(lang, False):
-                logs += f"Code saved to {path}\n"
-                continue
-
-            try:
-                cmd = script_command(lang, str(path), python_executable=self._python_executable())
-                outcome = run_process(cmd, cwd=work_dir, env=self._env(work_dir), timeout=float(self._timeout))
-            except OSError as e:
-                logs += f"\nCannot run {lang} code: {e}"
-                exit_code = 1
-                break
-
-            logs += outcome.stderr + outcome.stdout
-            if outcome.timed_out:
-                logs += "\n" + TIMEOUT_MSG + f" (the code ran longer than {self._timeout} s and was stopped)"
-                exit_code = TIMEOUT_EXIT_CODE
-                break
-            exit_code = outcome.returncode if outcome.returncode is not None else 1
-            if exit_code != 0:
-                break
-
-        return result(exit_code, logs)
+    def _run_script(self, lang: str, path: Path, work_dir: Path) -> tuple[str, int]:
+        try:
+            cmd = script_command(lang, str(path), python_executable=self._python_executable())
+            outcome = run_process(cmd, cwd=work_dir, env=self._env(work_dir), timeout=float(self._timeout))
+        except OSError as e:
+            return f"\nCannot run {lang} code: {e}", 1
+        output = outcome.stderr + outcome.stdout
+        if outcome.timed_out:
+            return output + _timeout_note(self._timeout), TIMEOUT_EXIT_CODE
+        return output, outcome.returncode if outcome.returncode is not None else 1
 
     def _target_path(self, code: str, lang: str, work_dir: Path) -> Path:
         """Where to save ``code``: the first-line comment's file name, else ``tmp_code_<md5>``."""
-        named = _filename_comment(code)
-        if named is not None:
-            return resolve_in_workspace(named[0], work_dir)
-        digest = md5(code.encode("utf-8", errors="replace")).hexdigest()
-        extension = "py" if lang == "python" else lang
-        return work_dir / f"tmp_code_{digest}.{extension}"
+        return _script_path(code, lang, work_dir)
 
     def restart(self) -> None:
         """Nothing to restart: every block runs in a fresh process. Only warns."""
         warnings.warn(
             "Restarting the local command line code executor is not supported; no action is taken.", stacklevel=2
         )
+
+
+def _script_path(code: str, lang: str, work_dir: Path) -> Path:
+    """Where to save ``code``: the first-line comment's file name, else ``tmp_code_<md5>``."""
+    named = _filename_comment(code)
+    if named is not None:
+        return resolve_in_workspace(named[0], work_dir)
+    digest = md5(code.encode("utf-8", errors="replace")).hexdigest()
+    extension = "py" if lang == "python" else lang
+    return work_dir / f"tmp_code_{digest}.{extension}"
+
+
+def _timeout_note(timeout: int) -> str:
+    """What a block killed at ``timeout`` seconds adds to its output."""
+    return "\n" + TIMEOUT_MSG + f" (the code ran longer than {timeout} s and was stopped)"
+
+
+def _run_saved_blocks(
+    code_blocks: list[CodeBlock],
+    work_dir: Path,
+    *,
+    supported_languages: list[str],
+    execution_policies: dict[str, bool],
+    target_path: Callable[[str, str, Path], Path],
+    prepare: Callable[[str, str], tuple[str, str]],
+    run: Callable[[str, Path, Path], tuple[str, int]],
+) -> CommandLineCodeResult:
+    """Save each block to a file and run it, stopping at the first failure (the local and Docker loop).
+
+    ``prepare(lang, code)`` checks and rewrites a block before it is saved; ``run(lang, path,
+    work_dir)`` runs a saved file and returns its output (stderr then stdout) and exit code.
+    """
+    logs = ""
+    exit_code = 0
+    written: list[Path] = []
+
+    def result(code: int, output: str) -> CommandLineCodeResult:
+        return CommandLineCodeResult(exit_code=code, output=output, code_file=str(written[0]) if written else None)
+
+    for block in code_blocks:
+        lang, code = prepare(normalize_language(block.language), block.code)
+        if lang not in supported_languages:
+            hint = "" if lang else " (the code block has no language tag; tag it, e.g. ```python or ```sh)"
+            logs += f"\nunknown language {lang}{hint}"
+            exit_code = 1
+            break
+        if not code.strip():
+            logs += "Empty code block: nothing to execute.\n"
+            continue
+
+        try:
+            path = target_path(code, lang, work_dir)
+        except FilenameOutsideWorkspaceError as e:
+            return result(1, logs + str(e))
+        write_error = _write_code_file(path, code)
+        if write_error is not None:
+            return result(1, logs + write_error)
+        written.append(path)
+
+        if not execution_policies.get(lang, False):
+            logs += f"Code saved to {path}\n"
+            continue
+
+        output, exit_code = run(lang, path, work_dir)
+        logs += output
+        if exit_code != 0:
+            break
+
+    return result(exit_code, logs)
 
 
 def _write_code_file(path: Path, code: str) -> str | None:
