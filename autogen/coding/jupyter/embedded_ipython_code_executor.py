@@ -18,8 +18,7 @@ from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, field_validator
 from ...import_utils import optional_import
 from ..base import CodeBlock, CodeExtractor, IPythonCodeResult
 from ..markdown_code_extractor import MarkdownCodeExtractor
-from ..utils import silence_pip
-from .outputs import CellCollector, ExecutionResult, render_result
+from .outputs import CellCollector, ExecutionResult, run_python_blocks
 
 if TYPE_CHECKING:
     from typing_extensions import Self
@@ -163,21 +162,7 @@ class EmbeddedIPythonCodeExecutor(BaseModel):
         """
         if self._kernel_manager is None:
             return IPythonCodeResult(exit_code=1, output="ERROR: The executor was stopped; create a new one.")
-        results: list[ExecutionResult] = []
-        for block in code_blocks:
-            lang = block.language.strip().lower()
-            if lang not in ("python", "python3", "py", "ipython", ""):
-                results.append(
-                    ExecutionResult(
-                        False, f"ERROR: unsupported language {block.language!r}: only Python blocks run here."
-                    )
-                )
-                break
-            result = self._run_cell(silence_pip(block.code, "python"))
-            results.append(result)
-            if not result.is_ok:
-                break
-        return render_result(results, self.output_dir, self.timeout)
+        return run_python_blocks(code_blocks, self._run_cell, self.output_dir, self.timeout)
 
     def _run_cell(self, code: str) -> ExecutionResult:
         kc, km = self._kernel_client, self._kernel_manager

@@ -10,10 +10,9 @@ from typing import TYPE_CHECKING, Any
 
 from ..base import CodeBlock, CodeExecutor, CodeExtractor, IPythonCodeResult
 from ..markdown_code_extractor import MarkdownCodeExtractor
-from ..utils import silence_pip
 from .base import JupyterConnectable, JupyterConnectionInfo
 from .jupyter_client import JupyterClient, JupyterKernelClient, JupyterServerError
-from .outputs import CellCollector, ExecutionResult, render_result
+from .outputs import CellCollector, ExecutionResult, run_python_blocks
 
 if TYPE_CHECKING:
     from typing_extensions import Self
@@ -24,7 +23,6 @@ logger = logging.getLogger(__name__)
 
 _INTERRUPT_GRACE_SECONDS = 5
 _READY_TIMEOUT = 60
-_PYTHON_TAGS = ("python", "python3", "py", "ipython", "")
 
 
 class JupyterCodeExecutor(CodeExecutor):
@@ -116,20 +114,7 @@ class JupyterCodeExecutor(CodeExecutor):
 
     def execute_code_blocks(self, code_blocks: list[CodeBlock]) -> IPythonCodeResult:
         """Run Python blocks one after another on the kernel, stopping at the first failure."""
-        results: list[ExecutionResult] = []
-        for block in code_blocks:
-            if block.language.strip().lower() not in _PYTHON_TAGS:
-                results.append(
-                    ExecutionResult(
-                        False, f"ERROR: unsupported language {block.language!r}: only Python blocks run here."
-                    )
-                )
-                break
-            result = self._run_cell(silence_pip(block.code, "python"))
-            results.append(result)
-            if not result.is_ok:
-                break
-        return render_result(results, self._output_dir, self._timeout)
+        return run_python_blocks(code_blocks, self._run_cell, self._output_dir, self._timeout)
 
     def _run_cell(self, code: str) -> ExecutionResult:
         if self._kernel_client is None:

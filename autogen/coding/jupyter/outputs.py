@@ -11,14 +11,27 @@ import base64
 import json
 import re
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ..base import IPythonCodeResult
+from ..base import CodeBlock, IPythonCodeResult
 from ..local_commandline_code_executor import TIMEOUT_EXIT_CODE, TIMEOUT_MSG
+from ..utils import silence_pip
 
-__all__ = ["CellCollector", "DataItem", "ExecutionResult", "render_result", "save_data_item", "strip_ansi"]
+__all__ = [
+    "CellCollector",
+    "DataItem",
+    "ExecutionResult",
+    "render_result",
+    "run_python_blocks",
+    "save_data_item",
+    "strip_ansi",
+]
+
+# Block tags a Jupyter executor runs; an untagged block is taken for Python.
+PYTHON_TAGS = ("python", "python3", "py", "ipython", "")
 
 _ANSI = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]")
 
@@ -167,3 +180,24 @@ def render_result(results: list[ExecutionResult], output_dir: Path | str, timeou
         return IPythonCodeResult(exit_code=1, output="\n".join(lines), output_files=files)
     # A failed cell's output already ends with "ERROR: <name>: <message>" and the traceback.
     return IPythonCodeResult(exit_code=1, output="\n".join(lines), output_files=files)
+
+
+def run_python_blocks(
+    code_blocks: list[CodeBlock],
+    run_cell: Callable[[str], ExecutionResult],
+    output_dir: Path | str,
+    timeout: float,
+) -> IPythonCodeResult:
+    """Run Python blocks one after another with ``run_cell``, stopping at the first failure."""
+    results: list[ExecutionResult] = []
+    for block in code_blocks:
+        if block.language.strip().lower() not in PYTHON_TAGS:
+            results.append(
+                ExecutionResult(False, f"ERROR: unsupported language {block.language!r}: only Python blocks run here.")
+            )
+            break
+        result = run_cell(silence_pip(block.code, "python"))
+        results.append(result)
+        if not result.is_ok:
+            break
+    return render_result(results, output_dir, timeout)
