@@ -76,10 +76,29 @@ class TransitionTarget(BaseModel):
         return f"Transfer to {self.display_name()}"
 
 
-class AgentTarget(TransitionTarget):
-    """Hand over to a specific agent: ``AgentTarget(agent)``."""
+class _NamedAgentTarget(TransitionTarget):
+    """What AgentTarget and AgentNameTarget share: the named agent speaks next."""
 
     agent_name: str
+
+    def can_resolve_for_speaker_selection(self) -> bool:
+        return True
+
+    def resolve(self, groupchat: GroupChat, current_agent: ConversableAgent, user_agent: ConversableAgent | None) -> SpeakerSelectionResult:
+        return SpeakerSelectionResult(agent_name=self.agent_name)
+
+    def display_name(self) -> str:
+        return self.agent_name
+
+    def normalized_name(self) -> str:
+        return self.agent_name
+
+    def referenced_agent_names(self) -> list[str]:
+        return [self.agent_name]
+
+
+class AgentTarget(_NamedAgentTarget):
+    """Hand over to a specific agent: ``AgentTarget(agent)``."""
 
     def __init__(self, agent: Any = None, **data: Any) -> None:
         if agent is not None:
@@ -89,46 +108,14 @@ class AgentTarget(TransitionTarget):
             data["agent_name"] = name
         super().__init__(**data)
 
-    def can_resolve_for_speaker_selection(self) -> bool:
-        return True
 
-    def resolve(self, groupchat: GroupChat, current_agent: ConversableAgent, user_agent: ConversableAgent | None) -> SpeakerSelectionResult:
-        return SpeakerSelectionResult(agent_name=self.agent_name)
-
-    def display_name(self) -> str:
-        return self.agent_name
-
-    def normalized_name(self) -> str:
-        return self.agent_name
-
-    def referenced_agent_names(self) -> list[str]:
-        return [self.agent_name]
-
-
-class AgentNameTarget(TransitionTarget):
+class AgentNameTarget(_NamedAgentTarget):
     """Hand over to the agent with this name: ``AgentNameTarget("billing")``."""
-
-    agent_name: str
 
     def __init__(self, agent_name: str | None = None, **data: Any) -> None:
         if agent_name is not None:
             data["agent_name"] = agent_name
         super().__init__(**data)
-
-    def can_resolve_for_speaker_selection(self) -> bool:
-        return True
-
-    def resolve(self, groupchat: GroupChat, current_agent: ConversableAgent, user_agent: ConversableAgent | None) -> SpeakerSelectionResult:
-        return SpeakerSelectionResult(agent_name=self.agent_name)
-
-    def display_name(self) -> str:
-        return self.agent_name
-
-    def normalized_name(self) -> str:
-        return self.agent_name
-
-    def referenced_agent_names(self) -> list[str]:
-        return [self.agent_name]
 
 
 class TerminateTarget(TransitionTarget):
