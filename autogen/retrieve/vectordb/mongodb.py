@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from ...import_utils import optional_import
 from .base import Document, EmbeddingFunction, ItemID, QueryResults
+from .utils import include_fields
 
 if TYPE_CHECKING:
     from pymongo.collection import Collection
@@ -27,16 +28,6 @@ DEFAULT_INSERT_BATCH_SIZE = 100_000
 # Atlas rejects a $vectorSearch whose numCandidates is above this.
 _MAX_NUM_CANDIDATES = 10_000
 _SIMILARITIES = ("cosine", "dotProduct", "euclidean")
-_INCLUDE_FIELDS = {
-    "content": "content",
-    "document": "content",
-    "documents": "content",
-    "metadata": "metadata",
-    "metadatas": "metadata",
-    "embedding": "embedding",
-    "embeddings": "embedding",
-}
-_IGNORED_INCLUDE = {"distances", "uris", "data", "id"}
 
 
 class MongoDBAtlasVectorDB:
@@ -270,7 +261,7 @@ class MongoDBAtlasVectorDB:
         """Fetch documents by id, in the order asked (missing ids skipped); ``ids=None`` returns all.
         ``include`` picks among "content", "metadata", "embedding" (default: content and metadata)."""
         collection = self.get_collection(collection_name)
-        fields = _include_fields(include)
+        fields = include_fields(include)
         projection = {"_id": 1, **{f: 1 for f in fields}}
         if ids is None:
             return [_to_document(d, fields) for d in collection.find({}, projection)]
@@ -547,23 +538,6 @@ def _dedupe_last(docs: Sequence[Document]) -> list[Document]:
             key = repr(key)
         last[key] = doc
     return list(last.values())
-
-
-def _include_fields(include: list[str] | None) -> tuple[str, ...]:
-    if include is None:
-        return ("content", "metadata")
-    if isinstance(include, str):
-        include = [include]
-    fields: list[str] = []
-    for name in include:
-        if name in _IGNORED_INCLUDE:
-            continue
-        mapped = _INCLUDE_FIELDS.get(name)
-        if mapped is None:
-            raise ValueError(f"Unknown include field {name!r}: use 'content', 'metadata' and/or 'embedding'.")
-        if mapped not in fields:
-            fields.append(mapped)
-    return tuple(fields)
 
 
 def _to_document(raw: Mapping[str, Any], fields: Sequence[str]) -> Document:

@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING, Any
 
 from ...import_utils import optional_import
 from .base import Document, EmbeddingFunction, ItemID, QueryResults
+from .utils import include_fields
 
 if TYPE_CHECKING:
     import psycopg
@@ -56,18 +57,6 @@ _SPACE_ALIASES = {"cosine": "cosine", "l2": "l2", "euclidean": "l2", "ip": "ip",
 
 DEFAULT_METADATA: dict[str, Any] = {"hnsw:space": "cosine", "hnsw:construction_ef": 64, "hnsw:M": 16}
 
-# `include` names accepted by get_docs_by_ids: ours, plus chroma's plural spellings.
-_INCLUDE_FIELDS = {
-    "content": "content",
-    "document": "content",
-    "documents": "content",
-    "metadata": "metadata",
-    "metadatas": "metadata",
-    "embedding": "embedding",
-    "embeddings": "embedding",
-}
-# Chroma include names that have no meaning for a lookup by id; accepted and ignored.
-_IGNORED_INCLUDE = {"distances", "uris", "data"}
 
 
 @dataclass
@@ -287,7 +276,7 @@ class PGVectorDB:
         """Fetch documents by id, in the order asked (missing ids are skipped); ``ids=None`` returns
         every document in insertion order. ``include`` picks among "content", "metadata" and
         "embedding" (default: content and metadata; the id is always included)."""
-        fields = _include_fields(include)
+        fields = include_fields(include)
         sql = self._sql()
         columns = sql.SQL(", ").join(sql.Identifier(f) for f in ("id", "id_is_int", *fields))
         with self._cursor() as cur:
@@ -750,23 +739,6 @@ def _id_key(item_id: Any) -> tuple[str, bool]:
     if isinstance(item_id, bool) or not isinstance(item_id, (str, int)):
         raise TypeError(f"Document ids must be str or int, got {item_id!r} ({type(item_id).__name__}).")
     return str(item_id), isinstance(item_id, int)
-
-
-def _include_fields(include: list[str] | None) -> tuple[str, ...]:
-    if include is None:
-        return ("content", "metadata")
-    if isinstance(include, str):
-        include = [include]
-    fields: list[str] = []
-    for name in include:
-        if name in _IGNORED_INCLUDE or name == "id":
-            continue
-        mapped = _INCLUDE_FIELDS.get(name)
-        if mapped is None:
-            raise ValueError(f"Unknown include field {name!r}: use 'content', 'metadata' and/or 'embedding'.")
-        if mapped not in fields:
-            fields.append(mapped)
-    return tuple(fields)
 
 
 def _vector_to_list(value: Any) -> list[float]:

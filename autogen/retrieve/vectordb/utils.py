@@ -13,6 +13,7 @@ __all__ = [
     "chroma_results_to_query_results",
     "filter_results_by_distance",
     "get_logger",
+    "include_fields",
     "validate_docs",
 ]
 
@@ -52,6 +53,41 @@ def chroma_results_to_query_results(data_dict: Mapping[str, Any], special_key: s
             row.append((doc, float(specials[q][i]) if specials is not None else 0.0))
         out.append(row)
     return out
+
+
+# `include` names accepted by get_docs_by_ids: ours, plus chroma's plural spellings.
+_INCLUDE_FIELDS = {
+    "content": "content",
+    "document": "content",
+    "documents": "content",
+    "metadata": "metadata",
+    "metadatas": "metadata",
+    "embedding": "embedding",
+    "embeddings": "embedding",
+}
+# Chroma include names that have no meaning for a lookup by id (and the id, always returned); accepted and ignored.
+_IGNORED_INCLUDE = {"distances", "uris", "data", "id"}
+
+
+def include_fields(include: list[str] | str | None) -> tuple[str, ...]:
+    """The document fields (``content``, ``metadata``, ``embedding``) a get_docs_by_ids ``include`` asks for.
+
+    None means content and metadata; chroma's plural names are accepted, its query-only names ignored.
+    """
+    if include is None:
+        return ("content", "metadata")
+    if isinstance(include, str):
+        include = [include]
+    fields: list[str] = []
+    for name in include:
+        if name in _IGNORED_INCLUDE:
+            continue
+        mapped = _INCLUDE_FIELDS.get(name)
+        if mapped is None:
+            raise ValueError(f"Unknown include field {name!r}: use 'content', 'metadata' and/or 'embedding'.")
+        if mapped not in fields:
+            fields.append(mapped)
+    return tuple(fields)
 
 
 def validate_docs(docs: Sequence[Document]) -> None:
