@@ -49,3 +49,21 @@ class AbstractCache(Protocol):
     ) -> None:
         """Leave a ``with`` block and close the cache."""
         ...
+
+
+class CloseOnExitMixin:
+    """The ``with`` block of a cache backend: entering returns the cache, leaving calls ``close()``."""
+
+    def close(self) -> None:
+        raise NotImplementedError
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc_value: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        self.close()

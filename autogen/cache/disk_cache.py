@@ -17,11 +17,9 @@ import sqlite3
 import threading
 import time
 from collections.abc import Callable
-from types import TracebackType
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import Any, TypeVar
 
-if TYPE_CHECKING:
-    from typing_extensions import Self
+from .abstract_cache_base import CloseOnExitMixin
 
 __all__ = ["DiskCache"]
 
@@ -37,7 +35,7 @@ def _is_lock_error(error: sqlite3.Error) -> bool:
     return isinstance(error, sqlite3.OperationalError) and ("locked" in text or "busy" in text)
 
 
-class DiskCache:
+class DiskCache(CloseOnExitMixin):
     """A persistent cache stored in ``<seed>/cache.db``.
 
     ``seed`` is the cache directory (named ``seed`` for compatibility with the original class;
@@ -169,17 +167,6 @@ class DiskCache:
             conn, self._conn = self._conn, None
             if conn is not None:
                 conn.close()
-
-    def __enter__(self) -> Self:
-        return self
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc_value: BaseException | None,
-        traceback: TracebackType | None,
-    ) -> None:
-        self.close()
 
     def __repr__(self) -> str:
         return f"DiskCache({self.directory!r})"

@@ -3,16 +3,14 @@
 from __future__ import annotations
 
 import threading
-from types import TracebackType
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-if TYPE_CHECKING:
-    from typing_extensions import Self
+from .abstract_cache_base import CloseOnExitMixin
 
 __all__ = ["InMemoryCache"]
 
 
-class InMemoryCache:
+class InMemoryCache(CloseOnExitMixin):
     """A thread-safe dict-backed cache, namespaced by ``seed``.
 
     Values are stored as given (not copied), so mutating a returned object changes the cached one.
@@ -39,14 +37,3 @@ class InMemoryCache:
 
     def close(self) -> None:
         """Nothing to release; kept for the cache protocol."""
-
-    def __enter__(self) -> Self:
-        return self
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc_value: BaseException | None,
-        traceback: TracebackType | None,
-    ) -> None:
-        self.close()

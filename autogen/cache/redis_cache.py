@@ -5,13 +5,10 @@ from __future__ import annotations
 import logging
 import pickle
 import re
-from types import TracebackType
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from ..import_utils import optional_import
-
-if TYPE_CHECKING:
-    from typing_extensions import Self
+from .abstract_cache_base import CloseOnExitMixin
 
 __all__ = ["RedisCache"]
 
@@ -23,7 +20,7 @@ def _safe_url(url: str) -> str:
     return re.sub(r"(//[^:/@]*:)[^@/]*@", r"\1***@", url)
 
 
-class RedisCache:
+class RedisCache(CloseOnExitMixin):
     """Cache entries stored as pickled values under keys ``autogen:<seed>:<key>``.
 
     The server is contacted at construction so that a wrong URL fails early with a clear message.
@@ -88,17 +85,6 @@ class RedisCache:
     def close(self) -> None:
         """Close the connection pool; the client reconnects if used again."""
         self.cache.close()
-
-    def __enter__(self) -> Self:
-        return self
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc_value: BaseException | None,
-        traceback: TracebackType | None,
-    ) -> None:
-        self.close()
 
     def __repr__(self) -> str:
         return f"RedisCache(seed={self.seed!r}, redis_url={_safe_url(self.redis_url)!r})"
