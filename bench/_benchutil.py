@@ -139,10 +139,13 @@ def profile_report(prof: Any, title: str, top: int = 25) -> None:
 
 
 class SdkTimer:
-    """Adds up the time spent inside the openai SDK's (sync) chat.completions.create while patched.
+    """Adds up the time spent inside the openai SDK client's HTTP ``post`` (the request on the wire
+    and the response parsed) while patched.
 
-    Gives a same-run estimate of the framework's own part (run time - SDK time), much less exposed to
-    load from other processes than comparing two separate runs.
+    Both autogen (which posts prepared requests directly) and ``chat.completions.create`` (which
+    converts its arguments first, then posts) go through ``post``, so "run time - SDK time" is the
+    framework's own part, measured in the same run and much less exposed to load from other
+    processes than comparing two separate runs.
     """
 
     def __init__(self) -> None:
@@ -151,22 +154,22 @@ class SdkTimer:
 
     @contextmanager
     def patched(self) -> Iterator[None]:
-        from openai.resources.chat.completions import Completions
+        from openai._base_client import SyncAPIClient
 
-        original = Completions.create
+        original = SyncAPIClient.post
         timer = self
 
-        @functools.wraps(original)  # the wrapper looks at the signature to know the accepted names
-        def create(resource: Any, *args: Any, **kwargs: Any) -> Any:
+        @functools.wraps(original)
+        def post(client: Any, *args: Any, **kwargs: Any) -> Any:
             t0 = time.perf_counter()
             try:
-                return original(resource, *args, **kwargs)
+                return original(client, *args, **kwargs)
             finally:
                 timer.seconds += time.perf_counter() - t0
                 timer.calls += 1
 
-        Completions.create = create  # type: ignore[method-assign]
+        SyncAPIClient.post = post  # type: ignore[method-assign]
         try:
             yield
         finally:
-            Completions.create = original  # type: ignore[method-assign]
+            SyncAPIClient.post = original  # type: ignore[method-assign]

@@ -266,8 +266,8 @@ def main() -> None:
         chat_rows,
     )
     print(
-        "framework = chat - raw replay of the recorded bodies.  own = chat - time inside the SDK's "
-        "chat.completions.create during that chat (same run, so less exposed to machine load)."
+        "framework = chat - raw replay of the recorded bodies.  own = chat - time inside the SDK client's HTTP post "
+        "during that chat (same run, so less exposed to machine load)."
     )
 
 

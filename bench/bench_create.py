@@ -76,7 +76,7 @@ def main() -> None:
         reqs = server.requests
         same = len({repr(sorted(r.body.items())) for r in reqs}) == 1
 
-        # Same-run estimate: wrapper call time minus the time spent inside the SDK's create.
+        # Same-run estimate: wrapper call time minus the time spent inside the SDK client's HTTP post.
         timer = bu.SdkTimer()
         with timer.patched():
             t0 = time.perf_counter()
@@ -146,7 +146,7 @@ def main() -> None:
     )
     print(f"added per call (reused wrapper), median difference: {(med['wrapper'] - med['raw']) * 1e3:.0f} us")
     print(
-        f"added per call (reused wrapper), same run (call time - time inside the SDK's create): {own_us:.0f} us "
+        f"added per call (reused wrapper), same run (call time - time inside the SDK client's HTTP post): {own_us:.0f} us "
         f"= {1 + own_share:.2f}x the SDK call"
     )
     for name, prof in profiles.items():

@@ -714,7 +714,11 @@ class ConversableAgent:
             return False, None
         if messages is None:
             messages = self._oai_messages[sender]  # type: ignore[index]
-        request = self._api_view(messages).build(self._oai_system_message, messages)
+        if sender is not None and messages is self._oai_messages.get(sender):
+            # A stored history grows by appending: extend its cached request form.
+            request = self._api_view(messages).build(self._oai_system_message, messages)
+        else:  # a one-off list (hook output, a selector's prompt): nothing worth keeping
+            request = to_api_messages(self._oai_system_message, messages)
         if self.hook_lists["safeguard_llm_inputs"]:
             for hook in self.hook_lists["safeguard_llm_inputs"]:
                 if hook(request) is None:
@@ -743,8 +747,6 @@ class ConversableAgent:
         views = self.__dict__.setdefault("_api_views", {})
         view = views.get(id(messages))
         if view is None or view.source is not messages:
-            if len(views) > 64:  # histories replaced by hooks each turn: keep the cache small
-                views.clear()
             view = views[id(messages)] = ApiView()
         return view
 
