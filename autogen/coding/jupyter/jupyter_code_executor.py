@@ -126,6 +126,11 @@ class JupyterCodeExecutor(CodeExecutor):
             result = self._kernel_client.execute(code, timeout_seconds=self._timeout)
             if result.timed_out:
                 result = self._interrupt(result)
+            elif result.kernel_died:
+                # The server restarts a dead kernel; a request sent before the new one is up is
+                # lost. Reconnect on the next block, which waits until the kernel answers.
+                self._kernel_client.stop()
+                self._kernel_client = None
             return result
         except Exception as e:  # noqa: BLE001 - the connection broke (server stopped, network...)
             self._kernel_client.stop()
