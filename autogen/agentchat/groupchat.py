@@ -948,7 +948,9 @@ class GroupChatManager(ConversableAgent):
         finally:
             for agent, cache in saved_caches:
                 agent.client_cache = cache
-        _emit("TerminationEvent", termination_reason=reason, sender=self, recipient=speaker)
+        # A pattern run that failed (bad handoff, expression...) states its own, more precise reason.
+        override, self._termination_override = getattr(self, "_termination_override", None), None
+        _emit("TerminationEvent", termination_reason=override or reason, sender=self, recipient=speaker)
         return True, None
 
     def run_chat(

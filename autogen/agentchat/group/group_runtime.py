@@ -278,9 +278,8 @@ class GroupRuntime:
         if self.error is not None:
             return
         self.error = reason
-        from ...events.agent_events import TerminationEvent
-
-        IOStream.get_default().send(TerminationEvent(termination_reason=reason, sender=self.manager))
+        # The manager announces the end once, with this reason instead of its generic one.
+        self.manager._termination_override = reason
 
     def prepare_auto_selection(self, prompt: str | None) -> None:
         """Set the selection prompt (None: the group chat's default) for an "auto" selection."""

@@ -91,6 +91,7 @@ def test_missing_variable_in_update_system_message_ends_the_chat(stream):
     result, _, _ = initiate_group_chat(DefaultPattern(initial_agent=a, agents=[a], context_variables=ContextVariables({"x": 1})), "go", max_rounds=3)
     assert len(result.chat_history) == 1
     assert reasons(stream)[0].startswith("Agent 'a' could not update its state before replying") and "name" in reasons(stream)[0]
+    assert len(reasons(stream)) == 1  # one banner, with the precise reason
 
 
 def test_tool_returning_a_target_outside_the_group_ends_the_chat(stream):
