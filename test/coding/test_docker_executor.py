@@ -157,9 +157,9 @@ def test_restart_stop_and_context_manager(docker_image, tmp_path):
         assert run(ex, ("cat kept.txt", "sh")).output == "keep\n"  # files kept
     # auto_remove: the container is gone once stopped
     deadline = time.monotonic() + 10
-    while time.monotonic() < deadline and client.containers.list(all=True, filters={"name": name}):
+    while time.monotonic() < deadline and client.api.containers(all=True, filters={"name": name}):
         time.sleep(0.1)
-    assert not client.containers.list(all=True, filters={"name": name})
+    assert not client.api.containers(all=True, filters={"name": name})
     after = run(ex, ("print(1)", PY))
     assert after.exit_code == 1 and "stopped" in after.output
 
