@@ -75,6 +75,14 @@ def _stringify_tool_response(response: dict[str, Any]) -> dict[str, Any]:
     return fixed
 
 
+class GrowingHistory(list):  # type: ignore[type-arg]
+    """A message list that, between requests, only grows by appending (e.g. a filtered view of a
+    history kept up to date by a hook). Its request form is cached and extended like a stored
+    history's, instead of being rebuilt for every request."""
+
+    __slots__ = ()
+
+
 def to_api_messages(system: list[dict[str, Any]], messages: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """The request form of ``system + messages``: tool responses unrolled, non-API keys dropped, and
     the tool-call pairing repaired so the API never rejects the sequence.

@@ -26,6 +26,7 @@ from ._messages import (
     normalize_function_name,
     normalize_message,
     ApiView,
+    GrowingHistory,
     repair_json_arguments,
     to_api_messages,
     validate_function_name,
@@ -717,6 +718,11 @@ class ConversableAgent:
         if sender is not None and messages is self._oai_messages.get(sender):
             # A stored history grows by appending: extend its cached request form.
             request = self._api_view(messages).build(self._oai_system_message, messages)
+        elif isinstance(messages, GrowingHistory):  # a hook's append-only view: one cached slot
+            view = self.__dict__.get("_api_view_growing")
+            if view is None or view.source is not messages:
+                view = self.__dict__["_api_view_growing"] = ApiView()
+            request = view.build(self._oai_system_message, messages)
         else:  # a one-off list (hook output, a selector's prompt): nothing worth keeping
             request = to_api_messages(self._oai_system_message, messages)
         if self.hook_lists["safeguard_llm_inputs"]:

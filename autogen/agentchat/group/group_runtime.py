@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING, Any
 
 from ...exception_utils import NoEligibleSpeakerError
 from ...io.base import IOStream
+from .._messages import GrowingHistory
 from ..agent import Agent
 from ..conversable_agent import ConversableAgent
 from ..groupchat import GroupChat, GroupChatManager
@@ -585,7 +586,7 @@ def _hide_transit_messages(agent: ConversableAgent, messages: list[dict[str, Any
     # Histories only grow during a run: resume from the prefix filtered at the previous turn.
     state = getattr(agent, "_group_transit_state", None)
     n_done = 0
-    out: list[dict[str, Any]] = []
+    out: list[dict[str, Any]] = GrowingHistory()
     changed = False
     if state is not None and state[0] is messages and state[1] <= len(messages) and (state[1] == 0 or messages[state[1] - 1] is state[2]):
         _, n_done, _, out, changed = state
@@ -601,7 +602,8 @@ def _hide_transit_messages(agent: ConversableAgent, messages: list[dict[str, Any
                 continue
         out.append(filtered)  # type: ignore[arg-type]
     agent._group_transit_state = (messages, len(messages), messages[-1] if messages else None, out, changed)  # type: ignore[attr-defined]
-    return list(out) if changed else messages
+    # `out` only ever grows while the history does, so the agent may cache its request form.
+    return out if changed else messages
 
 
 def _filter_transit(rt: GroupRuntime, message: dict[str, Any], wrapper: bool) -> dict[str, Any] | None:
