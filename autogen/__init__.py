@@ -64,7 +64,7 @@ _LAZY: dict[str, str] = {
 _SUBMODULES = {
     "agentchat", "cache", "code_utils", "coding", "events", "exception_utils", "io", "llm_config", "oai",
     "runtime_logging", "token_count_utils", "tools", "testing", "retrieve", "retrieve_utils", "graph_utils",
-    "function_utils", "browser_utils", "formatting_utils", "logger", "messages",
+    "function_utils", "logger", "messages", "local",
 }
 
 __all__ = [
