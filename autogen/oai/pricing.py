@@ -8,6 +8,7 @@ process, so long chats do not flood the log.
 
 from __future__ import annotations
 
+import functools
 import re
 import threading
 import warnings
@@ -102,6 +103,12 @@ def lookup_price(model: str) -> Price | None:
     version suffix (e.g. ``gpt-4o-mini-2024-07-18`` -> ``gpt-4o-mini``). A provider prefix such as
     ``openai/`` is ignored.
     """
+    # Called once per response; the table scan is cached per model (and redone if entries are added).
+    return _lookup_price(model, len(OAI_PRICE1K))
+
+
+@functools.lru_cache(maxsize=512)
+def _lookup_price(model: str, table_size: int) -> Price | None:
     if not model:
         return None
     name = model.rsplit("/", 1)[-1].lower()
