@@ -18,6 +18,7 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any, Literal
 
+from .. import runtime_logging
 from ..exception_utils import InvalidCarryOverTypeError, SenderRequiredError
 from ..io.base import IOStream
 from ._flow import Flow, Step, run_async, run_sync
@@ -176,6 +177,9 @@ class ConversableAgent:
             )
             for updater in updaters:
                 self._register_state_updater(updater)
+
+        if runtime_logging.logging_enabled():
+            runtime_logging.log_new_agent(self, locals())
 
     # ------------------------------------------------------------------ construction helpers
 
@@ -456,7 +460,10 @@ class ConversableAgent:
         return self.silent if self.silent is not None else silent
 
     def _process_received_message(self, message: Any, sender: Agent, silent: bool) -> None:
-        if not self._append_oai_message(message, "user", sender, is_sending=False):
+        valid = self._append_oai_message(message, "user", sender, is_sending=False)
+        if runtime_logging.logging_enabled():
+            runtime_logging.log_event(self, "received_message", message=message, sender=sender.name, valid=valid)
+        if not valid:
             raise ValueError(
                 "Received message can't be converted into a valid ChatCompletion message. "
                 "Either content or function_call must be provided."
@@ -536,6 +543,11 @@ class ConversableAgent:
                 continue
             if self._match_trigger(entry["trigger"], sender):
                 final, reply = yield Step(func, None, self, messages=messages, sender=sender, config=entry["config"])
+                if runtime_logging.logging_enabled():
+                    runtime_logging.log_event(
+                        self, "reply_func_executed", reply_func_module=getattr(func, "__module__", None),
+                        reply_func_name=getattr(func, "__name__", str(func)), final=final, reply=reply,
+                    )  # fmt: skip
                 if final:
                     return reply
         return self._default_auto_reply
@@ -817,6 +829,8 @@ class ConversableAgent:
                     success = True
                 except Exception as e:  # the model gets the error and can correct itself
                     content = f"Error: {e}"
+                if runtime_logging.logging_enabled():
+                    runtime_logging.log_function_use(self, func_name, arguments, content)
         _emit(
             "ExecutedFunctionEvent",
             func_name=func_name,

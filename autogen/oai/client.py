@@ -15,6 +15,7 @@ import weakref
 from collections.abc import Callable, Iterable, Mapping
 from typing import TYPE_CHECKING, Any
 
+from .. import runtime_logging
 from .drivers import CallModel, Plan, Sleep, run_async, run_sync
 from .endpoints import CLIENT_KWARGS
 from .errors import (
@@ -193,6 +194,10 @@ class OpenAIWrapper:
         self._response_clients: dict[int, Any] = {}
         self.total_usage_summary = None
         self.actual_usage_summary = None
+        if runtime_logging.logging_enabled():
+            runtime_logging.log_new_wrapper(self, {"config_list": entries, "routing_method": routing, **base_config})
+            for client, entry in zip(self._clients, entries):
+                runtime_logging.log_new_client(client, self, {**base_config, **entry})
 
     # ---- custom clients ------------------------------------------------------------------------
 
@@ -208,6 +213,8 @@ class OpenAIWrapper:
             if isinstance(client, PlaceHolderClient) and client.config.get("model_client_cls") == name:
                 self._clients[i] = model_client_cls(client.config, **kwargs)
                 found = True
+                if runtime_logging.logging_enabled():
+                    runtime_logging.log_new_client(self._clients[i], self, {**client.config, **kwargs})
             elif type(client).__name__ == name:
                 found = True
         if not found:
@@ -309,12 +316,19 @@ class OpenAIWrapper:
                             _set_cost(cached, client)
                         self._record_usage(client, cached, cached_hit=True)
                         self._remember(cached, client)
+                        if runtime_logging.logging_enabled():
+                            now = runtime_logging.get_current_ts()
+                            runtime_logging.log_chat_completion(
+                                None, id(client), id(self), options.get("agent"), params, cached, 1,
+                                getattr(cached, "cost", 0.0), now,
+                            )  # fmt: skip
                         if is_last or filter_func is None or filter_func(context=context, response=cached):
                             return cached
                         continue
 
                 policy = RetryPolicy.from_config(options)
                 response, answered = None, False
+                start_ts = runtime_logging.get_current_ts() if runtime_logging.logging_enabled() else ""
                 for attempt in range(1, policy.max_attempts + 1):
                     try:
                         response = yield CallModel(client, params)
@@ -343,6 +357,11 @@ class OpenAIWrapper:
                 _set_cost(response, client)
                 self._record_usage(client, response, cached_hit=False)
                 self._remember(response, client)
+                if runtime_logging.logging_enabled():
+                    runtime_logging.log_chat_completion(
+                        None, id(client), id(self), options.get("agent"), params, response, 0,
+                        getattr(response, "cost", 0.0), start_ts,
+                    )  # fmt: skip
                 if cache is not None:
                     cache.set(key, response)
                 if is_last or filter_func is None or filter_func(context=context, response=response):
