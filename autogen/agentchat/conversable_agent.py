@@ -12,7 +12,6 @@ import functools
 import inspect
 import json
 import logging
-import threading
 import warnings
 from collections import defaultdict
 from collections.abc import Callable, Iterable
