@@ -127,10 +127,7 @@ class JupyterCodeExecutor(CodeExecutor):
             if result.timed_out:
                 result = self._interrupt(result)
             elif result.kernel_died:
-                # The server restarts a dead kernel; a request sent before the new one is up is
-                # lost. Reconnect on the next block, which waits until the kernel answers.
-                self._kernel_client.stop()
-                self._kernel_client = None
+                self._replace_dead_kernel()
             return result
         except Exception as e:  # noqa: BLE001 - the connection broke (server stopped, network...)
             self._kernel_client.stop()
@@ -141,6 +138,30 @@ class JupyterCodeExecutor(CodeExecutor):
                 f"while running the code block ({type(e).__name__}: {e}). The server may have stopped; "
                 "the kernel state may be lost.",
             )
+
+    def _replace_dead_kernel(self) -> None:
+        """Swap a dead kernel for a fresh one (its state is gone either way).
+
+        The server also auto-restarts a dead kernel, at a moment of its choosing; a request sent to
+        that kernel id meanwhile can be lost. A new kernel id is out of that race.
+        """
+        assert self._kernel_client is not None
+        self._kernel_client.stop()
+        self._kernel_client = None
+        old, self._kernel_id = self._kernel_id, None
+        try:
+            if old is not None:
+                self._client.delete_kernel(old)
+        except Exception as e:  # noqa: BLE001 - the dead kernel may already be gone
+            logger.debug("Deleting the dead kernel %s failed: %s", old, e)
+        try:
+            self._kernel_id = self._client.start_kernel(self._kernel_name)
+        except Exception as e:  # noqa: BLE001 - the next block reports that the executor has no kernel
+            logger.warning("Starting a new kernel after the old one died failed: %s", e)
+            return
+        error = self._connect()
+        if error is not None:
+            logger.warning("Connecting to the new kernel failed: %s", error)
 
     def _interrupt(self, result: ExecutionResult) -> ExecutionResult:
         assert self._kernel_id is not None and self._kernel_client is not None
