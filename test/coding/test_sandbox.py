@@ -92,14 +92,19 @@ def test_network_on_request(tmp_path):
 
 def test_timeout_kills_sandboxed_tree(sandbox):
     started = time.monotonic()
-    res = run(sandbox, "sleep 100 &\nsleep 101", "sh")
+    # Durations unique to this test process, so another test run on the machine cannot be mistaken
+    # for a leftover of this one.
+    tag = f"{os.getpid()}"
+    first, second = f"100.{tag}", f"101.{tag}"
+    res = run(sandbox, f"sleep {first} &\nsleep {second}", "sh")
     assert res.exit_code == 124 and "Timeout" in res.output
     assert time.monotonic() - started < 10
     # The kernel tears the sandbox's pid namespace down after its init is killed; under load that
     # can take a moment, so poll (a surviving process would still be there after 5 s).
     deadline = time.monotonic() + 5
     while True:
-        leftover = [p for p in os.listdir("/proc") if p.isdigit() and _cmdline(p) in (b"sleep\x00100\x00", b"sleep\x00101\x00")]
+        wanted = {f"sleep\x00{first}\x00".encode(), f"sleep\x00{second}\x00".encode()}
+        leftover = [p for p in os.listdir("/proc") if p.isdigit() and _cmdline(p) in wanted]
         if not leftover or time.monotonic() > deadline:
             break
         time.sleep(0.1)
