@@ -144,7 +144,8 @@ class ConversableAgent:
 
         self.llm_config = self._validate_llm_config(llm_config)
         self.client: OpenAIWrapper | None = self._create_client(self.llm_config)
-        self._validate_name(name)
+        # ag2 refuses whitespace in names for OpenAI configs (the API rejects such a `name`); requests
+        # here sanitise the name instead (_messages.sanitize_name), so 0.2 names like "User Proxy" work.
 
         # Default pipeline; each is inserted at position 0, so the last registered runs first.
         self.register_reply([Agent, None], ConversableAgent.generate_oai_reply)
@@ -205,12 +206,6 @@ class ConversableAgent:
         from ..oai.client import OpenAIWrapper
 
         return OpenAIWrapper(**llm_config)
-
-    def _validate_name(self, name: str) -> None:
-        # ag2 refuses whitespace in names for OpenAI configs because the API rejects such a `name`.
-        # Requests here sanitise the name instead (see _messages.sanitize_name), so 0.2 scripts with
-        # names like "User Proxy" keep working.
-        return None
 
     def _setup_code_execution(self, code_execution_config: Any) -> None:
         if code_execution_config is None:
@@ -706,17 +701,16 @@ class ConversableAgent:
 
     # ------------------------------------------------------------------ LLM reply
 
-    def _llm_flow(self, client: Any, messages: list[dict[str, Any]], cache: Any) -> Flow[str | dict[str, Any] | None]:
-        context = messages[-1].get("context") if messages else None
-        api_messages = to_api_messages([], messages) if messages is not self._oai_system_message else messages
-        kwargs = {"context": context, "messages": api_messages, "cache": cache, "agent": self}
-        async_create = getattr(client, "a_create", None)
-        response = yield Step(client.create, async_create, **kwargs)
+    def _llm_flow(
+        self, client: Any, request: list[dict[str, Any]], context: Any, cache: Any
+    ) -> Flow[str | dict[str, Any] | None]:
+        """One model call on an already-built request: the reply text, a message dict (tool or
+        function calls), or None when the model returned nothing."""
+        response = yield Step(
+            client.create, getattr(client, "a_create", None), context=context, messages=request, cache=cache, agent=self
+        )
         extracted = client.extract_text_or_completion_object(response)[0]
-        if extracted is None:
-            warnings.warn(f"The LLM returned no reply to {self.name}.", UserWarning, stacklevel=2)
-            return None
-        if isinstance(extracted, str):
+        if extracted is None or isinstance(extracted, str):
             return extracted
         return _message_object_to_dict(extracted)
 
@@ -741,19 +735,10 @@ class ConversableAgent:
                 if hook(request) is None:
                     return True, {"content": "LLM call blocked by safeguard", "role": "assistant"}
         context = messages[-1].get("context") if messages else None
-        response = yield Step(
-            client.create,
-            getattr(client, "a_create", None),
-            context=context,
-            messages=request,
-            cache=self.client_cache,
-            agent=self,
-        )
-        extracted = client.extract_text_or_completion_object(response)[0]
-        if extracted is None:
+        reply = yield from self._llm_flow(client, request, context, self.client_cache)
+        if reply is None:
             warnings.warn(f"Extracted response from the LLM is None for agent {self.name}.", UserWarning, stacklevel=2)
             return False, None
-        reply = extracted if isinstance(extracted, str) else _message_object_to_dict(extracted)
         for hook in self.hook_lists["safeguard_llm_outputs"]:
             if hook(reply) is None:
                 raise ValueError("The safeguard_llm_outputs hook returned None; it must return the reply.")
@@ -781,14 +766,8 @@ class ConversableAgent:
 
     def _generate_oai_reply_from_client(self, llm_client: Any, messages: list[dict[str, Any]], cache: Any) -> Any:
         """Call ``llm_client`` on ``messages`` (already including any system message)."""
-        request = to_api_messages([], messages)
-        response = llm_client.create(
-            context=messages[-1].get("context") if messages else None, messages=request, cache=cache, agent=self
-        )
-        extracted = llm_client.extract_text_or_completion_object(response)[0]
-        if extracted is None or isinstance(extracted, str):
-            return extracted
-        return _message_object_to_dict(extracted)
+        context = messages[-1].get("context") if messages else None
+        return run_sync(self._llm_flow(llm_client, to_api_messages([], messages), context, cache))
 
     # ------------------------------------------------------------------ function and tool calls
 
@@ -1188,7 +1167,9 @@ class ConversableAgent:
                 raise ValueError("reflection_with_llm needs an LLM client on the sender or the recipient.")
             messages = [*recipient.chat_messages_for_summary(self), {"role": role, "content": prompt}]
             try:
-                summary = yield from self._llm_flow(client, messages, llm_cache)
+                summary = yield from self._llm_flow(client, to_api_messages([], messages), None, llm_cache)
+                if summary is None:
+                    warnings.warn(f"The LLM returned no reply to {self.name}.", UserWarning, stacklevel=2)
             except Exception as e:
                 warnings.warn(f"Could not summarise the chat with the LLM: {e}", UserWarning, stacklevel=2)
                 summary = ""
