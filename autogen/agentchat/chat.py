@@ -54,6 +54,14 @@ def _validate_recipients(chat_queue: list[dict[str, Any]]) -> None:
         seen.add(rid)
 
 
+def _add_carryover(chat_info: dict[str, Any], summaries: list[str]) -> None:
+    """Append earlier chats' summaries to the chat's own carryover (str or list), in place."""
+    carryover = chat_info.get("carryover", [])
+    carryover = [carryover] if isinstance(carryover, str) else list(carryover)
+    carryover.extend(summaries)
+    chat_info["carryover"] = carryover
+
+
 def _emit_carryover(chat_info: dict[str, Any]) -> None:
     if chat_info.get("silent"):
         return
@@ -78,10 +86,7 @@ def initiate_chats(chat_queue: list[dict[str, Any]]) -> list[ChatResult]:
     finished: list[ChatResult] = []
     for chat_info in chat_queue:
         excluded = set(chat_info.get("finished_chat_indexes_to_exclude_from_carryover", []))
-        carryover = chat_info.get("carryover", [])
-        carryover = [carryover] if isinstance(carryover, str) else list(carryover)
-        carryover.extend(r.summary for i, r in enumerate(finished) if i not in excluded)
-        chat_info["carryover"] = carryover
+        _add_carryover(chat_info, [r.summary for i, r in enumerate(finished) if i not in excluded])
         if "message" not in chat_info:
             warnings.warn("A chat in the queue has no 'message'; the human will be asked for one.", UserWarning, stacklevel=2)
         _emit_carryover(chat_info)
@@ -111,10 +116,7 @@ async def a_initiate_chats(chat_queue: list[dict[str, Any]]) -> dict[int, ChatRe
     async def run(chat_id: Any) -> ChatResult:
         chat = by_id[chat_id]
         prereq_results = [await tasks[p] for p in chat.get("prerequisites", [])]
-        carryover = chat.get("carryover", [])
-        carryover = [carryover] if isinstance(carryover, str) else list(carryover)
-        carryover.extend(r.summary for r in prereq_results)
-        chat["carryover"] = carryover
+        _add_carryover(chat, [r.summary for r in prereq_results])
         _emit_carryover(chat)
         result = await chat["sender"].a_initiate_chat(**_chat_kwargs(chat))
         result.chat_id = chat_id
