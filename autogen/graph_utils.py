@@ -44,6 +44,7 @@ def check_graph_validity(allowed_speaker_transitions_dict: dict[Any, list[Any]],
     listed twice as a target of the same source.
     """
     from .agentchat.agent import Agent
+    from .agentchat.conversable_agent import ConversableAgent
 
     if not isinstance(allowed_speaker_transitions_dict, dict):
         raise ValueError(  # noqa: TRY004
@@ -62,7 +63,8 @@ def check_graph_validity(allowed_speaker_transitions_dict: dict[Any, list[Any]],
             "Use the Agent objects of GroupChat.agents as keys."
         )
     for source, targets in allowed_speaker_transitions_dict.items():
-        bad = [t for t in targets if not isinstance(t, Agent)]
+        # ConversableAgent first: the Agent protocol check is slow and every group member passes the first.
+        bad = [t for t in targets if not (isinstance(t, ConversableAgent) or isinstance(t, Agent))]
         if bad:
             raise ValueError(
                 f"The speaker transitions of {_name(source)!r} contain items that are not agents: {bad!r}. "

@@ -21,6 +21,10 @@ T = TypeVar("T")
 __all__ = ["Flow", "Step", "run_async", "run_sync", "run_coroutine_sync"]
 
 
+# Result types that are never awaitable: skip the (comparatively slow) inspect.isawaitable check.
+_PLAIN_RESULTS = frozenset({type(None), tuple, dict, str, bool, int, list})
+
+
 class Step:
     """One effect a routine needs: call ``sync_fn`` (sync driver) or ``async_fn`` (async driver)."""
 
@@ -40,7 +44,7 @@ class Step:
 
     def run_sync(self) -> Any:
         result = self.sync_fn(*self.args, **self.kwargs)
-        if inspect.isawaitable(result):
+        if type(result) not in _PLAIN_RESULTS and inspect.isawaitable(result):
             # A sync chat reached an async function (e.g. an async tool): run it to completion on a
             # private loop in a helper thread, so this works inside Jupyter's running loop too.
             return run_coroutine_sync(result)

@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any, Literal
 from .. import runtime_logging
 from ..exception_utils import InvalidCarryOverTypeError, SenderRequiredError
 from ..io.base import IOStream
-from ._flow import Flow, Step, run_async, run_sync
+from ._flow import Flow, Step, run_async, run_coroutine_sync, run_sync
 from ._messages import (
     message_to_dict,
     normalize_function_name,
@@ -61,11 +61,17 @@ HookName = Literal[
 _HOOK_NAMES: tuple[str, ...] = HookName.__args__  # type: ignore[attr-defined]
 
 
-def _emit(event_name: str, **fields: Any) -> None:
-    """Send one event of ``autogen.events.agent_events`` to the current IO stream."""
+@functools.cache
+def _agent_event(name: str) -> Any:
+    """An attribute of ``autogen.events.agent_events`` (imported on first use, not with the agent)."""
     from ..events import agent_events
 
-    IOStream.get_default().send(getattr(agent_events, event_name)(**fields))
+    return getattr(agent_events, name)
+
+
+def _emit(event_name: str, **fields: Any) -> None:
+    """Send one event of ``autogen.events.agent_events`` to the current IO stream."""
+    IOStream.get_default().send(_agent_event(event_name)(**fields))
 
 
 class ConversableAgent:
@@ -430,25 +436,28 @@ class ConversableAgent:
             message = hook(sender=self, message=message, recipient=recipient, silent=silent)
         return message
 
-    def _send_flow(self, message: Any, recipient: Agent, request_reply: bool | None, silent: bool, is_async: bool) -> Flow[None]:
+    def _outgoing(self, message: Any, recipient: Agent, silent: bool) -> Any:
+        """What sending does before the recipient gets ``message``: hooks, then our own record of it."""
         message = self._process_message_before_send(message, recipient, self._is_silent(silent))
         if not self._append_oai_message(message, "assistant", recipient, is_sending=True):
             raise ValueError(
                 "Message can't be converted into a valid ChatCompletion message. "
                 "Either content or function_call must be provided."
             )
-        if is_async:
-            yield Step(recipient.a_receive, None, message, self, request_reply, silent)
-        else:
-            yield Step(recipient.receive, None, message, self, request_reply, silent)
+        return message
 
+    # Sending is one step: the recipient's receive is called directly, not through a flow driver.
     def send(self, message: dict[str, Any] | str, recipient: Agent, request_reply: bool | None = None, silent: bool | None = False) -> None:
         """Send ``message`` to ``recipient``, who stores it and (if asked) replies."""
-        run_sync(self._send_flow(message, recipient, request_reply, bool(silent), False))
+        silent = bool(silent)
+        result = recipient.receive(self._outgoing(message, recipient, silent), self, request_reply, silent)
+        if result is not None and inspect.isawaitable(result):  # a custom agent with an async receive
+            run_coroutine_sync(result)
 
     async def a_send(self, message: dict[str, Any] | str, recipient: Agent, request_reply: bool | None = None, silent: bool | None = False) -> None:
         """Async twin of `send`."""
-        await run_async(self._send_flow(message, recipient, request_reply, bool(silent), True))
+        silent = bool(silent)
+        await recipient.a_receive(self._outgoing(message, recipient, silent), self, request_reply, silent)
 
     def _is_silent(self, silent: bool = False) -> bool:
         return self.silent if self.silent is not None else silent
@@ -467,9 +476,7 @@ class ConversableAgent:
             self._print_received_message(message, sender)
 
     def _print_received_message(self, message: Any, sender: Agent, skip_head: bool = False) -> None:
-        from ..events.agent_events import create_received_event_model
-
-        event = create_received_event_model(event=message_to_dict(message), sender=sender, recipient=self)
+        event = _agent_event("create_received_event_model")(event=message_to_dict(message), sender=sender, recipient=self)
         IOStream.get_default().send(event)
 
     def _receive_flow(self, message: Any, sender: Agent, request_reply: bool | None, silent: bool, is_async: bool) -> Flow[None]:
@@ -482,10 +489,16 @@ class ConversableAgent:
 
     def receive(self, message: dict[str, Any] | str, sender: Agent, request_reply: bool | None = None, silent: bool | None = False) -> None:
         """Store a message from ``sender`` and, when a reply is requested, generate and send it."""
+        if request_reply is False:  # stored only (group chat relays): no flow to drive
+            self._process_received_message(message, sender, bool(silent))
+            return
         run_sync(self._receive_flow(message, sender, request_reply, bool(silent), False))
 
     async def a_receive(self, message: dict[str, Any] | str, sender: Agent, request_reply: bool | None = None, silent: bool | None = False) -> None:
         """Async twin of `receive`."""
+        if request_reply is False:
+            self._process_received_message(message, sender, bool(silent))
+            return
         await run_async(self._receive_flow(message, sender, request_reply, bool(silent), True))
 
     # ------------------------------------------------------------------ generate_reply

@@ -25,7 +25,7 @@ from ..io.base import IOStream
 from ._flow import Flow, Step, run_async, run_sync
 from ._messages import normalize_message
 from .agent import Agent
-from .conversable_agent import ConversableAgent
+from .conversable_agent import ConversableAgent, _agent_event
 from .group.eligibility import AgentEligibilityPolicy, SelectionContext
 
 if TYPE_CHECKING:
@@ -68,9 +68,7 @@ _MANUAL_TRIES = 3
 
 
 def _emit(event_name: str, **fields: Any) -> None:
-    from ..events import agent_events
-
-    IOStream.get_default().send(getattr(agent_events, event_name)(**fields))
+    IOStream.get_default().send(_agent_event(event_name)(**fields))
 
 
 def _content_str(content: Any) -> str:
@@ -136,7 +134,7 @@ def _reply_text(reply: Any) -> str:
 # shared message directly instead of re-normalising it once per member.
 _PLAIN_CLASSES: dict[type, bool] = {}
 _RECEIVE_ATTRS = ("receive", "a_receive", "_receive_flow", "_process_received_message", "_append_oai_message")
-_SEND_ATTRS = ("send", "a_send", "_send_flow", "_append_oai_message", "_process_message_before_send")
+_SEND_ATTRS = ("send", "a_send", "_outgoing", "_append_oai_message", "_process_message_before_send")
 
 
 def _uses_plain(agent: Any, attrs: tuple[str, ...]) -> bool:
@@ -146,10 +144,7 @@ def _uses_plain(agent: Any, attrs: tuple[str, ...]) -> bool:
     if ok is None:
         ok = isinstance(agent, ConversableAgent) and all(getattr(cls, a) is getattr(ConversableAgent, a) for a in attrs)
         _PLAIN_CLASSES[key] = ok  # type: ignore[index]
-    if not ok:
-        return False
-    instance_attrs = vars(agent)
-    return not any(a in instance_attrs for a in attrs)
+    return ok and vars(agent).keys().isdisjoint(attrs)
 
 
 @dataclass

@@ -295,7 +295,9 @@ def create_received_event_model(
     ``function_call`` -> FunctionCallEvent, ``tool_calls`` -> ToolCallEvent, else TextEvent (with a
     template/callable content instantiated from the message's ``context``).
     """
-    names = {"sender": agent_name(sender), "recipient": agent_name(recipient), "uuid": uuid}
+    names = {"sender": agent_name(sender), "recipient": agent_name(recipient)}
+    if uuid is not None:
+        names["uuid"] = uuid
     role = event.get("role")
     if role == "function":
         return FunctionResponseEvent(**{**event, **names})

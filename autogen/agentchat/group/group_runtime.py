@@ -452,6 +452,7 @@ def _handoff_function(condition: OnCondition) -> Callable[[], TransitionTarget]:
         return condition.target
 
     transfer.__name__ = condition.llm_function_name or "transfer"
+    transfer._group_handoff = True  # type: ignore[attr-defined]  # touches no context: no snapshot needed
     return transfer
 
 

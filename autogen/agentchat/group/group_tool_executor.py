@@ -9,6 +9,7 @@ speaker. A tool that fails leaves the context variables as they were before that
 from __future__ import annotations
 
 import copy
+import functools
 import json
 from typing import TYPE_CHECKING, Any
 
@@ -42,11 +43,30 @@ def _content_text(content: Any) -> str:
         return str(content)
 
 
+_ATOMIC = frozenset({str, int, float, bool, type(None), bytes})
+
+
 def _snapshot(context: ContextVariables) -> dict[str, Any]:
-    try:
-        return copy.deepcopy(context.data)
-    except Exception:  # noqa: BLE001 - values that cannot be deep-copied: keep the references
-        return dict(context.data)
+    """A copy of the context to roll back to: immutable values by reference, the others deep-copied
+    (one memo, so values that share an object still share it in the copy)."""
+    memo: dict[int, Any] = {}
+    snapshot: dict[str, Any] = {}
+    for key, value in context.data.items():
+        if type(value) in _ATOMIC:
+            snapshot[key] = value
+            continue
+        try:
+            snapshot[key] = copy.deepcopy(value, memo)
+        except Exception:  # noqa: BLE001 - a value that cannot be deep-copied: keep the reference
+            snapshot[key] = value
+    return snapshot
+
+
+@functools.cache
+def _transition_event(name: str) -> Any:
+    from .events import transition_events
+
+    return getattr(transition_events, name)
 
 
 class GroupToolExecutor(ConversableAgent):
@@ -121,10 +141,11 @@ class GroupToolExecutor(ConversableAgent):
             function = dict(call.get("function") or {})
             if function.get("name") == "__structured_output":
                 return True, function.get("arguments")
-            before = _snapshot(self.context_variables)
+            handoff = getattr(self._function_map.get(function.get("name")), "_group_handoff", False)
+            before = None if handoff else _snapshot(self.context_variables)
             success, result = yield from self._execute_function_flow(function, call.get("id"), False)
             content = result.get("content")
-            if not success:
+            if not success and before is not None:
                 # A failed tool must not leave half of its context changes behind.
                 self.context_variables.data.clear()
                 self.context_variables.data.update(before)
@@ -148,10 +169,8 @@ class GroupToolExecutor(ConversableAgent):
         return True, {"role": "tool", "tool_responses": responses, "content": "\n".join(contents)}
 
     def _announce(self, target: TransitionTarget, source: tuple[str, str] | None) -> None:
-        from .events.transition_events import OnConditionLLMTransitionEvent, ReplyResultTransitionEvent
-
         kind, caller = source or ("reply_result", "unknown")
-        event_cls = OnConditionLLMTransitionEvent if kind == "llm_handoff" else ReplyResultTransitionEvent
+        event_cls = _transition_event("OnConditionLLMTransitionEvent" if kind == "llm_handoff" else "ReplyResultTransitionEvent")
         IOStream.get_default().send(event_cls(source_agent=caller, transition_target=target))
 
     def generate_group_tool_reply(
