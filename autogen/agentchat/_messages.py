@@ -38,7 +38,7 @@ def message_to_dict(message: dict[str, Any] | str | Mapping[str, Any]) -> dict[s
 def normalize_message(message: dict[str, Any] | str, role: str, sender_name: str) -> dict[str, Any] | None:
     """The copy of ``message`` an agent stores, or None when it is invalid (no content and no call)."""
     m = message_to_dict(message)
-    out = {k: m[k] for k in _KEPT_KEYS if m.get(k) is not None}
+    out = {k: v for k in _KEPT_KEYS if (v := m.get(k)) is not None}
     tool_calls = m.get("tool_calls")
     if tool_calls:
         out["tool_calls"] = tool_calls

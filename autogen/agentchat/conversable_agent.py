@@ -539,6 +539,7 @@ class ConversableAgent:
         if messages is None:
             messages = self._oai_messages[sender]  # type: ignore[index]
         messages = self._apply_reply_hooks(messages)
+        from_agent = isinstance(sender, ConversableAgent)
         for entry in self._reply_func_list:
             func = entry["reply_func"]
             if exclude and func in exclude:
@@ -548,7 +549,11 @@ class ConversableAgent:
                     continue
             elif is_async and getattr(func, "__name__", None) in self._ignored_sync_twins:
                 continue
-            if self._match_trigger(entry["trigger"], sender):
+            trigger = entry["trigger"]
+            # The stock triggers (Agent, [Agent, None]) match every agent: skip the general matcher.
+            if (from_agent and (trigger is Agent or (type(trigger) is list and Agent in trigger))) or self._match_trigger(
+                trigger, sender
+            ):
                 final, reply = yield Step(func, None, self, messages=messages, sender=sender, config=entry["config"])
                 if runtime_logging.logging_enabled():
                     runtime_logging.log_event(
@@ -849,6 +854,10 @@ class ConversableAgent:
         self, messages: list[dict[str, Any]] | None = None, sender: Agent | None = None, config: Any | None = None
     ) -> tuple[bool, dict[str, Any] | None]:
         """Answer a legacy ``function_call`` in the last message."""
+        if messages is None and sender is not None:
+            messages = self._oai_messages[sender]
+        if not messages or not messages[-1].get("function_call"):  # the usual case: nothing to run
+            return False, None
         return run_sync(self._function_call_flow(messages, sender))
 
     async def a_generate_function_call_reply(

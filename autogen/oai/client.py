@@ -73,6 +73,8 @@ WRAPPER_KEYS = frozenset(
         *RETRY_OPTION_KEYS,
     }
 )
+_DEFAULT_RETRY = RetryPolicy()
+
 # Keys that never take part in a cache key (secrets, endpoints, connection and retry settings).
 NON_CACHE_KEYS = frozenset(
     {"api_key", "base_url", "api_type", "api_version", "azure_ad_token", "azure_ad_token_provider", "credentials"}
@@ -298,7 +300,7 @@ class OpenAIWrapper:
             full = {**config, **entry}
             if "tools" in config and "tools" in entry and "functions" not in full:
                 full["tools"] = _merge_tools(entry["tools"], config["tools"])
-            options = {key: full.pop(key) for key in WRAPPER_KEYS if key in full}
+            options = {key: full.pop(key) for key in WRAPPER_KEYS & full.keys()}
             params = {key: v for key, v in full.items() if key not in CLIENT_KWARGS or key == "timeout"}
             context = options.get("context")
             params = self._instantiate_messages(params, context, bool(options.get("allow_format_str_template")))
@@ -326,7 +328,7 @@ class OpenAIWrapper:
                             return cached
                         continue
 
-                policy = RetryPolicy.from_config(options)
+                policy = RetryPolicy.from_config(options) if RETRY_OPTION_KEYS & options.keys() else _DEFAULT_RETRY
                 response, answered = None, False
                 start_ts = runtime_logging.get_current_ts() if runtime_logging.logging_enabled() else ""
                 for attempt in range(1, policy.max_attempts + 1):

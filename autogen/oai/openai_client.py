@@ -224,10 +224,18 @@ def _direct_args(request: dict[str, Any], stream: bool) -> tuple[dict[str, Any],
     body = {k: v for k, v in request.items() if k not in _OPTION_KEYS and k != "extra_body"}
     body.update(request.get("extra_body") or {})
     option_kwargs = {k: request[k] for k in _OPTION_KEYS if request.get(k) is not None}
-    if "security" in accepted:  # openai >= 3 names the auth scheme per request
-        option_kwargs["security"] = {"bearer_auth": True}
-    options = make_request_options(**option_kwargs)
+    if not option_kwargs:  # the usual case: the same (empty) options every time
+        plain = _DIRECT_POST.get("plain_options")
+        if plain is None:
+            plain = _DIRECT_POST["plain_options"] = make_request_options(**_security(accepted))
+        return body, dict(plain), ChatCompletion, (ChatCompletionChunk, Stream, AsyncStream)
+    options = make_request_options(**option_kwargs, **_security(accepted))
     return body, options, ChatCompletion, (ChatCompletionChunk, Stream, AsyncStream)
+
+
+def _security(accepted: set[str]) -> dict[str, Any]:
+    # openai >= 3 names the auth scheme per request
+    return {"security": {"bearer_auth": True}} if "security" in accepted else {}
 
 
 def _call(client: Any, method: Any, request: dict[str, Any], stream: bool) -> Any:

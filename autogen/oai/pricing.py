@@ -167,6 +167,8 @@ def cost_from_tokens(model: str, prompt_tokens: int, completion_tokens: int, pri
     if price is None:
         price = lookup_price(model)
     if price is None:
+        if model in _warned_unknown:
+            return 0.0
         with _warn_lock:
             first = model not in _warned_unknown
             _warned_unknown.add(model)

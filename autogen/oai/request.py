@@ -48,7 +48,7 @@ CLIENT_ONLY_KEYS = frozenset(
 
 _warned: set[tuple[str, tuple[str, ...]]] = set()
 _warn_lock = threading.Lock()
-_sdk_params: dict[str, frozenset[str]] = {}
+_sdk_params: dict[Any, frozenset[str]] = {}
 
 
 def _base_name(model: str) -> str:
@@ -75,7 +75,9 @@ def _warn_once(key: tuple[str, tuple[str, ...]], message: str) -> None:
 
 def sdk_parameter_names(method: Any) -> frozenset[str]:
     """Keyword names accepted by an SDK ``create`` method (cached per method)."""
-    key = f"{getattr(method, '__module__', '')}.{getattr(method, '__qualname__', '')}"
+    key = getattr(method, "__func__", None)  # the same function for every client instance
+    if key is None:
+        key = f"{getattr(method, '__module__', '')}.{getattr(method, '__qualname__', '')}"
     names = _sdk_params.get(key)
     if names is None:
         sig = inspect.signature(method)

@@ -3,16 +3,17 @@
 ``${name}`` reads a variable; ``not``/``!``, ``and``/``&``, ``or``/``|`` (symbolic forms surrounded
 by spaces; ``!`` only directly before ``${`` or ``(``), comparisons, parentheses, unary minus,
 ``len(${var})``, numbers, quoted strings, True/False/None. The expression is parsed once, at
-construction, into a Python AST that is checked node by node and evaluated by a small walker
+construction, into a Python AST that is checked node by node and turned into nested closures
 (never ``eval``), so nothing outside this language can run.
 """
 
 from __future__ import annotations
 
 import ast
+import functools
 import operator
 import re
-from collections.abc import Sized
+from collections.abc import Callable, Sized
 from typing import Any
 
 from pydantic import BaseModel, PrivateAttr
@@ -133,7 +134,6 @@ class ContextExpression(BaseModel):
     """
 
     expression: str
-    _tree: ast.Expression = PrivateAttr()
     _names: list[str] = PrivateAttr(default_factory=list)
 
     def __init__(self, expression: str | None = None, **data: Any) -> None:
@@ -146,7 +146,6 @@ class ContextExpression(BaseModel):
         except SyntaxError as e:
             raise SyntaxError(f"Context expression {self.expression!r} does not parse: {e.msg}.") from None
         _check(tree, self.expression)
-        self._tree = tree
         self._names = names
 
     @property
@@ -157,60 +156,105 @@ class ContextExpression(BaseModel):
     def evaluate(self, context_variables: ContextVariables | dict[str, Any]) -> bool:
         """True when the expression holds for ``context_variables``; a missing variable raises KeyError."""
         data = context_variables.data if isinstance(context_variables, ContextVariables) else context_variables
-        return bool(self._eval(self._tree.body, data))
+        return bool(_evaluator(self.expression)(data))
 
-    def _lookup(self, name: str, data: Any) -> Any:
-        key = name[len(_PREFIX) :]
-        if key not in data:
-            raise KeyError(
-                f"Context expression {self.expression!r} reads ${{{key}}}, which is not set "
-                f"(set variables: {sorted(data)})."
-            )
-        return data[key]
+    def __str__(self) -> str:
+        return f"ContextExpression<{self.expression}>"
 
-    def _eval(self, node: ast.AST, data: Any) -> Any:
-        if isinstance(node, ast.Constant):
-            return node.value
-        if isinstance(node, ast.Name):
-            value = self._lookup(node.id, data)
-            if isinstance(value, (bool, int, float, str)) or value is None:
+
+# ---------------------------------------------------------------------- evaluation
+# A checked tree is turned into nested closures once per expression text (conditions are evaluated
+# every turn); each closure does what its node means, so evaluation walks no AST and dispatches on
+# no node types.
+
+Evaluator = Callable[[Any], Any]
+
+
+@functools.lru_cache(maxsize=1024)
+def _evaluator(expression: str) -> Evaluator:
+    code, _ = _translate(expression)
+    return _compile(ast.parse(code.strip(), mode="eval").body, expression)
+
+
+def _compile(node: ast.AST, expression: str) -> Evaluator:
+    if isinstance(node, ast.Constant):
+        constant = node.value
+        return lambda data: constant
+    if isinstance(node, ast.Name):
+        read = _reader(node.id[len(_PREFIX) :], expression)
+
+        def variable(data: Any) -> Any:
+            value = read(data)
+            if value is None or isinstance(value, (bool, int, float, str)):
                 return value
             if isinstance(value, (list, dict, tuple, set)):
                 return bool(value)  # collections count by truthiness (use len() for their size)
             return str(value)
-        if isinstance(node, ast.BoolOp):
-            if isinstance(node.op, ast.And):
+
+        return variable
+    if isinstance(node, ast.BoolOp):
+        parts = [_compile(v, expression) for v in node.values]
+        if isinstance(node.op, ast.And):
+
+            def all_of(data: Any) -> Any:
                 result: Any = True
-                for value_node in node.values:
-                    result = self._eval(value_node, data)
+                for part in parts:
+                    result = part(data)
                     if not result:
                         return result
                 return result
-            result = False
-            for value_node in node.values:
-                result = self._eval(value_node, data)
+
+            return all_of
+
+        def any_of(data: Any) -> Any:
+            result: Any = False
+            for part in parts:
+                result = part(data)
                 if result:
                     return result
             return result
-        if isinstance(node, ast.UnaryOp):
-            operand = self._eval(node.operand, data)
-            return (not operand) if isinstance(node.op, ast.Not) else -operand
-        if isinstance(node, ast.Compare):
-            left = self._eval(node.left, data)
-            for op, right_node in zip(node.ops, node.comparators):
-                right = self._eval(right_node, data)
+
+        return any_of
+    if isinstance(node, ast.UnaryOp):
+        operand = _compile(node.operand, expression)
+        if isinstance(node.op, ast.Not):
+            return lambda data: not operand(data)
+        return lambda data: -operand(data)
+    if isinstance(node, ast.Compare):
+        left_fn = _compile(node.left, expression)
+        steps = [(_COMPARE[type(op)], _compile(right, expression)) for op, right in zip(node.ops, node.comparators)]
+
+        def compare(data: Any) -> bool:
+            left = left_fn(data)
+            for op, right_fn in steps:
+                right = right_fn(data)
                 try:
-                    ok = _COMPARE[type(op)](left, right)
+                    ok = op(left, right)
                 except TypeError as e:
-                    raise TypeError(f"Context expression {self.expression!r} compares incompatible values: {e}.") from None
+                    raise TypeError(f"Context expression {expression!r} compares incompatible values: {e}.") from None
                 if not ok:
                     return False
                 left = right
             return True
-        if isinstance(node, ast.Call):  # len(${var}), checked at construction
-            value = self._lookup(node.args[0].id, data)  # type: ignore[attr-defined]
-            return len(value) if isinstance(value, Sized) else 0
-        raise ValueError(f"Unsupported node in context expression {self.expression!r}.")  # pragma: no cover
 
-    def __str__(self) -> str:
-        return f"ContextExpression<{self.expression}>"
+        return compare
+    if isinstance(node, ast.Call):  # len(${var}), checked at construction
+        read = _reader(node.args[0].id[len(_PREFIX) :], expression)  # type: ignore[attr-defined]
+
+        def length(data: Any) -> int:
+            value = read(data)
+            return len(value) if isinstance(value, Sized) else 0
+
+        return length
+    raise ValueError(f"Unsupported node in context expression {expression!r}.")  # pragma: no cover
+
+
+def _reader(key: str, expression: str) -> Evaluator:
+    def read(data: Any) -> Any:
+        if key in data:
+            return data[key]
+        raise KeyError(
+            f"Context expression {expression!r} reads ${{{key}}}, which is not set (set variables: {sorted(data)})."
+        )
+
+    return read
