@@ -13,6 +13,7 @@ from __future__ import annotations
 import asyncio
 import inspect
 import threading
+import types
 from collections.abc import Awaitable, Callable, Generator
 from typing import Any, TypeVar
 
@@ -21,8 +22,16 @@ T = TypeVar("T")
 __all__ = ["Flow", "Step", "run_async", "run_sync", "run_coroutine_sync"]
 
 
-# Result types that are never awaitable: skip the (comparatively slow) inspect.isawaitable check.
-_PLAIN_RESULTS = frozenset({type(None), tuple, dict, str, bool, int, list})
+# Types seen not to be awaitable (inspect.isawaitable's ABC check is slow for e.g. pydantic models).
+_NOT_AWAITABLE: set[type] = {type(None), tuple, dict, str, bool, int, list}
+
+
+def _is_awaitable(result: Any) -> bool:
+    if inspect.isawaitable(result):
+        return True
+    if type(result) is not types.GeneratorType:  # a generator's answer depends on the object
+        _NOT_AWAITABLE.add(type(result))
+    return False
 
 
 class Step:
@@ -44,7 +53,7 @@ class Step:
 
     def run_sync(self) -> Any:
         result = self.sync_fn(*self.args, **self.kwargs)
-        if type(result) not in _PLAIN_RESULTS and inspect.isawaitable(result):
+        if type(result) not in _NOT_AWAITABLE and _is_awaitable(result):
             # A sync chat reached an async function (e.g. an async tool): run it to completion on a
             # private loop in a helper thread, so this works inside Jupyter's running loop too.
             return run_coroutine_sync(result)

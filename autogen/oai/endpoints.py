@@ -283,6 +283,14 @@ def _build(endpoint: Endpoint, *, for_async: bool) -> Any:
     return cls(**endpoint.client_kwargs(for_async=for_async))
 
 
+_generation = [0]
+
+
+def registry_generation() -> int:
+    """Changes whenever the registry is cleared: a cached client is valid while this is unchanged."""
+    return _generation[0]
+
+
 def get_sync_client(endpoint: Endpoint) -> Any:
     """The process-wide ``openai.OpenAI`` / ``AzureOpenAI`` client for ``endpoint`` (created on first use)."""
     client = _sync_clients.get(endpoint)
@@ -314,6 +322,7 @@ def clear_client_registry() -> None:
         clients = list(_sync_clients.values())
         _sync_clients.clear()
         _async_clients.clear()
+        _generation[0] += 1
     for client in clients:
         try:
             client.close()

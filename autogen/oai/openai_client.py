@@ -11,7 +11,15 @@ import logging
 from collections.abc import Mapping
 from typing import Any, ClassVar
 
-from .endpoints import CLIENT_KWARGS, Endpoint, get_async_client, get_sync_client, provider_for, resolve_endpoint
+from .endpoints import (
+    CLIENT_KWARGS,
+    Endpoint,
+    get_async_client,
+    get_sync_client,
+    provider_for,
+    registry_generation,
+    resolve_endpoint,
+)
 from .errors import UnsupportedAPITypeError
 from .pricing import cost_from_tokens, normalize_price
 from .request import build_chat_request, is_legacy_completion_model, sdk_parameter_names
@@ -41,6 +49,7 @@ class OpenAIClient:
         self._response_format = response_format
         self._price = normalize_price(config.get("price"))
         self._endpoint: Endpoint | None = None
+        self._sdk_client: tuple[int, Any] | None = None  # (registry generation, shared SDK client)
         self._unsupported: UnsupportedAPITypeError | None = None
         self._body_fields: frozenset[str] = frozenset()
         try:
@@ -73,9 +82,20 @@ class OpenAIClient:
             self._endpoint = resolve_endpoint(self._config, config_index=self._config_index)
         return self._endpoint
 
+    def __getstate__(self) -> dict[str, Any]:
+        # copies and pickles refer to the shared SDK client through the registry, never hold their own
+        state = self.__dict__.copy()
+        state["_sdk_client"] = None
+        return state
+
     def sdk_client(self) -> Any:
         """The process-wide sync openai SDK client shared by every config with the same endpoint."""
-        return get_sync_client(self.endpoint())
+        cached = self._sdk_client
+        if cached is not None and cached[0] == registry_generation():
+            return cached[1]
+        client = get_sync_client(self.endpoint())
+        self._sdk_client = (registry_generation(), client)
+        return client
 
     def async_sdk_client(self) -> Any:
         """The async openai SDK client for this endpoint and the running event loop."""

@@ -7,6 +7,7 @@ SDK would reject with a TypeError.
 
 from __future__ import annotations
 
+import functools
 import inspect
 import re
 import threading
@@ -55,11 +56,13 @@ def _base_name(model: str) -> str:
     return model.rsplit("/", 1)[-1].lower()
 
 
+@functools.lru_cache(maxsize=256)
 def is_reasoning_model(model: str | None) -> bool:
     """True for the o1/o3/o4 and gpt-5 reasoning families (not ``gpt-5-chat``)."""
     return bool(model) and bool(_REASONING.search(_base_name(model)))
 
 
+@functools.lru_cache(maxsize=256)
 def is_legacy_completion_model(model: str | None) -> bool:
     """True for models served only by the legacy completions endpoint (``-instruct``, davinci...)."""
     return bool(model) and bool(_LEGACY_COMPLETION.search(_base_name(model)))
