@@ -15,7 +15,7 @@ import random
 from collections.abc import Callable
 from functools import reduce
 from typing import Annotated, Any, Literal
-from uuid import UUID
+from uuid import UUID, SafeUUID
 
 from pydantic import BaseModel, BeforeValidator, Field, create_model, field_validator
 
@@ -52,9 +52,17 @@ _V4_CLEAR = ~((0xF000 << 64) | (0xC000 << 48))
 _V4_SET = (0x4000 << 64) | (0x8000 << 48)
 
 
+_new_object = object.__new__
+_set_attr = object.__setattr__
+
+
 def new_event_uuid() -> UUID:
     """A fresh random (version 4) UUID for an event."""
-    return UUID(int=_rng.getrandbits(128) & _V4_CLEAR | _V4_SET)
+    # What UUID(int=...) builds, without its argument checks (the value is in range by construction).
+    value = _new_object(UUID)
+    _set_attr(value, "int", _rng.getrandbits(128) & _V4_CLEAR | _V4_SET)
+    _set_attr(value, "is_safe", SafeUUID.unknown)
+    return value
 
 
 class BaseEvent(BaseModel):
@@ -85,21 +93,20 @@ class _EventWrapper(BaseModel):
             super().__init__(**data)
             return
         data.pop("type", None)
-        content = inner_cls(*args, **data)
-        # `content` was just validated and `type` is the class's constant: fill the fields the way
-        # `model_construct` does instead of validating the same data a second time.
-        object.__setattr__(self, "__dict__", {"type": cls._type_tag, "content": content})  # type: ignore[attr-defined]
-        object.__setattr__(self, "__pydantic_fields_set__", {"content"})
-        object.__setattr__(self, "__pydantic_extra__", None)
-        object.__setattr__(self, "__pydantic_private__", None)
+        # The inner event is validated (by its validator directly when built from keywords); `type` is
+        # the class's constant, so the wrapper is filled as `model_construct` does, not validated again.
+        content = inner_cls(*args, **data) if args else inner_cls.__pydantic_validator__.validate_python(data)
+        _set_attr(self, "__dict__", {"type": cls._type_tag, "content": content})  # type: ignore[attr-defined]
+        _set_attr(self, "__pydantic_fields_set__", {"content"})
+        _set_attr(self, "__pydantic_extra__", None)
+        _set_attr(self, "__pydantic_private__", None)
 
     @staticmethod
     def _is_wrapped_form(data: dict[str, Any], inner_cls: Any) -> bool:
         # {"type": ..., "content": ...} is the serialised form; a lone already-built inner event also counts.
-        keys = set(data)
-        if keys == {"type", "content"}:
-            return True
-        return keys == {"content"} and isinstance(data["content"], inner_cls)
+        if len(data) == 2:
+            return "type" in data and "content" in data
+        return len(data) == 1 and isinstance(data.get("content"), inner_cls)
 
     def print(self, f: Callable[..., Any] | None = None) -> None:
         """Show the event with ``f`` (default: the built-in ``print``)."""

@@ -7,6 +7,7 @@ is reported when it matters, naming the variable to set.
 
 from __future__ import annotations
 
+import functools
 import logging
 from collections.abc import Mapping
 from typing import Any, ClassVar
@@ -227,35 +228,35 @@ def _with_usage(response: Any, request: dict[str, Any]) -> Any:
 # grows quadratically. Our requests are already plain JSON-ready dicts, so they are posted as they
 # are through the same client (same auth, retries off, timeouts, Azure deployment routing, response
 # parsing). If the SDK's private surface ever differs, the first failure switches back to `create`.
-_DIRECT_POST: dict[str, Any] = {"enabled": True, "options_kwargs": None}
+_DIRECT_POST: dict[str, Any] = {"enabled": True}
 _OPTION_KEYS = ("extra_headers", "extra_query", "timeout")
 
 
-def _direct_args(request: dict[str, Any], stream: bool) -> tuple[dict[str, Any], dict[str, Any], Any, Any]:
+@functools.cache
+def _sdk_parts() -> tuple[Any, Any, Any, dict[str, Any], Any]:
+    """(make_request_options, ChatCompletion, stream classes, per-request auth options, plain options);
+    imported once, on the first direct post."""
     import inspect
 
     from openai import AsyncStream, Stream
     from openai._base_client import make_request_options
     from openai.types.chat import ChatCompletion, ChatCompletionChunk
 
-    accepted = _DIRECT_POST["options_kwargs"]
-    if accepted is None:
-        accepted = _DIRECT_POST["options_kwargs"] = set(inspect.signature(make_request_options).parameters)
+    # openai >= 3 names the auth scheme per request
+    security = (
+        {"security": {"bearer_auth": True}} if "security" in inspect.signature(make_request_options).parameters else {}
+    )
+    return make_request_options, ChatCompletion, (ChatCompletionChunk, Stream, AsyncStream), security, make_request_options(**security)
+
+
+def _direct_args(request: dict[str, Any], stream: bool) -> tuple[dict[str, Any], dict[str, Any], Any, Any]:
+    make_request_options, completion_cls, stream_classes, security, plain = _sdk_parts()
     body = {k: v for k, v in request.items() if k not in _OPTION_KEYS and k != "extra_body"}
     body.update(request.get("extra_body") or {})
     option_kwargs = {k: request[k] for k in _OPTION_KEYS if request.get(k) is not None}
-    if not option_kwargs:  # the usual case: the same (empty) options every time
-        plain = _DIRECT_POST.get("plain_options")
-        if plain is None:
-            plain = _DIRECT_POST["plain_options"] = make_request_options(**_security(accepted))
-        return body, dict(plain), ChatCompletion, (ChatCompletionChunk, Stream, AsyncStream)
-    options = make_request_options(**option_kwargs, **_security(accepted))
-    return body, options, ChatCompletion, (ChatCompletionChunk, Stream, AsyncStream)
-
-
-def _security(accepted: set[str]) -> dict[str, Any]:
-    # openai >= 3 names the auth scheme per request
-    return {"security": {"bearer_auth": True}} if "security" in accepted else {}
+    # the usual case, no per-request options: a copy of the same options every time
+    options = make_request_options(**option_kwargs, **security) if option_kwargs else dict(plain)
+    return body, options, completion_cls, stream_classes
 
 
 def _call(client: Any, method: Any, request: dict[str, Any], stream: bool) -> Any:
