@@ -6,6 +6,7 @@ treated as read-only once stored: code that needs a changed message copies it.
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 from collections.abc import Mapping
@@ -206,6 +207,7 @@ def sanitize_name(name: str) -> str:
     return _API_NAME_ILLEGAL.sub("_", name)[:64]
 
 
+@functools.lru_cache(maxsize=1024)
 def normalize_function_name(name: str) -> str:
     """Characters outside [A-Za-z0-9_-] become "_", truncated to 64 (as tool names must be)."""
     return _NAME_ILLEGAL.sub("_", name)[:64]

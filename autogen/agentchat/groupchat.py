@@ -827,12 +827,17 @@ class GroupChatManager(ConversableAgent):
 
     # ------------------------------------------------------------------ relaying
 
-    def _broadcast_flow(self, message: dict[str, Any] | str, exclude: Agent | None, groupchat: GroupChat) -> Flow[None]:
+    def _broadcast_flow(
+        self, message: dict[str, Any] | str, exclude: Agent | None, groupchat: GroupChat, plain: dict[int, bool] | None = None
+    ) -> Flow[None]:
         """Send ``message`` from the manager to every member but ``exclude``, without asking for replies.
 
         Members using the stock send/receive get the same stored dict (built once), not one copy each.
+        ``plain`` memoises, for one run, which members use the stock receive.
         """
         fast_sender = _uses_plain(self, _SEND_ATTRS) and not self.hook_lists["process_message_before_send"]
+        if plain is None:
+            plain = {}
         mine: dict[str, Any] | None = None
         theirs: dict[str, Any] | None = None
         guarded = bool(groupchat._inter_agent_guardrails) and exclude is not None
@@ -850,7 +855,10 @@ class GroupChatManager(ConversableAgent):
                     outgoing = (
                         replacement if isinstance(replacement, dict) else {"content": replacement, "name": exclude.name}
                     )  # type: ignore[union-attr]
-            if outgoing is message and fast_sender and _uses_plain(agent, _RECEIVE_ATTRS):
+            stock = plain.get(id(agent))
+            if stock is None:
+                stock = plain[id(agent)] = _uses_plain(agent, _RECEIVE_ATTRS)
+            if outgoing is message and fast_sender and stock:
                 if mine is None:
                     mine = normalize_message(message, "assistant", self.name)
                     theirs = normalize_message(message, "user", self.name)
@@ -859,8 +867,11 @@ class GroupChatManager(ConversableAgent):
                             "Message can't be converted into a valid ChatCompletion message. "
                             "Either content or function_call must be provided."
                         )
-                    if isinstance(message, dict) and theirs == message:
-                        theirs = message  # the transcript entry itself: no extra dict
+                    if isinstance(message, dict):  # the transcript entry itself where equal: no extra dicts
+                        if theirs == message:
+                            theirs = message
+                        if mine == message:
+                            mine = message
                 self._oai_messages[agent].append(mine)
                 agent._oai_messages[self].append(theirs)  # type: ignore[attr-defined]
             else:
@@ -880,6 +891,7 @@ class GroupChatManager(ConversableAgent):
         speaker: Agent | None = sender
         silent = self._silent
         reason: str | None = None
+        plain: dict[int, bool] = {}  # which members use the stock receive (see _broadcast_flow)
         if groupchat.send_introductions:
             yield from self._broadcast_flow(groupchat.introductions_msg(), None, groupchat)
         # Members use the manager's cache for this run; their own is put back afterwards (kept here,
@@ -894,7 +906,7 @@ class GroupChatManager(ConversableAgent):
             for i in range(groupchat.max_round):
                 self._last_speaker = speaker
                 message = groupchat._append(message, speaker)  # type: ignore[arg-type]
-                yield from self._broadcast_flow(message, speaker, groupchat)
+                yield from self._broadcast_flow(message, speaker, groupchat, plain)
                 if self._is_termination_msg(message):
                     reason = f"Termination message condition on the GroupChatManager '{self.name}' met"
                     break

@@ -421,7 +421,10 @@ class OpenAIWrapper:
                 self.actual_usage_summary = add_usage(self.actual_usage_summary, usage)
 
     def _remember(self, response: Any, client: Any) -> None:
-        # which client produced a response decides how extract_text_or_completion_object reads it
+        # which client produced a response decides how extract_text_or_completion_object reads it;
+        # a plain OpenAI client reads it as the default reader does, so those need no entry
+        if type(client) is OpenAIClient and client._response_format is None:
+            return
         key = id(response)
         self._response_clients[key] = client
         try:

@@ -333,3 +333,26 @@ def test_events_survive_pickle_and_deepcopy() -> None:
     assert pickle.loads(pickle.dumps(event)) == event
     assert copy.deepcopy(event) == event
     assert isinstance(event.content, ToolCallEvent.content_model)
+
+
+def test_event_ids_are_unique_version_4_uuids_and_a_forked_child_draws_its_own() -> None:
+    import os
+
+    from autogen.events.base_event import new_event_uuid
+
+    ids = [new_event_uuid() for _ in range(5000)]
+    assert len(set(ids)) == 5000
+    assert {u.version for u in ids} == {4}
+    assert {u.variant for u in ids} == {"specified in RFC 4122"}
+    read, write = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # child: report its next id and leave at once
+        os.write(write, new_event_uuid().bytes)
+        os._exit(0)
+    os.close(write)
+    child = os.read(read, 16)
+    os.waitpid(pid, 0)
+    os.close(read)
+    mine = new_event_uuid().bytes
+    # the child did not continue the parent's sequence: its id is far from the parent's next one
+    assert abs(int.from_bytes(child, "big") - int.from_bytes(mine, "big")) > 1 << 64
