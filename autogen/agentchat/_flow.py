@@ -19,7 +19,7 @@ from typing import Any, TypeVar
 
 T = TypeVar("T")
 
-__all__ = ["Flow", "Step", "run_async", "run_sync", "run_coroutine_sync"]
+__all__ = ["Flow", "Step", "call_sync", "run_async", "run_sync", "run_coroutine_sync"]
 
 
 # Types seen not to be awaitable (inspect.isawaitable's ABC check is slow for e.g. pydantic models).
@@ -52,12 +52,7 @@ class Step:
         self.kwargs = kwargs
 
     def run_sync(self) -> Any:
-        result = self.sync_fn(*self.args, **self.kwargs)
-        if type(result) not in _NOT_AWAITABLE and _is_awaitable(result):
-            # A sync chat reached an async function (e.g. an async tool): run it to completion on a
-            # private loop in a helper thread, so this works inside Jupyter's running loop too.
-            return run_coroutine_sync(result)
-        return result
+        return call_sync(self.sync_fn, *self.args, **self.kwargs)
 
     async def run_async(self) -> Any:
         fn = self.async_fn or self.sync_fn
@@ -68,6 +63,16 @@ class Step:
 
 
 Flow = Generator[Step, Any, T]
+
+
+def call_sync(fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
+    """What the sync driver does for a step: call ``fn``; when that gives an awaitable (a sync chat
+    reached an async function, e.g. an async tool), run it to completion on a private loop in a
+    helper thread, so this works inside Jupyter's running loop too."""
+    result = fn(*args, **kwargs)
+    if type(result) not in _NOT_AWAITABLE and _is_awaitable(result):
+        return run_coroutine_sync(result)
+    return result
 
 
 def run_sync(flow: Flow[T]) -> T:

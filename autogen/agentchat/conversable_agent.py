@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any, Literal
 from .. import runtime_logging
 from ..exception_utils import InvalidCarryOverTypeError, SenderRequiredError
 from ..io.base import IOStream
-from ._flow import Flow, Step, run_async, run_coroutine_sync, run_sync
+from ._flow import Flow, Step, call_sync, run_async, run_coroutine_sync, run_sync
 from ._messages import (
     message_to_dict,
     normalize_function_name,
@@ -554,7 +554,10 @@ class ConversableAgent:
             if (from_agent and (trigger is Agent or (type(trigger) is list and Agent in trigger))) or self._match_trigger(
                 trigger, sender
             ):
-                final, reply = yield Step(func, None, self, messages=messages, sender=sender, config=entry["config"])
+                if is_async:
+                    final, reply = yield Step(func, None, self, messages=messages, sender=sender, config=entry["config"])
+                else:  # a sync pipeline calls its (sync) reply functions here, as the sync driver would
+                    final, reply = call_sync(func, self, messages=messages, sender=sender, config=entry["config"])
                 if runtime_logging.logging_enabled():
                     runtime_logging.log_event(
                         self, "reply_func_executed", reply_func_module=getattr(func, "__module__", None),
