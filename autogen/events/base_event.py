@@ -46,14 +46,17 @@ AgentName = Annotated[str, BeforeValidator(agent_name)]
 # events per turn, so instead of 16 fresh random bytes each (uuid4), an id is a random 128-bit base
 # drawn once per process (again in a forked child) plus a counter: unique within the process, and
 # unrelated to other processes' ids. Version and variant bits are set as uuid4 sets them.
-_V4_CLEAR = ~((0xF000 << 64) | (0xC000 << 48))
+_V4_KEEP = ((1 << 128) - 1) & ~((0xF000 << 64) | (0xC000 << 48))
 _V4_SET = (0x4000 << 64) | (0x8000 << 48)
-_MASK128 = (1 << 128) - 1
-_id_state: list[Any] = []
+_SAFE_UNKNOWN = SafeUUID.unknown
+_id_base = 0
+_id_counter = itertools.count()
 
 
 def _reset_event_ids() -> None:
-    _id_state[:] = [int.from_bytes(os.urandom(16), "big"), itertools.count()]
+    global _id_base, _id_counter
+    _id_base = int.from_bytes(os.urandom(16), "big")
+    _id_counter = itertools.count()
 
 
 _reset_event_ids()
@@ -68,10 +71,9 @@ _set_attr = object.__setattr__
 def new_event_uuid() -> UUID:
     """A fresh random (version 4) UUID for an event."""
     # What UUID(int=...) builds, without its argument checks (the value is in range by construction).
-    base, counter = _id_state
     value = _new_object(UUID)
-    _set_attr(value, "int", ((base + next(counter)) & _MASK128) & _V4_CLEAR | _V4_SET)
-    _set_attr(value, "is_safe", SafeUUID.unknown)
+    _set_attr(value, "int", (_id_base + next(_id_counter)) & _V4_KEEP | _V4_SET)
+    _set_attr(value, "is_safe", _SAFE_UNKNOWN)
     return value
 
 

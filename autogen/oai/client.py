@@ -194,6 +194,7 @@ class OpenAIWrapper:
         self._lock = threading.Lock()
         self._round_robin_next = 0
         self._response_clients: dict[int, Any] = {}
+        self._last_response: tuple[Any, Any] | None = None
         self.total_usage_summary = None
         self.actual_usage_summary = None
         if runtime_logging.logging_enabled():
@@ -421,8 +422,10 @@ class OpenAIWrapper:
                 self.actual_usage_summary = add_usage(self.actual_usage_summary, usage)
 
     def _remember(self, response: Any, client: Any) -> None:
-        # which client produced a response decides how extract_text_or_completion_object reads it;
-        # a plain OpenAI client reads it as the default reader does, so those need no entry
+        # Which client produced a response decides how extract_text_or_completion_object reads it.
+        # The latest one is kept at hand (agents extract right after the call); older ones are looked
+        # up by id, except those of a plain OpenAI client, which the default reader reads the same way.
+        self._last_response = (response, client)
         if type(client) is OpenAIClient and client._response_format is None:
             return
         key = id(response)
@@ -435,6 +438,9 @@ class OpenAIWrapper:
 
     def extract_text_or_completion_object(self, response: Any) -> list[Any]:
         """Per choice: the message object when it calls tools/functions, else its text."""
+        last = self._last_response
+        if last is not None and last[0] is response:
+            return last[1].message_retrieval(response)
         client = self._response_clients.get(id(response))
         if client is not None:
             return client.message_retrieval(response)
@@ -471,6 +477,7 @@ class OpenAIWrapper:
         state = self.__dict__.copy()
         state.pop("_lock", None)
         state["_response_clients"] = {}
+        state["_last_response"] = None
         return state
 
     def __setstate__(self, state: dict[str, Any]) -> None:
