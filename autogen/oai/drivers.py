@@ -13,7 +13,6 @@ import asyncio
 import inspect
 import time
 from collections.abc import Generator
-from dataclasses import dataclass
 from typing import Any, TypeVar
 
 __all__ = ["CallModel", "Sleep", "run_async", "run_sync"]
@@ -21,19 +20,23 @@ __all__ = ["CallModel", "Sleep", "run_async", "run_sync"]
 T = TypeVar("T")
 
 
-@dataclass(frozen=True)
 class CallModel:
     """Send ``params`` to ``client`` and resume the plan with its response."""
 
-    client: Any
-    params: dict[str, Any]
+    __slots__ = ("client", "params")
+
+    def __init__(self, client: Any, params: dict[str, Any]) -> None:
+        self.client = client
+        self.params = params
 
 
-@dataclass(frozen=True)
 class Sleep:
     """Wait ``seconds`` before resuming the plan."""
 
-    seconds: float
+    __slots__ = ("seconds",)
+
+    def __init__(self, seconds: float) -> None:
+        self.seconds = seconds
 
 
 Plan = Generator["CallModel | Sleep", Any, T]

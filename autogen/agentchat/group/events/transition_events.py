@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import Any, ClassVar
 
 from pydantic import field_validator
 
@@ -28,7 +28,8 @@ class _TransitionEvent(BaseEvent):
     source_agent: AgentName
     transition_target: str
 
-    _LABEL = "Transition"
+    # a ClassVar, not a pydantic private attribute (which would cost a post-init per event)
+    _LABEL: ClassVar[str] = "Transition"
 
     @field_validator("transition_target", mode="before")
     @classmethod
@@ -47,25 +48,25 @@ class _TransitionEvent(BaseEvent):
 class AfterWorksTransitionEvent(_TransitionEvent):
     """An after-work (of the agent or of the group) chose the next target."""
 
-    _LABEL = "AfterWork handoff"
+    _LABEL: ClassVar[str] = "AfterWork handoff"
 
 
 @wrap_event
 class OnContextConditionTransitionEvent(_TransitionEvent):
     """A context condition handed the conversation over, before the agent's LLM was called."""
 
-    _LABEL = "OnContextCondition handoff"
+    _LABEL: ClassVar[str] = "OnContextCondition handoff"
 
 
 @wrap_event
 class OnConditionLLMTransitionEvent(_TransitionEvent):
     """The LLM called a handoff tool."""
 
-    _LABEL = "LLM-based OnCondition handoff"
+    _LABEL: ClassVar[str] = "LLM-based OnCondition handoff"
 
 
 @wrap_event
 class ReplyResultTransitionEvent(_TransitionEvent):
     """A tool's ReplyResult chose the next target."""
 
-    _LABEL = "ReplyResult transition"
+    _LABEL: ClassVar[str] = "ReplyResult transition"
