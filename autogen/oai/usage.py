@@ -26,7 +26,9 @@ def add_usage(summary: dict[str, Any] | None, usage: Mapping[str, Any]) -> dict[
     model = str(usage.get("model") or "unknown")
     cost = float(usage.get("cost") or 0.0)
     summary["total_cost"] = summary.get("total_cost", 0.0) + cost
-    entry = summary.setdefault(model, {"cost": 0.0, "prompt_tokens": 0, "completion_tokens": 0, "total_tokens": 0})
+    entry = summary.get(model)
+    if entry is None:
+        entry = summary[model] = {"cost": 0.0, "prompt_tokens": 0, "completion_tokens": 0, "total_tokens": 0}
     entry["cost"] += cost
     for key in ("prompt_tokens", "completion_tokens", "total_tokens"):
         entry[key] += int(usage.get(key) or 0)
