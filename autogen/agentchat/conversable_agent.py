@@ -71,7 +71,7 @@ def _agent_event(name: str) -> Any:
 
 def _emit(event_name: str, **fields: Any) -> None:
     """Send one event of ``autogen.events.agent_events`` to the current IO stream."""
-    IOStream.get_default().send(_agent_event(event_name)(**fields))
+    IOStream.get_default().send(_agent_event(event_name)._from_fields(fields))
 
 
 class ConversableAgent:

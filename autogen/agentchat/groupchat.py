@@ -68,7 +68,7 @@ _MANUAL_TRIES = 3
 
 
 def _emit(event_name: str, **fields: Any) -> None:
-    IOStream.get_default().send(_agent_event(event_name)(**fields))
+    IOStream.get_default().send(_agent_event(event_name)._from_fields(fields))
 
 
 def _content_str(content: Any) -> str:

@@ -300,7 +300,7 @@ def create_received_event_model(
         names["uuid"] = uuid
     role = event.get("role")
     if role == "function":
-        return FunctionResponseEvent(**{**event, **names})
+        return FunctionResponseEvent._from_fields({**event, **names})
     if role == "tool":
         fields = {**event, **names}
         if not fields.get("tool_responses"):
@@ -308,15 +308,15 @@ def create_received_event_model(
             fields["tool_responses"] = [
                 {"tool_call_id": event.get("tool_call_id"), "role": "tool", "content": event.get("content")}
             ]
-        return ToolResponseEvent(**fields)
+        return ToolResponseEvent._from_fields(fields)
     if event.get("function_call"):
-        return FunctionCallEvent(**{**event, **names})
+        return FunctionCallEvent._from_fields({**event, **names})
     if event.get("tool_calls"):
-        return ToolCallEvent(**{**event, **names})
+        return ToolCallEvent._from_fields({**event, **names})
     content = event.get("content")
     if "context" in event:
         content = _instantiate(content, event["context"], _allows_format_templates(recipient))
-    return TextEvent(content=content, **names)
+    return TextEvent._from_fields({"content": content, **names})
 
 
 # --------------------------------------------------------------------------- chat flow banners

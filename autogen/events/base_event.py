@@ -105,13 +105,14 @@ class _EventWrapper(BaseModel):
             super().__init__(**data)
             return
         data.pop("type", None)
-        # The inner event is validated (by its validator directly when built from keywords); `type` is
-        # the class's constant, so the wrapper is filled as `model_construct` does, not validated again.
-        content = inner_cls(*args, **data) if args else inner_cls.__pydantic_validator__.validate_python(data)
-        _set_attr(self, "__dict__", {"type": cls._type_tag, "content": content})  # type: ignore[attr-defined]
-        _set_attr(self, "__pydantic_fields_set__", {"content"})
-        _set_attr(self, "__pydantic_extra__", None)
-        _set_attr(self, "__pydantic_private__", None)
+        _fill(self, inner_cls(*args, **data) if args else inner_cls.__pydantic_validator__.validate_python(data))
+
+    @classmethod
+    def _from_fields(cls, fields: dict[str, Any]) -> Any:
+        """``cls(**fields)`` for autogen's own emitters, without the constructor's keyword handling."""
+        event = _new_object(cls)
+        _fill(event, cls.content_model.__pydantic_validator__.validate_python(fields))  # type: ignore[attr-defined]
+        return event
 
     @staticmethod
     def _is_wrapped_form(data: dict[str, Any], inner_cls: Any) -> bool:
@@ -123,6 +124,15 @@ class _EventWrapper(BaseModel):
     def print(self, f: Callable[..., Any] | None = None) -> None:
         """Show the event with ``f`` (default: the built-in ``print``)."""
         self.content.print(f)  # type: ignore[attr-defined]
+
+
+def _fill(event: BaseModel, content: BaseModel) -> None:
+    """Fill a wrapper around an already validated inner event, as ``model_construct`` would: the
+    inner event was just validated and ``type`` is the class's constant, so nothing is validated twice."""
+    _set_attr(event, "__dict__", {"type": type(event)._type_tag, "content": content})  # type: ignore[attr-defined]
+    _set_attr(event, "__pydantic_fields_set__", {"content"})
+    _set_attr(event, "__pydantic_extra__", None)
+    _set_attr(event, "__pydantic_private__", None)
 
 
 _event_classes: dict[str, type[BaseModel]] = {}

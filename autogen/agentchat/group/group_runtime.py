@@ -377,7 +377,7 @@ class GroupRuntime:
     def _announce_after_work(source: ConversableAgent, target: TransitionTarget) -> None:
         from .events.transition_events import AfterWorksTransitionEvent
 
-        IOStream.get_default().send(AfterWorksTransitionEvent(source_agent=source, transition_target=target))
+        IOStream.get_default().send(AfterWorksTransitionEvent._from_fields({"source_agent": source, "transition_target": target}))
 
     def start(self) -> None:
         self.active = True
@@ -662,6 +662,8 @@ def _group_turn_reply(
             from .events.transition_events import OnContextConditionTransitionEvent
 
             rt.executor.set_next_target(cond.target, ("context", agent.name))
-            IOStream.get_default().send(OnContextConditionTransitionEvent(source_agent=agent, transition_target=cond.target))
+            IOStream.get_default().send(
+                OnContextConditionTransitionEvent._from_fields({"source_agent": agent, "transition_target": cond.target})
+            )
             return True, f"{_HANDING_OFF}{cond.target.display_name()}]"
     return False, None

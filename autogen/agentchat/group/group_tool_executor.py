@@ -171,7 +171,7 @@ class GroupToolExecutor(ConversableAgent):
     def _announce(self, target: TransitionTarget, source: tuple[str, str] | None) -> None:
         kind, caller = source or ("reply_result", "unknown")
         event_cls = _transition_event("OnConditionLLMTransitionEvent" if kind == "llm_handoff" else "ReplyResultTransitionEvent")
-        IOStream.get_default().send(event_cls(source_agent=caller, transition_target=target))
+        IOStream.get_default().send(event_cls._from_fields({"source_agent": caller, "transition_target": target}))
 
     def generate_group_tool_reply(
         self, messages: list[dict[str, Any]] | None = None, sender: Agent | None = None, config: Any | None = None
