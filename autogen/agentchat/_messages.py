@@ -21,7 +21,7 @@ __all__ = [
     "repair_json_arguments",
 ]
 
-_KEPT_KEYS = ("content", "function_call", "tool_responses", "tool_call_id", "name", "context")
+_KEPT = frozenset({"content", "function_call", "tool_responses", "tool_call_id", "name", "context"})
 _NAME_ILLEGAL = re.compile(r"[^a-zA-Z0-9_-]")
 _FUNCTION_NAME = re.compile(r"^[a-zA-Z0-9_-]{1,64}$")
 _API_NAME_ILLEGAL = re.compile(r"[\s<|\\/>]")
@@ -39,7 +39,7 @@ def message_to_dict(message: dict[str, Any] | str | Mapping[str, Any]) -> dict[s
 def normalize_message(message: dict[str, Any] | str, role: str, sender_name: str) -> dict[str, Any] | None:
     """The copy of ``message`` an agent stores, or None when it is invalid (no content and no call)."""
     m = message_to_dict(message)
-    out = {k: v for k in _KEPT_KEYS if (v := m.get(k)) is not None}
+    out = {k: v for k, v in m.items() if k in _KEPT and v is not None}
     tool_calls = m.get("tool_calls")
     if tool_calls:
         out["tool_calls"] = tool_calls
