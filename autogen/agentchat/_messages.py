@@ -65,6 +65,38 @@ def normalize_message(message: dict[str, Any] | str, role: str, sender_name: str
     return out
 
 
+_STORED_FORM = _KEPT | {"tool_calls", "role"}
+
+
+def restamped(message: dict[str, Any], role: str) -> dict[str, Any] | None:
+    """``normalize_message(message, role, <any name>)`` for a message already in stored form,
+    without copying: ``message`` itself when normalising would give an equal dict, a copy with the
+    new role when only the role differs, or None when ``message`` is not plainly in stored form
+    (then normalise it). Only for read-only transcript entries: the result may be ``message``."""
+    if not message.keys() <= _STORED_FORM:
+        return None
+    calls = message.get("function_call") or message.get("tool_calls")
+    for key, value in message.items():
+        if value is None and not (key == "content" and calls):
+            return None
+    if "tool_calls" in message and not message["tool_calls"]:
+        return None
+    if "content" not in message or (not calls and "name" not in message):
+        return None
+    current = message.get("role")
+    if current in ("function", "tool"):
+        responses = message.get("tool_responses")
+        if responses and not all(isinstance(r.get("content"), str) for r in responses):
+            return None  # normalising would stringify them
+    if calls:
+        expected = "assistant"
+    elif current in ("function", "tool"):
+        expected = current
+    else:
+        expected = role
+    return message if current == expected else {**message, "role": expected}
+
+
 def _stringify_tool_response(response: dict[str, Any]) -> dict[str, Any]:
     content = response.get("content")
     if isinstance(content, str):

@@ -23,7 +23,7 @@ from ..exception_utils import AgentNameConflictError, NoEligibleSpeakerError, Un
 from ..graph_utils import check_graph_validity, invert_disallowed_to_allowed
 from ..io.base import IOStream
 from ._flow import Flow, Step, run_async, run_sync
-from ._messages import normalize_message
+from ._messages import normalize_message, restamped
 from .agent import Agent
 from .conversable_agent import ConversableAgent, _agent_event
 from .group.eligibility import AgentEligibilityPolicy, SelectionContext
@@ -860,22 +860,29 @@ class GroupChatManager(ConversableAgent):
                 stock = plain[id(agent)] = _uses_plain(agent, _RECEIVE_ATTRS)
             if outgoing is message and fast_sender and stock:
                 if mine is None:
-                    mine = normalize_message(message, "assistant", self.name)
-                    theirs = normalize_message(message, "user", self.name)
-                    if mine is None or theirs is None:
-                        raise ValueError(
-                            "Message can't be converted into a valid ChatCompletion message. "
-                            "Either content or function_call must be provided."
-                        )
-                    if isinstance(message, dict):  # the transcript entry itself where equal: no extra dicts
-                        if theirs == message:
-                            theirs = message
-                        if mine == message:
-                            mine = message
+                    mine, theirs = self._relayed_forms(message)
                 self._oai_messages[agent].append(mine)
                 agent._oai_messages[self].append(theirs)  # type: ignore[attr-defined]
             else:
                 yield Step(self.send, self.a_send, outgoing, agent, request_reply=False, silent=True)
+
+    def _relayed_forms(self, message: dict[str, Any] | str) -> tuple[dict[str, Any], dict[str, Any]]:
+        """The manager's record of a relayed message and each member's, sharing the transcript entry
+        (read-only) wherever normalising it would give an equal dict."""
+        if isinstance(message, dict):
+            mine, theirs = restamped(message, "assistant"), restamped(message, "user")
+            if mine is not None and theirs is not None:
+                return mine, theirs
+        mine, theirs = normalize_message(message, "assistant", self.name), normalize_message(message, "user", self.name)
+        if mine is None or theirs is None:
+            raise ValueError(
+                "Message can't be converted into a valid ChatCompletion message. "
+                "Either content or function_call must be provided."
+            )
+        if isinstance(message, dict):
+            theirs = message if theirs == message else theirs
+            mine = message if mine == message else mine
+        return mine, theirs
 
     # ------------------------------------------------------------------ the chat loop
 

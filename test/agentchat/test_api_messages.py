@@ -47,3 +47,36 @@ def test_view_rebuilds_after_clear_or_trim():
 def test_names_sanitised_and_raw_contents_stringified():
     out = to_api_messages([], [{"content": 7, "role": "function", "name": "my fn"}, {"content": "x", "role": "user", "name": "A B", "context": {"k": 1}}])
     assert out == [{"content": "7", "role": "function", "name": "my_fn"}, {"content": "x", "role": "user", "name": "A_B"}]
+
+
+def test_restamped_agrees_with_normalize_message_whenever_it_answers() -> None:
+    """The group broadcast shares transcript entries through `restamped`; it must never give other
+    content than normalising would, over every combination of the stored-form keys."""
+    import itertools
+
+    from autogen.agentchat._messages import normalize_message, restamped
+
+    call = [{"id": "c1", "type": "function", "function": {"name": "f", "arguments": "{}"}}]
+    choices = {
+        "content": [None, "text", "", ["part"], 7],
+        "role": [None, "user", "assistant", "tool", "function", "system"],
+        "name": [None, "alice"],
+        "tool_calls": [None, [], call],
+        "function_call": [None, {"name": "f", "arguments": "{}"}],
+        "tool_responses": [None, [{"tool_call_id": "c1", "role": "tool", "content": "ok"}], [{"tool_call_id": "c1", "content": 3}]],
+        "tool_call_id": [None, "c1"],
+        "extra": [None, "x"],
+    }
+    answered = 0
+    for values in itertools.product(*choices.values()):
+        for drop_none in (True, False):
+            message = {k: v for k, v in zip(choices, values) if not (drop_none and v is None)}
+            for role in ("user", "assistant"):
+                fast = restamped(message, role)
+                if fast is None:
+                    continue
+                answered += 1
+                assert fast == normalize_message(message, role, "manager"), (message, role)
+                if fast is not message:  # only the role was changed
+                    assert {k: v for k, v in fast.items() if k != "role"} == {k: v for k, v in message.items() if k != "role"}
+    assert answered > 100  # the fast path does cover the common shapes
