@@ -502,8 +502,15 @@ def __getattr__(name: str) -> Any:
 
 
 def _set_cost(response: Any, client: Any) -> None:
+    cost = client.cost(response)
+    extra = getattr(response, "__pydantic_extra__", None)
+    if type(extra) is dict and "cost" not in type(response).model_fields:
+        # An SDK response (a pydantic model taking extra fields): store it where `response.cost = ...`
+        # would, without pydantic's attribute-setting machinery; it reads back and dumps the same.
+        extra["cost"] = cost
+        return
     try:
-        response.cost = client.cost(response)
+        response.cost = cost
     except AttributeError:  # a custom client's frozen response object
         logger.debug("Could not set .cost on a %s response", type(client).__name__)
 

@@ -136,7 +136,7 @@ def build_chat_request(
     provider_fields = {k: request.pop(k) for k in extra_body_keys & request.keys()}
     if provider_fields:
         request["extra_body"] = {**provider_fields, **(request.get("extra_body") or {})}
-    if accepted is not None:
+    if accepted is not None and not request.keys() <= accepted:
         unknown = tuple(sorted(k for k in request if k not in accepted))
         if unknown:
             for k in unknown:
