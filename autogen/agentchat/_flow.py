@@ -19,7 +19,7 @@ from typing import Any, TypeVar
 
 T = TypeVar("T")
 
-__all__ = ["Flow", "Step", "call_sync", "run_async", "run_sync", "run_coroutine_sync"]
+__all__ = ["Flow", "Step", "call_sync", "run_async", "run_sync", "run_coroutine_sync", "settle"]
 
 
 # Types seen not to be awaitable (inspect.isawaitable's ABC check is slow for e.g. pydantic models).
@@ -66,10 +66,14 @@ Flow = Generator[Step, Any, T]
 
 
 def call_sync(fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
-    """What the sync driver does for a step: call ``fn``; when that gives an awaitable (a sync chat
-    reached an async function, e.g. an async tool), run it to completion on a private loop in a
-    helper thread, so this works inside Jupyter's running loop too."""
-    result = fn(*args, **kwargs)
+    """What the sync driver does for a step: call ``fn`` and `settle` its result."""
+    return settle(fn(*args, **kwargs))
+
+
+def settle(result: Any) -> Any:
+    """A step's result for sync code: an awaitable (a sync chat reached an async function, e.g. an
+    async tool) is run to completion on a private loop in a helper thread, so this works inside
+    Jupyter's running loop too; anything else is returned as it is."""
     if type(result) not in _NOT_AWAITABLE and _is_awaitable(result):
         return run_coroutine_sync(result)
     return result

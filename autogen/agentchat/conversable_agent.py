@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any, Literal
 from .. import runtime_logging
 from ..exception_utils import InvalidCarryOverTypeError, SenderRequiredError
 from ..io.base import IOStream
-from ._flow import Flow, Step, call_sync, run_async, run_coroutine_sync, run_sync
+from ._flow import Flow, Step, run_async, run_coroutine_sync, run_sync, settle
 from ._messages import (
     message_to_dict,
     normalize_function_name,
@@ -557,7 +557,8 @@ class ConversableAgent:
                 if is_async:
                     final, reply = yield Step(func, None, self, messages=messages, sender=sender, config=entry["config"])
                 else:  # a sync pipeline calls its (sync) reply functions here, as the sync driver would
-                    final, reply = call_sync(func, self, messages=messages, sender=sender, config=entry["config"])
+                    result = func(self, messages=messages, sender=sender, config=entry["config"])
+                    final, reply = result if type(result) is tuple else settle(result)
                 if runtime_logging.logging_enabled():
                     runtime_logging.log_event(
                         self, "reply_func_executed", reply_func_module=getattr(func, "__module__", None),

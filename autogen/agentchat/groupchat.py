@@ -78,7 +78,10 @@ def _content_str(content: Any) -> str:
 
 
 def _is_in(agents: list[Any], agent: Any) -> bool:
-    return any(a is agent for a in agents)
+    for a in agents:
+        if a is agent:
+            return True
+    return False
 
 
 def _called_functions(message: dict[str, Any]) -> list[str]:

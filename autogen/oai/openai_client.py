@@ -249,6 +249,11 @@ def _sdk_parts() -> tuple[Any, Any, Any, dict[str, Any], Any]:
     return make_request_options, ChatCompletion, (ChatCompletionChunk, Stream, AsyncStream), security, make_request_options(**security)
 
 
+@functools.lru_cache(maxsize=64)
+def _is_async_client(cls: type) -> bool:
+    return cls.__name__.startswith("Async")
+
+
 def _direct_args(request: dict[str, Any], stream: bool) -> tuple[dict[str, Any], dict[str, Any], Any, Any]:
     make_request_options, completion_cls, stream_classes, security, plain = _sdk_parts()
     body = {k: v for k, v in request.items() if k not in _OPTION_KEYS and k != "extra_body"}
@@ -265,7 +270,7 @@ def _call(client: Any, method: Any, request: dict[str, Any], stream: bool) -> An
         return method(**request)
     try:
         body, options, completion_cls, (chunk_cls, stream_cls, async_stream_cls) = _direct_args(request, stream)
-        is_async = type(client).__name__.startswith("Async")
+        is_async = _is_async_client(type(client))
         post = client.post
     except (ImportError, AttributeError, TypeError) as e:  # SDK internals moved: use the public method
         logger.debug("direct posting disabled: %s", e)

@@ -30,6 +30,7 @@ def add_usage(summary: dict[str, Any] | None, usage: Mapping[str, Any]) -> dict[
     if entry is None:
         entry = summary[model] = {"cost": 0.0, "prompt_tokens": 0, "completion_tokens": 0, "total_tokens": 0}
     entry["cost"] += cost
-    for key in ("prompt_tokens", "completion_tokens", "total_tokens"):
-        entry[key] += int(usage.get(key) or 0)
+    entry["prompt_tokens"] += int(usage.get("prompt_tokens") or 0)
+    entry["completion_tokens"] += int(usage.get("completion_tokens") or 0)
+    entry["total_tokens"] += int(usage.get("total_tokens") or 0)
     return summary
