@@ -364,6 +364,16 @@ class GroupChat:  # ValueError/Exception below (noqa TRY002/TRY004) are the type
 
     def agent_by_name(self, name: str, recursive: bool = False, raise_on_name_conflict: bool = False) -> Agent | None:
         """The agent called ``name`` (None when absent); ``recursive`` also searches nested group chats."""
+        if not recursive and not raise_on_name_conflict:
+            # Looked up every turn by pattern chats: an index, rebuilt when the member list changes.
+            members = tuple(self.agents)
+            cached = self.__dict__.get("_name_index")
+            if cached is None or cached[0] != members:
+                index: dict[str, Agent] = {}
+                for agent in members:
+                    index.setdefault(agent.name, agent)
+                cached = self.__dict__["_name_index"] = (members, index)
+            return cached[1].get(name)
         agents = self.nested_agents() if recursive else self.agents
         found = [agent for agent in agents if agent.name == name]
         if raise_on_name_conflict and len(found) > 1:
