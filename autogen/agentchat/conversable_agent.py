@@ -595,6 +595,8 @@ class ConversableAgent:
     def _termination_flow(
         self, messages: list[dict[str, Any]] | None, sender: Agent | None, config: Any
     ) -> Flow[tuple[bool, dict[str, Any] | None]]:
+        if self.human_input_mode == "NEVER":  # nothing to ask: decided without the driver
+            return self._termination_without_human(messages, sender)
         if messages is None:
             messages = self._oai_messages[sender] if sender is not None else []
         if not messages:
@@ -619,42 +621,55 @@ class ConversableAgent:
             elif reply == "exit":
                 reason = "User requested to end the conversation"
         elif self._consecutive_auto_reply_counter[sender] >= self._max_consecutive_auto_reply_dict[sender]:
-            if self.human_input_mode == "NEVER":
-                reason = "Maximum number of consecutive auto-replies reached"
+            prompt = (
+                f"Please give feedback to {sender_name}. Press enter or type 'exit' to stop the conversation: "
+                if is_term
+                else f"Please give feedback to {sender_name}. Press enter to skip and use auto-reply, "
+                "or type 'exit' to stop the conversation: "
+            )
+            reply = yield Step(self.get_human_input, self.a_get_human_input, prompt)
+            no_human_input = not reply
+            if reply == "exit":
+                reason = "User requested to end the conversation"
+            elif is_term and not reply:
+                reason = f"Termination message condition on agent '{self.name}' met and no human input provided"
                 reply = "exit"
-            else:
-                prompt = (
-                    f"Please give feedback to {sender_name}. Press enter or type 'exit' to stop the conversation: "
-                    if is_term
-                    else f"Please give feedback to {sender_name}. Press enter to skip and use auto-reply, "
-                    "or type 'exit' to stop the conversation: "
-                )
-                reply = yield Step(self.get_human_input, self.a_get_human_input, prompt)
-                no_human_input = not reply
-                if reply == "exit":
-                    reason = "User requested to end the conversation"
-                elif is_term and not reply:
-                    reason = f"Termination message condition on agent '{self.name}' met and no human input provided"
-                    reply = "exit"
         elif is_term:
-            if self.human_input_mode == "NEVER":
-                reason = f"Termination message condition on agent '{self.name}' met"
-                reply = "exit"
-            else:
-                reply = yield Step(
-                    self.get_human_input,
-                    self.a_get_human_input,
-                    f"Please give feedback to {sender_name}. Press enter or type 'exit' to stop the conversation: ",
+            reply = yield Step(
+                self.get_human_input,
+                self.a_get_human_input,
+                f"Please give feedback to {sender_name}. Press enter or type 'exit' to stop the conversation: ",
+            )
+            no_human_input = not reply
+            if not reply or reply == "exit":
+                reason = (
+                    "User requested to end the conversation"
+                    if reply == "exit"
+                    else f"Termination message condition on agent '{self.name}' met and no human input provided"
                 )
-                no_human_input = not reply
-                if not reply or reply == "exit":
-                    reason = (
-                        "User requested to end the conversation"
-                        if reply == "exit"
-                        else f"Termination message condition on agent '{self.name}' met and no human input provided"
-                    )
-                    reply = "exit"
+                reply = "exit"
+        return self._termination_outcome(reply, reason, no_human_input, message, sender)
 
+    def _termination_without_human(
+        self, messages: list[dict[str, Any]] | None, sender: Agent | None
+    ) -> tuple[bool, dict[str, Any] | None]:
+        """``human_input_mode="NEVER"``: stop at the auto-reply limit or a termination message, else go on."""
+        if messages is None:
+            messages = self._oai_messages[sender] if sender is not None else []
+        if not messages:
+            return False, None
+        message = messages[-1]
+        is_term = self._is_termination_msg(message)
+        if self._consecutive_auto_reply_counter[sender] >= self._max_consecutive_auto_reply_dict[sender]:
+            return self._termination_outcome("exit", "Maximum number of consecutive auto-replies reached", False, message, sender)
+        if is_term:
+            return self._termination_outcome("exit", f"Termination message condition on agent '{self.name}' met", False, message, sender)
+        return self._termination_outcome("", "", False, message, sender)
+
+    def _termination_outcome(
+        self, reply: str, reason: str, no_human_input: bool, message: dict[str, Any], sender: Agent | None
+    ) -> tuple[bool, dict[str, Any] | None]:
+        """The human's (or the rule's) answer turned into the reply function's result."""
         if no_human_input:
             _emit("TerminationAndHumanReplyNoInputEvent", no_human_input_msg="NO HUMAN INPUT RECEIVED.", sender=sender or self, recipient=self)
 
@@ -685,6 +700,8 @@ class ConversableAgent:
         iostream: IOStream | None = None,
     ) -> tuple[bool, dict[str, Any] | None]:
         """Decide, from the last received message, whether to stop, ask the human, or auto-reply."""
+        if self.human_input_mode == "NEVER":
+            return self._termination_without_human(messages, sender)
         return run_sync(self._termination_flow(messages, sender, config))
 
     async def a_check_termination_and_human_reply(
@@ -695,6 +712,8 @@ class ConversableAgent:
         iostream: IOStream | None = None,
     ) -> tuple[bool, dict[str, Any] | None]:
         """Async twin of `check_termination_and_human_reply`."""
+        if self.human_input_mode == "NEVER":
+            return self._termination_without_human(messages, sender)
         return await run_async(self._termination_flow(messages, sender, config))
 
     def get_human_input(self, prompt: str, *, iostream: IOStream | None = None) -> str:

@@ -105,13 +105,15 @@ class OpenAIClient:
     # ---- requests ------------------------------------------------------------------------------
 
     def _prepare(self, client: Any, params: dict[str, Any]) -> tuple[Any, dict[str, Any], bool]:
-        params = {k: v for k, v in params.items() if k not in CLIENT_KWARGS or k == "timeout"}
+        # (the given dict is never changed; OpenAIWrapper has usually dropped client settings already)
+        if not params.keys().isdisjoint(_CLIENT_ONLY):
+            params = {k: v for k, v in params.items() if k not in _CLIENT_ONLY}
         if params.get("timeout") is None and self._config.get("timeout") is not None:
-            params["timeout"] = self._config["timeout"]
+            params = {**params, "timeout": self._config["timeout"]}
         if "prompt" in params and "messages" not in params and is_legacy_completion_model(params.get("model")):
             method = client.completions.create
-            params.pop("stream", None)
-            request = {k: v for k, v in params.items() if k in sdk_parameter_names(method) and v is not None}
+            accepted = sdk_parameter_names(method)
+            request = {k: v for k, v in params.items() if k in accepted and k != "stream" and v is not None}
             return method, request, False
         method = client.chat.completions.create
         request = build_chat_request(params, accepted=sdk_parameter_names(method), extra_body_keys=self._body_fields)
@@ -230,6 +232,7 @@ def _with_usage(response: Any, request: dict[str, Any]) -> Any:
 # parsing). If the SDK's private surface ever differs, the first failure switches back to `create`.
 _DIRECT_POST: dict[str, Any] = {"enabled": True}
 _OPTION_KEYS = ("extra_headers", "extra_query", "timeout")
+_CLIENT_ONLY = CLIENT_KWARGS - {"timeout"}  # client construction settings, never request fields
 
 
 @functools.cache
