@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Any, ClassVar, Literal
 from ..exception_utils import AgentNameConflictError, NoEligibleSpeakerError, UndefinedNextAgentError
 from ..graph_utils import check_graph_validity, invert_disallowed_to_allowed
 from ..io.base import IOStream
-from ._flow import Flow, Step, run_async, run_sync
+from ._flow import Flow, Step, run_async, run_sync, settle
 from ._messages import normalize_message, restamped
 from .agent import Agent
 from .conversable_agent import ConversableAgent, _agent_event
@@ -538,11 +538,16 @@ class GroupChat:  # ValueError/Exception below (noqa TRY002/TRY004) are the type
             )
         return kept
 
-    def _select_speaker_flow(self, last_speaker: Agent, selector: ConversableAgent | None) -> Flow[Agent]:
+    def _select_speaker_flow(
+        self, last_speaker: Agent, selector: ConversableAgent | None, is_async: bool = True
+    ) -> Flow[Agent]:
         method: Any = self.speaker_selection_method
         from_callable = False
         if callable(method):
-            chosen = yield Step(method, None, last_speaker, self)
+            if is_async:
+                chosen = yield Step(method, None, last_speaker, self)
+            else:  # what the sync driver would do, without a round trip through it
+                chosen = settle(method(last_speaker, self))
             if chosen is None:
                 raise NoEligibleSpeakerError("The custom speaker selection function returned None, so the chat ends.")
             if isinstance(chosen, str):
@@ -580,7 +585,7 @@ class GroupChat:  # ValueError/Exception below (noqa TRY002/TRY004) are the type
 
     def select_speaker(self, last_speaker: Agent, selector: ConversableAgent) -> Agent:
         """Choose who speaks after ``last_speaker``; ``selector`` (the manager) lends its LLM config."""
-        return run_sync(self._select_speaker_flow(last_speaker, selector))
+        return run_sync(self._select_speaker_flow(last_speaker, selector, False))
 
     async def a_select_speaker(self, last_speaker: Agent, selector: ConversableAgent) -> Agent:
         """Async twin of `select_speaker`."""
@@ -900,7 +905,7 @@ class GroupChatManager(ConversableAgent):
     # ------------------------------------------------------------------ the chat loop
 
     def _run_chat_flow(
-        self, messages: list[dict[str, Any]] | None, sender: Agent | None, config: GroupChat | None
+        self, messages: list[dict[str, Any]] | None, sender: Agent | None, config: GroupChat | None, is_async: bool = True
     ) -> Flow[tuple[bool, None]]:
         groupchat = config if isinstance(config, GroupChat) else self._groupchat
         if messages is None:
@@ -935,15 +940,17 @@ class GroupChatManager(ConversableAgent):
                     break
                 guardrail_reply = None
                 try:
-                    speaker = yield from groupchat._select_speaker_flow(speaker, self)  # type: ignore[arg-type]
+                    speaker = yield from groupchat._select_speaker_flow(speaker, self, is_async)  # type: ignore[arg-type]
                     if not silent:
                         _emit("GroupChatRunChatEvent", speaker=speaker, silent=silent)
                     if getattr(speaker, "input_guardrails", None):
                         guardrail_reply = groupchat._run_input_guardrails(speaker, speaker._oai_messages[self])  # type: ignore[union-attr]
                     if guardrail_reply is not None:
                         reply: Any = guardrail_reply
-                    else:
+                    elif is_async:
                         reply = yield Step(speaker.generate_reply, speaker.a_generate_reply, sender=self)  # type: ignore[union-attr]
+                    else:  # the sync driver's call, made here
+                        reply = settle(speaker.generate_reply(sender=self))  # type: ignore[union-attr]
                 except KeyboardInterrupt:
                     admin = groupchat.agent_by_name(groupchat.admin_name)
                     if admin is None:
@@ -968,7 +975,10 @@ class GroupChatManager(ConversableAgent):
                 ):
                     reply = dict(reply)
                     reply["content"] = self.clear_agents_history(reply, groupchat)
-                yield Step(speaker.send, speaker.a_send, reply, self, request_reply=False, silent=silent)  # type: ignore[union-attr]
+                if is_async:
+                    yield Step(speaker.send, speaker.a_send, reply, self, request_reply=False, silent=silent)  # type: ignore[union-attr]
+                else:
+                    settle(speaker.send(reply, self, request_reply=False, silent=silent))  # type: ignore[union-attr]
                 message = self.last_message(speaker)  # type: ignore[assignment]
             else:
                 reason = f"Maximum rounds ({groupchat.max_round}) reached"
@@ -984,7 +994,7 @@ class GroupChatManager(ConversableAgent):
         self, messages: list[dict[str, Any]] | None = None, sender: Agent | None = None, config: GroupChat | None = None
     ) -> tuple[bool, None]:
         """Run the group chat from the last message of ``sender`` (registered as a reply function)."""
-        return run_sync(self._run_chat_flow(messages, sender, config))
+        return run_sync(self._run_chat_flow(messages, sender, config, False))
 
     async def a_run_chat(
         self, messages: list[dict[str, Any]] | None = None, sender: Agent | None = None, config: GroupChat | None = None
