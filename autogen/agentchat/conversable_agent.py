@@ -743,19 +743,24 @@ class ConversableAgent:
     # ------------------------------------------------------------------ LLM reply
 
     def _llm_flow(
-        self, client: Any, request: list[dict[str, Any]], context: Any, cache: Any
+        self, client: Any, request: list[dict[str, Any]], context: Any, cache: Any, is_async: bool = True
     ) -> Flow[str | dict[str, Any] | None]:
         """One model call on an already-built request: the reply text, a message dict (tool or
         function calls), or None when the model returned nothing."""
-        response = yield Step(
-            client.create, getattr(client, "a_create", None), context=context, messages=request, cache=cache, agent=self
-        )
+        if is_async:
+            response = yield Step(
+                client.create, getattr(client, "a_create", None), context=context, messages=request, cache=cache, agent=self
+            )
+        else:  # the sync driver's call, made here
+            response = settle(client.create(context=context, messages=request, cache=cache, agent=self))
         extracted = client.extract_text_or_completion_object(response)[0]
         if extracted is None or isinstance(extracted, str):
             return extracted
         return _message_object_to_dict(extracted)
 
-    def _oai_reply_flow(self, messages: list[dict[str, Any]] | None, sender: Agent | None, config: Any) -> Flow[tuple[bool, Any]]:
+    def _oai_reply_flow(
+        self, messages: list[dict[str, Any]] | None, sender: Agent | None, config: Any, is_async: bool = True
+    ) -> Flow[tuple[bool, Any]]:
         client = self.client if config is None else config
         if client is None:
             return False, None
@@ -776,7 +781,7 @@ class ConversableAgent:
                 if hook(request) is None:
                     return True, {"content": "LLM call blocked by safeguard", "role": "assistant"}
         context = messages[-1].get("context") if messages else None
-        reply = yield from self._llm_flow(client, request, context, self.client_cache)
+        reply = yield from self._llm_flow(client, request, context, self.client_cache, is_async)
         if reply is None:
             warnings.warn(f"Extracted response from the LLM is None for agent {self.name}.", UserWarning, stacklevel=2)
             return False, None
@@ -797,7 +802,7 @@ class ConversableAgent:
         self, messages: list[dict[str, Any]] | None = None, sender: Agent | None = None, config: Any | None = None
     ) -> tuple[bool, str | dict[str, Any] | None]:
         """Reply with the LLM (system message + history)."""
-        return run_sync(self._oai_reply_flow(messages, sender, config))
+        return run_sync(self._oai_reply_flow(messages, sender, config, False))
 
     async def a_generate_oai_reply(
         self, messages: list[dict[str, Any]] | None = None, sender: Agent | None = None, config: Any | None = None
@@ -808,7 +813,7 @@ class ConversableAgent:
     def _generate_oai_reply_from_client(self, llm_client: Any, messages: list[dict[str, Any]], cache: Any) -> Any:
         """Call ``llm_client`` on ``messages`` (already including any system message)."""
         context = messages[-1].get("context") if messages else None
-        return run_sync(self._llm_flow(llm_client, to_api_messages([], messages), context, cache))
+        return run_sync(self._llm_flow(llm_client, to_api_messages([], messages), context, cache, False))
 
     # ------------------------------------------------------------------ function and tool calls
 
@@ -816,7 +821,7 @@ class ConversableAgent:
         self, func_call: dict[str, Any], call_id: str | None = None, verbose: bool = False
     ) -> tuple[bool, dict[str, Any]]:
         """Run one function call; errors become the content of the result, never an exception."""
-        return run_sync(self._execute_function_flow(func_call, call_id, verbose))
+        return run_sync(self._execute_function_flow(func_call, call_id, verbose, False))
 
     async def a_execute_function(
         self, func_call: dict[str, Any], call_id: str | None = None, verbose: bool = False
@@ -824,7 +829,9 @@ class ConversableAgent:
         """Async twin of `execute_function`."""
         return await run_async(self._execute_function_flow(func_call, call_id, verbose))
 
-    def _execute_function_flow(self, func_call: dict[str, Any], call_id: str | None, verbose: bool) -> Flow[tuple[bool, dict[str, Any]]]:
+    def _execute_function_flow(
+        self, func_call: dict[str, Any], call_id: str | None, verbose: bool, is_async: bool = True
+    ) -> Flow[tuple[bool, dict[str, Any]]]:
         func_name = func_call.get("name", "") or ""
         func = self._function_map.get(func_name)
         success = False
@@ -844,7 +851,8 @@ class ConversableAgent:
             if arguments is not None:
                 _emit("ExecuteFunctionEvent", func_name=func_name, call_id=call_id, arguments=arguments, recipient=self)
                 try:
-                    content = yield Step(func, None, **arguments)
+                    # the sync driver's call is made here; an async driver awaits the step
+                    content = (yield Step(func, None, **arguments)) if is_async else settle(func(**arguments))
                     success = True
                 except Exception as e:  # the model gets the error and can correct itself
                     content = f"Error: {e}"
@@ -861,7 +869,9 @@ class ConversableAgent:
         )
         return success, {"name": func_name, "role": "function", "content": content}
 
-    def _function_call_flow(self, messages: list[dict[str, Any]] | None, sender: Agent | None) -> Flow[tuple[bool, Any]]:
+    def _function_call_flow(
+        self, messages: list[dict[str, Any]] | None, sender: Agent | None, is_async: bool = True
+    ) -> Flow[tuple[bool, Any]]:
         if messages is None:
             messages = self._oai_messages[sender]  # type: ignore[index]
         if not messages:
@@ -870,7 +880,7 @@ class ConversableAgent:
         func_call = message.get("function_call")
         if not func_call:
             return False, None
-        _, result = yield from self._execute_function_flow(func_call, None, False)
+        _, result = yield from self._execute_function_flow(func_call, None, False, is_async)
         return True, result
 
     def generate_function_call_reply(
@@ -881,7 +891,7 @@ class ConversableAgent:
             messages = self._oai_messages[sender]
         if not messages or not messages[-1].get("function_call"):  # the usual case: nothing to run
             return False, None
-        return run_sync(self._function_call_flow(messages, sender))
+        return run_sync(self._function_call_flow(messages, sender, False))
 
     async def a_generate_function_call_reply(
         self, messages: list[dict[str, Any]] | None = None, sender: Agent | None = None, config: Any | None = None
@@ -889,7 +899,7 @@ class ConversableAgent:
         """Async twin of `generate_function_call_reply`."""
         return await run_async(self._function_call_flow(messages, sender))
 
-    def _tool_call_flow(self, tool_call: dict[str, Any]) -> Flow[dict[str, Any]]:
+    def _tool_call_flow(self, tool_call: dict[str, Any], is_async: bool = True) -> Flow[dict[str, Any]]:
         call_id = tool_call.get("id")
         function_call = dict(tool_call.get("function") or {})
         if self.hook_lists["safeguard_tool_inputs"]:
@@ -897,7 +907,7 @@ class ConversableAgent:
                 "safeguard_tool_inputs", {"name": function_call.get("name"), "arguments": function_call.get("arguments")}, "tool input"
             )
             function_call.update(checked)
-        _, result = yield from self._execute_function_flow(function_call, call_id, False)
+        _, result = yield from self._execute_function_flow(function_call, call_id, False, is_async)
         content = result["content"]
         if self.hook_lists["safeguard_tool_outputs"]:
             content = self._run_safeguard("safeguard_tool_outputs", content, "tool output")
@@ -933,7 +943,7 @@ class ConversableAgent:
         for call in calls:
             if (call.get("function") or {}).get("name") == "__structured_output":
                 return True, (call.get("function") or {}).get("arguments")
-            responses.append(run_sync(self._tool_call_flow(call)))
+            responses.append(run_sync(self._tool_call_flow(call, False)))
         return True, self._tool_reply(responses)
 
     async def a_generate_tool_calls_reply(

@@ -123,7 +123,9 @@ class GroupToolExecutor(ConversableAgent):
 
     # ---------------------------------------------------------------- executing
 
-    def _group_tool_flow(self, messages: list[dict[str, Any]] | None, sender: Agent | None) -> Flow[tuple[bool, Any]]:
+    def _group_tool_flow(
+        self, messages: list[dict[str, Any]] | None, sender: Agent | None, is_async: bool = True
+    ) -> Flow[tuple[bool, Any]]:
         if messages is None:
             messages = self._oai_messages[sender]  # type: ignore[index]
         if not messages:
@@ -143,7 +145,7 @@ class GroupToolExecutor(ConversableAgent):
                 return True, function.get("arguments")
             handoff = getattr(self._function_map.get(function.get("name")), "_group_handoff", False)
             before = None if handoff else _snapshot(self.context_variables)
-            success, result = yield from self._execute_function_flow(function, call.get("id"), False)
+            success, result = yield from self._execute_function_flow(function, call.get("id"), False, is_async)
             content = result.get("content")
             if not success and before is not None:
                 # A failed tool must not leave half of its context changes behind.
@@ -177,7 +179,7 @@ class GroupToolExecutor(ConversableAgent):
         self, messages: list[dict[str, Any]] | None = None, sender: Agent | None = None, config: Any | None = None
     ) -> tuple[bool, Any]:
         """Run the tool calls of the last message, one by one, applying ReplyResults and handoffs."""
-        return run_sync(self._group_tool_flow(messages, sender))
+        return run_sync(self._group_tool_flow(messages, sender, False))
 
     async def a_generate_group_tool_reply(
         self, messages: list[dict[str, Any]] | None = None, sender: Agent | None = None, config: Any | None = None
