@@ -220,7 +220,7 @@ def _api_copy(m: dict[str, Any]) -> dict[str, Any]:
     # A function result stored as a raw value (e.g. an int) must be sent as text.
     bad_content = content is not None and not isinstance(content, (str, list))
     needs_copy = needs_copy or bad_content
-    if name is not None and _API_NAME_ILLEGAL.search(name):
+    if name is not None and not _api_name_ok(name):
         needs_copy = True
     if not needs_copy:
         return m
@@ -232,6 +232,11 @@ def _api_copy(m: dict[str, Any]) -> dict[str, Any]:
     if bad_content:
         c["content"] = str(content)
     return c
+
+
+@functools.lru_cache(maxsize=1024)
+def _api_name_ok(name: str) -> bool:
+    return _API_NAME_ILLEGAL.search(name) is None
 
 
 def sanitize_name(name: str) -> str:

@@ -111,7 +111,11 @@ class _EventWrapper(BaseModel):
     def _from_fields(cls, fields: dict[str, Any]) -> Any:
         """``cls(**fields)`` for autogen's own emitters, without the constructor's keyword handling."""
         event = _new_object(cls)
-        _fill(event, cls.content_model.__pydantic_validator__.validate_python(fields))  # type: ignore[attr-defined]
+        content = cls.content_model.__pydantic_validator__.validate_python(fields)  # type: ignore[attr-defined]
+        _set_attr(event, "__dict__", {"type": cls._type_tag, "content": content})  # type: ignore[attr-defined]
+        _set_attr(event, "__pydantic_fields_set__", {"content"})
+        _set_attr(event, "__pydantic_extra__", None)
+        _set_attr(event, "__pydantic_private__", None)
         return event
 
     @staticmethod

@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import logging
 import threading
+import time
 import weakref
 from collections.abc import Callable, Iterable, Mapping
 from typing import TYPE_CHECKING, Any
@@ -270,7 +271,7 @@ class OpenAIWrapper:
         transient failures are retried with back-off before moving on. Config-list values override
         the arguments given here. Pass ``cache`` (or ``cache_seed``) to reuse earlier answers.
         """
-        return run_sync(self._plan(config))
+        return run_sync(self._plan(config, False))
 
     async def a_create(self, **config: Any) -> Any:
         """Async :meth:`create`: same semantics, on the shared AsyncOpenAI client of the running loop."""
@@ -284,7 +285,9 @@ class OpenAIWrapper:
             self._round_robin_next = (start + 1) % len(self._clients)
         return start
 
-    def _plan(self, config: dict[str, Any]) -> Plan[Any]:
+    def _plan(self, config: dict[str, Any], is_async: bool = True) -> Plan[Any]:
+        # Sync callers (is_async False) have the model call and the back-off sleep made in place,
+        # exactly as the sync driver would make them; async callers get them as effects to await.
         if config.get("messages") is None and config.get("prompt") is None:
             raise ValueError("create() needs either 'messages' or 'prompt'; neither was given.")
         if config.get("messages") is not None and config.get("prompt") is not None:
@@ -334,7 +337,7 @@ class OpenAIWrapper:
                 start_ts = runtime_logging.get_current_ts() if runtime_logging.logging_enabled() else ""
                 for attempt in range(1, policy.max_attempts + 1):
                     try:
-                        response = yield CallModel(client, params)
+                        response = (yield CallModel(client, params)) if is_async else client.create(params)
                         answered = True
                         break
                     except Exception as e:
@@ -348,7 +351,10 @@ class OpenAIWrapper:
                         if kind in (FailureKind.RETRY, FailureKind.TIMEOUT) and attempt < policy.max_attempts:
                             delay = policy.delay(attempt, e)
                             logger.info("%s; retrying in %.2fs", attempts[-1].describe(), delay)
-                            yield Sleep(delay)
+                            if is_async:
+                                yield Sleep(delay)
+                            elif delay > 0:
+                                time.sleep(delay)
                             continue
                         break
                 if not answered:

@@ -237,7 +237,8 @@ _CLIENT_ONLY = CLIENT_KWARGS - {"timeout"}  # client construction settings, neve
 
 @functools.cache
 def _sdk_parts() -> tuple[Any, Any, Any, dict[str, Any], Any]:
-    """(make_request_options, ChatCompletion, stream classes, per-request auth options, plain options);
+    """(make_request_options, ChatCompletion, (sync, async) chunk stream types, per-request auth options,
+    plain options);
     imported once, on the first direct post."""
     import inspect
 
@@ -249,7 +250,8 @@ def _sdk_parts() -> tuple[Any, Any, Any, dict[str, Any], Any]:
     security = (
         {"security": {"bearer_auth": True}} if "security" in inspect.signature(make_request_options).parameters else {}
     )
-    return make_request_options, ChatCompletion, (ChatCompletionChunk, Stream, AsyncStream), security, make_request_options(**security)
+    streams = (Stream[ChatCompletionChunk], AsyncStream[ChatCompletionChunk])
+    return make_request_options, ChatCompletion, streams, security, make_request_options(**security)
 
 
 @functools.lru_cache(maxsize=64)
@@ -272,19 +274,18 @@ def _call(client: Any, method: Any, request: dict[str, Any], stream: bool) -> An
     if not _DIRECT_POST["enabled"] or getattr(method, "__name__", "") != "create" or "messages" not in request:
         return method(**request)
     try:
-        body, options, completion_cls, (chunk_cls, stream_cls, async_stream_cls) = _direct_args(request, stream)
+        body, options, completion_cls, (stream_cls, async_stream_cls) = _direct_args(request, stream)
         is_async = _is_async_client(type(client))
         post = client.post
     except (ImportError, AttributeError, TypeError) as e:  # SDK internals moved: use the public method
         logger.debug("direct posting disabled: %s", e)
         _DIRECT_POST["enabled"] = False
         return method(**request)
-    chosen = async_stream_cls if is_async else stream_cls
     return post(
         "/chat/completions",
         body=body,
         options=options,
         cast_to=completion_cls,
         stream=stream,
-        stream_cls=chosen[chunk_cls],
+        stream_cls=async_stream_cls if is_async else stream_cls,
     )
