@@ -34,7 +34,7 @@ from .openai_client import OpenAIClient
 from .pricing import OAI_PRICE1K
 from .retry import RETRY_OPTION_KEYS, RetryPolicy
 from .structured import cache_form
-from .usage import add_usage
+from .usage import add_counts, usage_counts
 
 if TYPE_CHECKING:
     from ..llm_config.client import ModelClient
@@ -422,10 +422,11 @@ class OpenAIWrapper:
         except Exception as e:  # a custom client's usage bug must not lose the answer
             logger.warning("Could not read usage from %s: %s", type(client).__name__, e)
             return
+        counts = usage_counts(usage)
         with self._lock:
-            self.total_usage_summary = add_usage(self.total_usage_summary, usage)
+            self.total_usage_summary = add_counts(self.total_usage_summary, counts)
             if not cached_hit:
-                self.actual_usage_summary = add_usage(self.actual_usage_summary, usage)
+                self.actual_usage_summary = add_counts(self.actual_usage_summary, counts)
 
     def _remember(self, response: Any, client: Any) -> None:
         # Which client produced a response decides how extract_text_or_completion_object reads it.

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-__all__ = ["USAGE_FIELDS", "add_usage"]
+__all__ = ["USAGE_FIELDS", "add_counts", "add_usage", "usage_counts"]
 
 USAGE_FIELDS = ("cost", "prompt_tokens", "completion_tokens", "total_tokens")
 
@@ -22,15 +22,34 @@ def add_usage(summary: dict[str, Any] | None, usage: Mapping[str, Any]) -> dict[
     ``usage`` carries the ModelClient usage keys: prompt_tokens, completion_tokens, total_tokens,
     cost and model; missing numbers count as 0.
     """
+    return add_counts(summary, usage_counts(usage))
+
+
+UsageCounts = tuple[str, float, int, int, int]
+
+
+def usage_counts(usage: Mapping[str, Any]) -> UsageCounts:
+    """(model, cost, prompt, completion, total tokens) of one response's ``usage``, normalised once
+    so the same response can be added to several summaries."""
+    return (
+        str(usage.get("model") or "unknown"),
+        float(usage.get("cost") or 0.0),
+        int(usage.get("prompt_tokens") or 0),
+        int(usage.get("completion_tokens") or 0),
+        int(usage.get("total_tokens") or 0),
+    )
+
+
+def add_counts(summary: dict[str, Any] | None, counts: UsageCounts) -> dict[str, Any]:
+    """`add_usage` for counts from `usage_counts`."""
+    model, cost, prompt, completion, total = counts
     summary = summary if summary is not None else {"total_cost": 0.0}
-    model = str(usage.get("model") or "unknown")
-    cost = float(usage.get("cost") or 0.0)
     summary["total_cost"] = summary.get("total_cost", 0.0) + cost
     entry = summary.get(model)
     if entry is None:
         entry = summary[model] = {"cost": 0.0, "prompt_tokens": 0, "completion_tokens": 0, "total_tokens": 0}
     entry["cost"] += cost
-    entry["prompt_tokens"] += int(usage.get("prompt_tokens") or 0)
-    entry["completion_tokens"] += int(usage.get("completion_tokens") or 0)
-    entry["total_tokens"] += int(usage.get("total_tokens") or 0)
+    entry["prompt_tokens"] += prompt
+    entry["completion_tokens"] += completion
+    entry["total_tokens"] += total
     return summary
