@@ -68,11 +68,11 @@ def normalize_message(message: dict[str, Any] | str, role: str, sender_name: str
 _STORED_FORM = _KEPT | {"tool_calls", "role"}
 
 
-def restamped(message: dict[str, Any], role: str) -> dict[str, Any] | None:
-    """``normalize_message(message, role, <any name>)`` for a message already in stored form,
-    without copying: ``message`` itself when normalising would give an equal dict, a copy with the
-    new role when only the role differs, or None when ``message`` is not plainly in stored form
-    (then normalise it). Only for read-only transcript entries: the result may be ``message``."""
+def restamped(message: dict[str, Any], *roles: str) -> tuple[dict[str, Any], ...] | None:
+    """``normalize_message(message, role, <any name>)`` for each of ``roles``, for a message already
+    in stored form, without copying: ``message`` itself where normalising would give an equal dict, a
+    copy with the new role where only the role differs. None when ``message`` is not plainly in stored
+    form (then normalise it). Only for read-only transcript entries: a result may be ``message``."""
     if not message.keys() <= _STORED_FORM:
         return None
     calls = message.get("function_call") or message.get("tool_calls")
@@ -88,13 +88,11 @@ def restamped(message: dict[str, Any], role: str) -> dict[str, Any] | None:
         responses = message.get("tool_responses")
         if responses and not all(isinstance(r.get("content"), str) for r in responses):
             return None  # normalising would stringify them
-    if calls:
-        expected = "assistant"
-    elif current in ("function", "tool"):
-        expected = current
-    else:
-        expected = role
-    return message if current == expected else {**message, "role": expected}
+    if calls or current in ("function", "tool"):  # the role does not depend on the reader
+        fixed = "assistant" if calls else current
+        same = message if current == fixed else {**message, "role": fixed}
+        return (same,) * len(roles)
+    return tuple(message if current == role else {**message, "role": role} for role in roles)
 
 
 def _stringify_tool_response(response: dict[str, Any]) -> dict[str, Any]:

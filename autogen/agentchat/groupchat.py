@@ -848,9 +848,16 @@ class GroupChatManager(ConversableAgent):
     def _broadcast_flow(
         self, message: dict[str, Any] | str, exclude: Agent | None, groupchat: GroupChat, plain: dict[int, bool] | None = None
     ) -> Flow[None]:
-        """Send ``message`` from the manager to every member but ``exclude``, without asking for replies.
+        """Send ``message`` from the manager to every member but ``exclude``, without asking for replies."""
+        for agent, outgoing in self._relay(message, exclude, groupchat, plain):
+            yield Step(self.send, self.a_send, outgoing, agent, request_reply=False, silent=True)
 
-        Members using the stock send/receive get the same stored dict (built once), not one copy each.
+    def _relay(
+        self, message: dict[str, Any] | str, exclude: Agent | None, groupchat: GroupChat, plain: dict[int, bool] | None
+    ) -> list[tuple[Agent, Any]]:
+        """Deliver ``message`` to the members using the stock send/receive (they get the same stored
+        dict, built once, not one copy each); return the (member, message) pairs that need a real send.
+
         ``plain`` memoises, for one run, which members use the stock receive.
         """
         fast_sender = _uses_plain(self, _SEND_ATTRS) and not self.hook_lists["process_message_before_send"]
@@ -859,6 +866,7 @@ class GroupChatManager(ConversableAgent):
         mine: dict[str, Any] | None = None
         theirs: dict[str, Any] | None = None
         guarded = bool(groupchat._inter_agent_guardrails) and exclude is not None
+        slow: list[tuple[Agent, Any]] = []
         for agent in groupchat.agents:
             if agent is exclude:
                 continue
@@ -882,15 +890,16 @@ class GroupChatManager(ConversableAgent):
                 self._oai_messages[agent].append(mine)
                 agent._oai_messages[self].append(theirs)  # type: ignore[attr-defined]
             else:
-                yield Step(self.send, self.a_send, outgoing, agent, request_reply=False, silent=True)
+                slow.append((agent, outgoing))
+        return slow
 
     def _relayed_forms(self, message: dict[str, Any] | str) -> tuple[dict[str, Any], dict[str, Any]]:
         """The manager's record of a relayed message and each member's, sharing the transcript entry
         (read-only) wherever normalising it would give an equal dict."""
         if isinstance(message, dict):
-            mine, theirs = restamped(message, "assistant"), restamped(message, "user")
-            if mine is not None and theirs is not None:
-                return mine, theirs
+            forms = restamped(message, "assistant", "user")
+            if forms is not None:
+                return forms[0], forms[1]
         mine, theirs = normalize_message(message, "assistant", self.name), normalize_message(message, "user", self.name)
         if mine is None or theirs is None:
             raise ValueError(
@@ -931,7 +940,11 @@ class GroupChatManager(ConversableAgent):
             for i in range(groupchat.max_round):
                 self._last_speaker = speaker
                 message = groupchat._append(message, speaker)  # type: ignore[arg-type]
-                yield from self._broadcast_flow(message, speaker, groupchat, plain)
+                if is_async:
+                    yield from self._broadcast_flow(message, speaker, groupchat, plain)
+                else:  # the sync driver's sends, made here
+                    for agent, outgoing in self._relay(message, speaker, groupchat, plain):
+                        settle(self.send(outgoing, agent, request_reply=False, silent=True))
                 if self._is_termination_msg(message):
                     reason = f"Termination message condition on the GroupChatManager '{self.name}' met"
                     break

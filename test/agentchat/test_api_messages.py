@@ -72,9 +72,12 @@ def test_restamped_agrees_with_normalize_message_whenever_it_answers() -> None:
         for drop_none in (True, False):
             message = {k: v for k, v in zip(choices, values) if not (drop_none and v is None)}
             for role in ("user", "assistant"):
-                fast = restamped(message, role)
-                if fast is None:
+                forms = restamped(message, role, "user" if role == "assistant" else "assistant")
+                if forms is None:
                     continue
+                fast = forms[0]
+                other = "user" if role == "assistant" else "assistant"
+                assert forms[1] == normalize_message(message, other, "manager"), (message, other)
                 answered += 1
                 assert fast == normalize_message(message, role, "manager"), (message, role)
                 if fast is not message:  # only the role was changed
