@@ -37,7 +37,7 @@ __all__ = [
 logger = logging.getLogger(__name__)
 
 autogen_logger: BaseLogger | None = None
-is_logging = False
+is_logging = False  # per-message code reads this flag directly (a read, not a call, when logging is off)
 
 
 def start(

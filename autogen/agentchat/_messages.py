@@ -161,7 +161,8 @@ class ApiView:
             self.first, self.last = messages[0], messages[n - 1]
         self.done = n
         request = [*system, *self.out]
-        request.extend(_unanswered(self.pending))
+        if self.pending:
+            request.extend(_unanswered(self.pending))
         return request
 
     def _close_pending(self) -> None:

@@ -184,7 +184,7 @@ class ConversableAgent:
             for updater in updaters:
                 self._register_state_updater(updater)
 
-        if runtime_logging.logging_enabled():
+        if runtime_logging.is_logging:
             runtime_logging.log_new_agent(self, locals())
 
     # ------------------------------------------------------------------ construction helpers
@@ -464,7 +464,7 @@ class ConversableAgent:
 
     def _process_received_message(self, message: Any, sender: Agent, silent: bool) -> None:
         valid = self._append_oai_message(message, "user", sender, is_sending=False)
-        if runtime_logging.logging_enabled():
+        if runtime_logging.is_logging:
             runtime_logging.log_event(self, "received_message", message=message, sender=sender.name, valid=valid)
         if not valid:
             raise ValueError(
@@ -559,7 +559,7 @@ class ConversableAgent:
                 else:  # a sync pipeline calls its (sync) reply functions here, as the sync driver would
                     result = func(self, messages=messages, sender=sender, config=entry["config"])
                     final, reply = result if type(result) is tuple else settle(result)
-                if runtime_logging.logging_enabled():
+                if runtime_logging.is_logging:
                     runtime_logging.log_event(
                         self, "reply_func_executed", reply_func_module=getattr(func, "__module__", None),
                         reply_func_name=getattr(func, "__name__", str(func)), final=final, reply=reply,
@@ -856,7 +856,7 @@ class ConversableAgent:
                     success = True
                 except Exception as e:  # the model gets the error and can correct itself
                     content = f"Error: {e}"
-                if runtime_logging.logging_enabled():
+                if runtime_logging.is_logging:
                     runtime_logging.log_function_use(self, func_name, arguments, content)
         _emit(
             "ExecutedFunctionEvent",

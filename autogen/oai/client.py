@@ -198,7 +198,7 @@ class OpenAIWrapper:
         self._last_response: tuple[Any, Any] | None = None
         self.total_usage_summary = None
         self.actual_usage_summary = None
-        if runtime_logging.logging_enabled():
+        if runtime_logging.is_logging:
             runtime_logging.log_new_wrapper(self, {"config_list": entries, "routing_method": routing, **base_config})
             for client, entry in zip(self._clients, entries):
                 runtime_logging.log_new_client(client, self, {**base_config, **entry})
@@ -217,7 +217,7 @@ class OpenAIWrapper:
             if isinstance(client, PlaceHolderClient) and client.config.get("model_client_cls") == name:
                 self._clients[i] = model_client_cls(client.config, **kwargs)
                 found = True
-                if runtime_logging.logging_enabled():
+                if runtime_logging.is_logging:
                     runtime_logging.log_new_client(self._clients[i], self, {**client.config, **kwargs})
             elif type(client).__name__ == name:
                 found = True
@@ -322,7 +322,7 @@ class OpenAIWrapper:
                             _set_cost(cached, client)
                         self._record_usage(client, cached, cached_hit=True)
                         self._remember(cached, client)
-                        if runtime_logging.logging_enabled():
+                        if runtime_logging.is_logging:
                             now = runtime_logging.get_current_ts()
                             runtime_logging.log_chat_completion(
                                 None, id(client), id(self), options.get("agent"), params, cached, 1,
@@ -334,7 +334,7 @@ class OpenAIWrapper:
 
                 policy = RetryPolicy.from_config(options) if RETRY_OPTION_KEYS & options.keys() else _DEFAULT_RETRY
                 response, answered = None, False
-                start_ts = runtime_logging.get_current_ts() if runtime_logging.logging_enabled() else ""
+                start_ts = runtime_logging.get_current_ts() if runtime_logging.is_logging else ""
                 for attempt in range(1, policy.max_attempts + 1):
                     try:
                         response = (yield CallModel(client, params)) if is_async else client.create(params)
@@ -366,7 +366,7 @@ class OpenAIWrapper:
                 _set_cost(response, client)
                 self._record_usage(client, response, cached_hit=False)
                 self._remember(response, client)
-                if runtime_logging.logging_enabled():
+                if runtime_logging.is_logging:
                     runtime_logging.log_chat_completion(
                         None, id(client), id(self), options.get("agent"), params, response, 0,
                         getattr(response, "cost", 0.0), start_ts,
