@@ -867,6 +867,7 @@ class GroupChatManager(ConversableAgent):
         theirs: dict[str, Any] | None = None
         guarded = bool(groupchat._inter_agent_guardrails) and exclude is not None
         slow: list[tuple[Agent, Any]] = []
+        records = self._oai_messages
         for agent in groupchat.agents:
             if agent is exclude:
                 continue
@@ -887,7 +888,7 @@ class GroupChatManager(ConversableAgent):
             if outgoing is message and fast_sender and stock:
                 if mine is None:
                     mine, theirs = self._relayed_forms(message)
-                self._oai_messages[agent].append(mine)
+                records[agent].append(mine)
                 agent._oai_messages[self].append(theirs)  # type: ignore[attr-defined]
             else:
                 slow.append((agent, outgoing))

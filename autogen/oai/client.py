@@ -307,12 +307,16 @@ class OpenAIWrapper:
             options = {key: full.pop(key) for key in WRAPPER_KEYS & full.keys()}
             params = {key: v for key, v in full.items() if key not in CLIENT_KWARGS or key == "timeout"}
             context = options.get("context")
-            params = self._instantiate_messages(params, context, bool(options.get("allow_format_str_template")))
+            if context:
+                params = self._instantiate_messages(params, context, bool(options.get("allow_format_str_template")))
             if isinstance(client, PlaceHolderClient):
                 client.create(params)  # raises: not registered
             filter_func = options.get("filter_func")
 
-            cache, owned_cache = self._open_cache(options)
+            if options.get("cache") is None and options.get("cache_seed") is None:
+                cache = owned_cache = None
+            else:
+                cache, owned_cache = self._open_cache(options)
             try:
                 key = cache_key(params) if cache is not None else ""
                 if cache is not None:
