@@ -55,7 +55,9 @@ _id_counter = itertools.count()
 
 def _reset_event_ids() -> None:
     global _id_base, _id_counter
-    _id_base = int.from_bytes(os.urandom(16), "big")
+    # Version/variant bits set once; bit 61 cleared so that adding the counter (< 2**61 ids) never
+    # carries into the variant bits: each id is then the base plus the counter, one addition.
+    _id_base = (int.from_bytes(os.urandom(16), "big") & _V4_KEEP & ~(1 << 61)) | _V4_SET
     _id_counter = itertools.count()
 
 
@@ -66,14 +68,20 @@ if hasattr(os, "register_at_fork"):
 
 _new_object = object.__new__
 _set_attr = object.__setattr__
+# Slot setters, called directly (a little cheaper than object.__setattr__, which looks them up).
+_set_uuid_int = UUID.__dict__["int"].__set__
+_set_uuid_safe = UUID.__dict__["is_safe"].__set__
+_set_fields_set = BaseModel.__dict__["__pydantic_fields_set__"].__set__
+_set_extra = BaseModel.__dict__["__pydantic_extra__"].__set__
+_set_private = BaseModel.__dict__["__pydantic_private__"].__set__
 
 
 def new_event_uuid() -> UUID:
     """A fresh random (version 4) UUID for an event."""
     # What UUID(int=...) builds, without its argument checks (the value is in range by construction).
     value = _new_object(UUID)
-    _set_attr(value, "int", (_id_base + next(_id_counter)) & _V4_KEEP | _V4_SET)
-    _set_attr(value, "is_safe", _SAFE_UNKNOWN)
+    _set_uuid_int(value, _id_base + next(_id_counter))
+    _set_uuid_safe(value, _SAFE_UNKNOWN)
     return value
 
 
@@ -113,9 +121,9 @@ class _EventWrapper(BaseModel):
         event = _new_object(cls)
         content = cls.content_model.__pydantic_validator__.validate_python(fields)  # type: ignore[attr-defined]
         _set_attr(event, "__dict__", {"type": cls._type_tag, "content": content})  # type: ignore[attr-defined]
-        _set_attr(event, "__pydantic_fields_set__", {"content"})
-        _set_attr(event, "__pydantic_extra__", None)
-        _set_attr(event, "__pydantic_private__", None)
+        _set_fields_set(event, {"content"})
+        _set_extra(event, None)
+        _set_private(event, None)
         return event
 
     @staticmethod
@@ -134,9 +142,9 @@ def _fill(event: BaseModel, content: BaseModel) -> None:
     """Fill a wrapper around an already validated inner event, as ``model_construct`` would: the
     inner event was just validated and ``type`` is the class's constant, so nothing is validated twice."""
     _set_attr(event, "__dict__", {"type": type(event)._type_tag, "content": content})  # type: ignore[attr-defined]
-    _set_attr(event, "__pydantic_fields_set__", {"content"})
-    _set_attr(event, "__pydantic_extra__", None)
-    _set_attr(event, "__pydantic_private__", None)
+    _set_fields_set(event, {"content"})
+    _set_extra(event, None)
+    _set_private(event, None)
 
 
 _event_classes: dict[str, type[BaseModel]] = {}
