@@ -262,6 +262,8 @@ def repair_json_arguments(text: str) -> str:
     raw newlines/tabs inside string literals (models often emit them)."""
     if not isinstance(text, str):
         return json.dumps(text)
+    if "\n" not in text and "\r" not in text and "\t" not in text:
+        return text  # nothing to repair (the usual case): no character-by-character pass
     out: list[str] = []
     in_string = False
     escaped = False
