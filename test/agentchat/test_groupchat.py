@@ -12,7 +12,7 @@ from _streams import RecordingStream
 
 from autogen import ConversableAgent, GroupChat, GroupChatManager
 from autogen.agentchat.group.eligibility import AgentDescriptionGuard, AgentEligibilityPolicy, SelectionContext
-from autogen.exception_utils import UndefinedNextAgentError
+from autogen.exception_utils import AgentNameConflictError, UndefinedNextAgentError
 from autogen.graph_utils import check_graph_validity, invert_disallowed_to_allowed
 
 
@@ -609,3 +609,18 @@ def test_resume_strips_termination_string(stream, caplog):
     assert last["content"] == ""
     _, last = manager.resume(msgs, remove_termination_string=lambda s: s.lower(), silent=True)
     assert last["content"] == "terminate"
+
+
+def test_agent_by_name_follows_changes_to_the_member_list() -> None:
+    a, b, c = (ConversableAgent(n, llm_config=False) for n in ("a", "b", "c"))
+    twin = ConversableAgent("a", llm_config=False)
+    gc = GroupChat(agents=[a, b], messages=[])
+    assert gc.agent_by_name("a") is a and gc.agent_by_name("c") is None
+    gc.agents.append(c)
+    assert gc.agent_by_name("c") is c
+    gc.agents[0] = twin  # replaced in place, same length
+    assert gc.agent_by_name("a") is twin
+    gc.agents.append(a)  # two members named "a": the first one, as before
+    assert gc.agent_by_name("a") is twin
+    with pytest.raises(AgentNameConflictError):
+        gc.agent_by_name("a", raise_on_name_conflict=True)

@@ -35,6 +35,23 @@ def test_wrappers_with_the_same_endpoint_share_one_sdk_client(server: FakeLLMSer
     assert other_key._clients[0].sdk_client() is not shared
 
 
+def test_a_cleared_registry_gives_wrappers_a_fresh_client_and_copies_hold_none(server: FakeLLMServer) -> None:
+    import copy
+
+    from autogen.oai.endpoints import clear_client_registry
+
+    server.default_reply = "ok"
+    wrapper = OpenAIWrapper(config_list=server.config_list)
+    wrapper.create(messages=MESSAGES)
+    first = wrapper._clients[0].sdk_client()
+    clear_client_registry()  # closes the shared clients: the wrapper must not keep using its old one
+    assert wrapper._clients[0].sdk_client() is not first
+    assert wrapper.extract_text_or_completion_object(wrapper.create(messages=MESSAGES)) == ["ok"]
+    clone = copy.deepcopy(wrapper)
+    assert clone._clients[0]._sdk_client is None and clone._last_response is None
+    assert clone._clients[0].sdk_client() is wrapper._clients[0].sdk_client()
+
+
 def test_construction_imports_no_openai_and_touches_no_network() -> None:
     code = (
         "import sys\n"
