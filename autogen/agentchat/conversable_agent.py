@@ -841,7 +841,8 @@ class ConversableAgent:
         else:
             raw = func_call.get("arguments")
             try:
-                arguments = json.loads(repair_json_arguments(raw)) if raw not in (None, "") else {}
+                # "{}" is what argument-less tools (e.g. handoffs) get: no parse needed
+                arguments = {} if raw in (None, "", "{}") else json.loads(repair_json_arguments(raw))
             except json.JSONDecodeError as e:
                 arguments = None
                 content = f"Error: {e}\n The argument must be in JSON format."
