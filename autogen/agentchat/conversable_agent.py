@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any, Literal
 from .. import runtime_logging
 from ..exception_utils import InvalidCarryOverTypeError, SenderRequiredError
 from ..io.base import IOStream
-from ._flow import Flow, Step, run_async, run_coroutine_sync, run_sync, settle
+from ._flow import Flow, Step, run_async, run_sync, settle
 from ._messages import (
     message_to_dict,
     normalize_function_name,
@@ -450,9 +450,8 @@ class ConversableAgent:
     def send(self, message: dict[str, Any] | str, recipient: Agent, request_reply: bool | None = None, silent: bool | None = False) -> None:
         """Send ``message`` to ``recipient``, who stores it and (if asked) replies."""
         silent = bool(silent)
-        result = recipient.receive(self._outgoing(message, recipient, silent), self, request_reply, silent)
-        if result is not None and inspect.isawaitable(result):  # a custom agent with an async receive
-            run_coroutine_sync(result)
+        # settled as the sync driver would (a custom agent's receive may be a coroutine function)
+        settle(recipient.receive(self._outgoing(message, recipient, silent), self, request_reply, silent))
 
     async def a_send(self, message: dict[str, Any] | str, recipient: Agent, request_reply: bool | None = None, silent: bool | None = False) -> None:
         """Async twin of `send`."""
@@ -700,8 +699,6 @@ class ConversableAgent:
         iostream: IOStream | None = None,
     ) -> tuple[bool, dict[str, Any] | None]:
         """Decide, from the last received message, whether to stop, ask the human, or auto-reply."""
-        if self.human_input_mode == "NEVER":
-            return self._termination_without_human(messages, sender)
         return run_sync(self._termination_flow(messages, sender, config))
 
     async def a_check_termination_and_human_reply(
@@ -712,8 +709,6 @@ class ConversableAgent:
         iostream: IOStream | None = None,
     ) -> tuple[bool, dict[str, Any] | None]:
         """Async twin of `check_termination_and_human_reply`."""
-        if self.human_input_mode == "NEVER":
-            return self._termination_without_human(messages, sender)
         return await run_async(self._termination_flow(messages, sender, config))
 
     def get_human_input(self, prompt: str, *, iostream: IOStream | None = None) -> str:

@@ -119,11 +119,7 @@ class _EventWrapper(BaseModel):
     def _from_fields(cls, fields: dict[str, Any]) -> Any:
         """``cls(**fields)`` for autogen's own emitters, without the constructor's keyword handling."""
         event = _new_object(cls)
-        content = cls.content_model.__pydantic_validator__.validate_python(fields)  # type: ignore[attr-defined]
-        _set_attr(event, "__dict__", {"type": cls._type_tag, "content": content})  # type: ignore[attr-defined]
-        _set_fields_set(event, {"content"})
-        _set_extra(event, None)
-        _set_private(event, None)
+        _fill(event, cls.content_model.__pydantic_validator__.validate_python(fields))  # type: ignore[attr-defined]
         return event
 
     @staticmethod

@@ -1,17 +1,17 @@
 """Run a model-call plan synchronously or asynchronously.
 
 ``OpenAIWrapper`` writes its call logic (config order, cache, retries, fallback) once, as a
-generator that yields the effects it needs: :class:`CallModel` (send one request) and
-:class:`Sleep` (back off). The sync driver performs them directly; the async driver awaits them
-(async SDK client, ``asyncio.sleep``, custom sync clients in a worker thread). A failed effect is
-thrown back into the generator, which decides what to do next.
+generator. Run for async callers, it yields the effects it needs: :class:`CallModel` (send one
+request) and :class:`Sleep` (back off), which the async driver awaits (async SDK client,
+``asyncio.sleep``, custom sync clients in a worker thread); a failed effect is thrown back into the
+generator, which decides what to do next. Run for sync callers, the plan makes the same calls and
+sleeps in place (no round trip per call), so the sync driver only runs it to its result.
 """
 
 from __future__ import annotations
 
 import asyncio
 import inspect
-import time
 from collections.abc import Generator
 from typing import Any, TypeVar
 
@@ -43,23 +43,13 @@ Plan = Generator["CallModel | Sleep", Any, T]
 
 
 def run_sync(plan: Plan[T]) -> T:
-    """Drive ``plan`` in the calling thread (never starts an event loop)."""
-    value: Any = None
-    error: Exception | None = None
-    while True:
-        try:
-            effect = plan.send(value) if error is None else plan.throw(error)
-        except StopIteration as stop:
-            return stop.value
-        value, error = None, None
-        if isinstance(effect, Sleep):
-            if effect.seconds > 0:
-                time.sleep(effect.seconds)
-            continue
-        try:
-            value = effect.client.create(effect.params)
-        except Exception as e:  # handed to the plan, which classifies it
-            error = e
+    """Run a plan built for sync callers to its result, in the calling thread (never starts an event loop)."""
+    try:
+        effect = next(plan)
+    except StopIteration as stop:
+        return stop.value
+    plan.close()
+    raise TypeError(f"A plan run synchronously must make its calls in place, but it yielded {effect!r}.")
 
 
 async def run_async(plan: Plan[T]) -> T:

@@ -140,13 +140,7 @@ class ContextExpression(BaseModel):
         if expression is not None:
             data["expression"] = expression
         super().__init__(**data)
-        code, names = _translate(self.expression)
-        try:
-            tree = ast.parse(code.strip(), mode="eval")
-        except SyntaxError as e:
-            raise SyntaxError(f"Context expression {self.expression!r} does not parse: {e.msg}.") from None
-        _check(tree, self.expression)
-        self._names = names
+        self._names = list(_evaluator(self.expression)[1])  # parses and checks: errors raise here
 
     @property
     def variable_names(self) -> list[str]:
@@ -156,24 +150,31 @@ class ContextExpression(BaseModel):
     def evaluate(self, context_variables: ContextVariables | dict[str, Any]) -> bool:
         """True when the expression holds for ``context_variables``; a missing variable raises KeyError."""
         data = context_variables.data if isinstance(context_variables, ContextVariables) else context_variables
-        return bool(_evaluator(self.expression)(data))
+        return bool(_evaluator(self.expression)[0](data))
 
     def __str__(self) -> str:
         return f"ContextExpression<{self.expression}>"
 
 
 # ---------------------------------------------------------------------- evaluation
-# A checked tree is turned into nested closures once per expression text (conditions are evaluated
-# every turn); each closure does what its node means, so evaluation walks no AST and dispatches on
-# no node types.
+# An expression text is parsed, checked and turned into nested closures once (conditions are
+# evaluated every turn); each closure does what its node means, so evaluation walks no AST and
+# dispatches on no node types.
 
 Evaluator = Callable[[Any], Any]
 
 
 @functools.lru_cache(maxsize=1024)
-def _evaluator(expression: str) -> Evaluator:
-    code, _ = _translate(expression)
-    return _compile(ast.parse(code.strip(), mode="eval").body, expression)
+def _evaluator(expression: str) -> tuple[Evaluator, tuple[str, ...]]:
+    """The evaluator of ``expression`` and the variable names it reads (SyntaxError/ValueError when
+    it does not parse or uses something outside the language)."""
+    code, names = _translate(expression)
+    try:
+        tree = ast.parse(code.strip(), mode="eval")
+    except SyntaxError as e:
+        raise SyntaxError(f"Context expression {expression!r} does not parse: {e.msg}.") from None
+    _check(tree, expression)
+    return _compile(tree.body, expression), tuple(names)
 
 
 def _compile(node: ast.AST, expression: str) -> Evaluator:
