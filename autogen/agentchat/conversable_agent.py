@@ -1790,7 +1790,13 @@ def _user_interrupted_responses(message: dict[str, Any]) -> list[dict[str, Any]]
 
 
 def _message_object_to_dict(message: Any) -> dict[str, Any]:
-    data = message.model_dump() if hasattr(message, "model_dump") else dict(message)
+    kind = type(message)
+    plain = _PLAIN_DUMP.get(kind)
+    if plain is None:
+        plain = _PLAIN_DUMP[kind] = _is_openai_message_type(kind)
+    data = (plain and _openai_message_dump(message)) or (
+        message.model_dump() if hasattr(message, "model_dump") else dict(message)
+    )
     function_call = data.get("function_call")
     if function_call and function_call.get("name"):
         function_call["name"] = normalize_function_name(function_call["name"])
@@ -1804,6 +1810,55 @@ def _message_object_to_dict(message: Any) -> dict[str, Any]:
             for key in ("id", "type"):
                 if key in call and call[key] is None:
                     del call[key]
+    return data
+
+
+# Per message type: is it openai's ChatCompletionMessage (dumped by `_openai_message_dump`)?
+_PLAIN_DUMP: dict[type, bool] = {}
+_OPENAI_TYPES: tuple[type, type, type] | None = None
+
+
+def _is_openai_message_type(kind: type) -> bool:
+    global _OPENAI_TYPES
+    if not kind.__module__.startswith("openai."):
+        return False
+    try:
+        from openai.types.chat import ChatCompletionMessage
+        from openai.types.chat.chat_completion_message_function_tool_call import (
+            ChatCompletionMessageFunctionToolCall,
+            Function,
+        )
+    except ImportError:  # an SDK without these types: model_dump() it is
+        return False
+    _OPENAI_TYPES = (ChatCompletionMessage, ChatCompletionMessageFunctionToolCall, Function)
+    return kind is ChatCompletionMessage
+
+
+def _openai_message_dump(message: Any) -> dict[str, Any] | None:
+    """``message.model_dump()`` for the common shapes of openai's ChatCompletionMessage (text and/or
+    function tool calls, no extra fields, annotations, audio or legacy function_call), built from
+    the fields directly; None for anything else (the caller then uses model_dump)."""
+    if message.__pydantic_extra__ or message.annotations is not None or message.audio is not None:
+        return None
+    if message.function_call is not None:
+        return None
+    _, call_type, function_type = _OPENAI_TYPES  # type: ignore[misc]
+    data = dict(message.__dict__)
+    calls = data.get("tool_calls")
+    if calls:
+        dumped = []
+        for call in calls:
+            if type(call) is not call_type or call.__pydantic_extra__:
+                return None
+            function = call.function
+            if type(function) is not function_type or function.__pydantic_extra__:
+                return None
+            entry = dict(call.__dict__)
+            entry["function"] = dict(function.__dict__)
+            dumped.append(entry)
+        data["tool_calls"] = dumped
+    elif calls is not None:
+        data["tool_calls"] = []
     return data
 
 

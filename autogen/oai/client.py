@@ -31,7 +31,7 @@ from .errors import (
     summarize_attempts,
 )
 from .openai_client import OpenAIClient
-from .pricing import OAI_PRICE1K
+from .pricing import OAI_PRICE1K, cost_from_tokens
 from .retry import RETRY_OPTION_KEYS, RetryPolicy
 from .structured import cache_form
 from .usage import add_counts, usage_counts
@@ -367,8 +367,7 @@ class OpenAIWrapper:
                     logger.warning("%s; trying the next config", attempts[-1].describe())
                     continue
 
-                _set_cost(response, client)
-                self._record_usage(client, response, cached_hit=False)
+                self._account(client, response)
                 self._remember(response, client)
                 if runtime_logging.is_logging:
                     runtime_logging.log_chat_completion(
@@ -419,6 +418,25 @@ class OpenAIWrapper:
         return error
 
     # ---- bookkeeping ---------------------------------------------------------------------------
+
+    def _account(self, client: Any, response: Any) -> None:
+        """A fresh response's cost set on it, and its usage added to both summaries."""
+        if type(client) is not OpenAIClient or type(response) not in _EXTRA_COST_TYPES:
+            _set_cost(response, client)
+            self._record_usage(client, response, cached_hit=False)
+            return
+        # The plain OpenAI client: what `_set_cost` and `_record_usage` do, reading the usage once.
+        usage, model = response.usage, response.model
+        if usage is None:
+            cost, prompt, completion, total = 0.0, 0, 0, 0
+        else:
+            prompt, completion, total = usage.prompt_tokens or 0, usage.completion_tokens or 0, usage.total_tokens or 0
+            cost = cost_from_tokens(str(model or client.model or ""), prompt, completion, client._price)
+        response.__pydantic_extra__["cost"] = cost
+        counts = (str(model or "unknown"), float(cost or 0.0), int(prompt), int(completion), int(total))
+        with self._lock:
+            self.total_usage_summary = add_counts(self.total_usage_summary, counts)
+            self.actual_usage_summary = add_counts(self.actual_usage_summary, counts)
 
     def _record_usage(self, client: Any, response: Any, *, cached_hit: bool) -> None:
         try:
@@ -512,12 +530,22 @@ def __getattr__(name: str) -> Any:
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
+# Response types (SDK pydantic models taking extra fields, without a `cost` field) whose `.cost` is
+# stored straight into `__pydantic_extra__`, where `response.cost = ...` would put it.
+_EXTRA_COST_TYPES: set[type] = set()
+
+
 def _set_cost(response: Any, client: Any) -> None:
     cost = client.cost(response)
+    kind = type(response)
+    if kind in _EXTRA_COST_TYPES:
+        response.__pydantic_extra__["cost"] = cost
+        return
     extra = getattr(response, "__pydantic_extra__", None)
-    if type(extra) is dict and "cost" not in type(response).model_fields:
+    if type(extra) is dict and "cost" not in kind.model_fields:
         # An SDK response (a pydantic model taking extra fields): store it where `response.cost = ...`
         # would, without pydantic's attribute-setting machinery; it reads back and dumps the same.
+        _EXTRA_COST_TYPES.add(kind)
         extra["cost"] = cost
         return
     try:

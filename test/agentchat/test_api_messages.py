@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+from typing import Any
+
+import pytest
+
 from autogen.agentchat._messages import ApiView, to_api_messages
 
 SYSTEM = [{"role": "system", "content": "sys"}]
@@ -83,3 +87,57 @@ def test_restamped_agrees_with_normalize_message_whenever_it_answers() -> None:
                 if fast is not message:  # only the role was changed
                     assert {k: v for k, v in fast.items() if k != "role"} == {k: v for k, v in message.items() if k != "role"}
     assert answered > 100  # the fast path does cover the common shapes
+
+
+# ---- the LLM's reply message turned into a dict ---------------------------------------------------
+
+
+def _openai_messages() -> list[Any]:
+    from openai.types.chat import ChatCompletion
+
+    def message(**fields: Any) -> Any:
+        return ChatCompletion.model_validate(
+            {
+                "id": "x", "object": "chat.completion", "created": 0, "model": "m",
+                "choices": [{"index": 0, "finish_reason": "stop", "message": {"role": "assistant", **fields}}],
+            }
+        ).choices[0].message  # fmt: skip
+
+    call = {"id": "c1", "type": "function", "function": {"name": "f", "arguments": '{"a": 1}'}}
+    return [
+        message(content="hi"),
+        message(content=None, tool_calls=[call]),
+        message(content="text too", tool_calls=[call, {**call, "id": "c2", "function": {"name": "g", "arguments": "{}"}}]),
+        message(content=None, tool_calls=[]),
+        message(content=None, refusal="no"),
+        message(content="x", vendor_field={"k": 1}),  # an extra field
+        message(content=None, tool_calls=[{**call, "extra_key": 1}]),
+        message(content=None, tool_calls=[{**call, "function": {**call["function"], "more": 2}}]),
+        message(content=None, tool_calls=[{"id": "c3", "type": "custom", "custom": {"name": "c", "input": "raw"}}]),
+        message(content=None, function_call={"name": "f", "arguments": "{}"}),
+        message(content="a", annotations=[{"type": "url_citation", "url_citation": {"end_index": 1, "start_index": 0, "title": "t", "url": "u"}}]),
+        message(content=None, audio={"id": "a", "data": "", "expires_at": 0, "transcript": "t"}),
+        message(content=None, tool_calls=[{**call, "function": {"name": "bad name!", "arguments": "{}"}}]),
+    ]
+
+
+@pytest.mark.parametrize("message", _openai_messages(), ids=lambda m: str(sorted(k for k, v in m.model_dump().items() if v))[:60])
+def test_reply_message_dict_equals_model_dump(message: Any) -> None:
+    from autogen.agentchat.conversable_agent import _message_object_to_dict
+    from autogen.agentchat._messages import normalize_function_name
+
+    expected = message.model_dump()
+    for call in expected.get("tool_calls") or []:
+        if call.get("function"):
+            call["function"]["name"] = normalize_function_name(call["function"]["name"])
+    if expected.get("function_call"):
+        expected["function_call"]["name"] = normalize_function_name(expected["function_call"]["name"])
+    got = _message_object_to_dict(message)
+    assert got == expected
+    assert list(got) == list(expected)
+    for got_call, call in zip(got.get("tool_calls") or [], expected.get("tool_calls") or []):
+        assert list(got_call) == list(call) and list(got_call.get("function", {})) == list(call.get("function", {}))
+    # the dict is the caller's: changing it leaves the response untouched
+    if got.get("tool_calls"):
+        got["tool_calls"][0]["id"] = "changed"
+        assert message.tool_calls[0].id != "changed"
