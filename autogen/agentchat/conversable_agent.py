@@ -153,20 +153,18 @@ class ConversableAgent:
         # ag2 refuses whitespace in names for OpenAI configs (the API rejects such a `name`); requests
         # here sanitise the name instead (_messages.sanitize_name), so 0.2 names like "User Proxy" work.
 
-        # Default pipeline; each is inserted at position 0, so the last registered runs first.
-        self.register_reply([Agent, None], ConversableAgent.generate_oai_reply)
-        self.register_reply([Agent, None], ConversableAgent.a_generate_oai_reply, ignore_async_in_sync_chat=True)
+        # Default pipeline, as if each pair were given to register_reply (sync twin first, trigger
+        # [Agent, None]); each goes to position 0, so the last registered runs first.
+        self._register_stock_replies(ConversableAgent.generate_oai_reply, ConversableAgent.a_generate_oai_reply)
         self._code_executor: CodeExecutor | None = None
         self._setup_code_execution(code_execution_config)
-        self.register_reply([Agent, None], ConversableAgent.generate_tool_calls_reply)
-        self.register_reply([Agent, None], ConversableAgent.a_generate_tool_calls_reply, ignore_async_in_sync_chat=True)
-        self.register_reply([Agent, None], ConversableAgent.generate_function_call_reply)
-        self.register_reply(
-            [Agent, None], ConversableAgent.a_generate_function_call_reply, ignore_async_in_sync_chat=True
-        )
-        self.register_reply([Agent, None], ConversableAgent.check_termination_and_human_reply)
-        self.register_reply(
-            [Agent, None], ConversableAgent.a_check_termination_and_human_reply, ignore_async_in_sync_chat=True
+        self._register_stock_replies(
+            ConversableAgent.generate_tool_calls_reply,
+            ConversableAgent.a_generate_tool_calls_reply,
+            ConversableAgent.generate_function_call_reply,
+            ConversableAgent.a_generate_function_call_reply,
+            ConversableAgent.check_termination_and_human_reply,
+            ConversableAgent.a_check_termination_and_human_reply,
         )
 
         if functions is not None:
@@ -202,7 +200,7 @@ class ConversableAgent:
         if llm_config is False:
             return False
         if isinstance(llm_config, dict):
-            llm_config = copy.deepcopy(llm_config)
+            llm_config = _copy_config(llm_config)
         return LLMConfig.ensure_config(llm_config)
 
     @staticmethod
@@ -359,6 +357,19 @@ class ConversableAgent:
             fname = getattr(reply_func, "__name__", "")
             if fname.startswith("a_"):
                 self._ignored_sync_twins.add(fname[2:])
+
+    def _register_stock_replies(self, *pairs: Callable[..., Any]) -> None:
+        """``register_reply([Agent, None], f)`` for each sync reply function and then, with
+        ``ignore_async_in_sync_chat=True``, its ``a_`` twin (what kind each is, is known)."""
+        entries = self._reply_func_list
+        for i, func in enumerate(pairs):
+            is_async = i % 2 == 1
+            entries.insert(0, {
+                "trigger": [Agent, None], "reply_func": func, "config": None, "init_config": None,
+                "reset_config": None, "ignore_async_in_sync_chat": is_async, "is_async": is_async,
+            })  # fmt: skip
+            if is_async:
+                self._ignored_sync_twins.add(func.__name__[2:])
 
     def replace_reply_func(self, old_reply_func: Callable[..., Any], new_reply_func: Callable[..., Any]) -> None:
         """Swap one registered reply function for another, in place."""
@@ -1763,6 +1774,19 @@ class ConversableAgent:
             if getattr(result, "activated", False):
                 return result
         return None
+
+
+def _copy_config(value: Any) -> Any:
+    """``copy.deepcopy`` of an llm_config dict, with its dicts and lists (nearly all of it) copied
+    directly and only other values handed to deepcopy."""
+    kind = type(value)
+    if kind is dict:
+        return {k: _copy_config(v) for k, v in value.items()}
+    if kind is list:
+        return [_copy_config(v) for v in value]
+    if kind is str or kind is int or kind is float or kind is bool or value is None:
+        return value
+    return copy.deepcopy(value)
 
 
 def _default_is_termination(message: dict[str, Any]) -> bool:

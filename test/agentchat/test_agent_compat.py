@@ -184,3 +184,27 @@ def test_transform_messages_limit_what_the_llm_sees(stream):
         assert last[0]["role"] == "system"
         assert len(last) == 4  # system + the last 3 messages
         assert len(asst.chat_messages[user]) == 10  # stored history untouched (5 turns)
+
+
+def test_an_llm_config_dict_is_copied_deeply():
+    from autogen.agentchat.conversable_agent import _copy_config
+
+    entry = {"model": "m", "api_key": "sk-x", "tags": ["a"], "extra_body": {"k": [1, {"n": 2}]}}
+    config = {"config_list": [entry], "temperature": 0.5}
+    agent = ConversableAgent("copy_check", llm_config=config)
+    entry["tags"].append("b")
+    entry["extra_body"]["k"][1]["n"] = 3
+    config["config_list"].append({"model": "other"})
+    kept = agent.llm_config.config_list
+    assert len(kept) == 1 and kept[0].tags == ["a"]
+    assert kept[0].model_dump()["extra_body"] == {"k": [1, {"n": 2}]}
+    assert agent.client._config_list[0]["extra_body"] == {"k": [1, {"n": 2}]}
+
+    class Marker:
+        pass
+
+    original = {"a": [Marker(), (1, [2])], "b": {"c": None, "d": 1.5}}
+    copied = _copy_config(original)
+    assert copied == {**original, "a": [copied["a"][0], (1, [2])]}
+    assert copied["a"][0] is not original["a"][0] and isinstance(copied["a"][0], Marker)  # other objects: deepcopy
+    assert copied["a"][1][1] is not original["a"][1][1] and copied["b"] is not original["b"]
