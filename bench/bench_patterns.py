@@ -191,6 +191,11 @@ def main() -> None:
         ["baseline", "LLM calls", "chat s", "LLM s", "framework s", "ms/turn", "framework %", "target"],
         rows,
     )
+    slowdown = statistics.median(s - p for s, p in zip(in_sdk, posts))
+    print(
+        f"post() replay gap, split: framework (same run) {own:.3f} s + the SDK's own slowdown inside the chat "
+        f"{slowdown:.3f} s (time in post during the chat minus the same bodies posted back to back)"
+    )
     print(
         "framework = chat - baseline. create(): the recorded bodies replayed with openai's chat.completions.create;\n"
         "post(): the same bodies POSTed by the same SDK client without create()'s argument handling (strictest);\n"

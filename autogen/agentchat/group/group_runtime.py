@@ -36,7 +36,8 @@ from .on_condition import OnCondition
 from .on_context_condition import OnContextCondition
 from .targets.function_target import FunctionTarget
 from .targets.group_manager_target import GroupManagerTarget
-from .targets.transition_target import AgentTarget, TransitionTarget
+from .speaker_selection_result import agent_in_group
+from .targets.transition_target import AgentNameTarget, AgentTarget, TransitionTarget
 
 if TYPE_CHECKING:
     from .patterns.pattern import Pattern
@@ -45,6 +46,8 @@ if TYPE_CHECKING:
 __all__ = ["GroupRuntime", "TEMP_USER_NAME"]
 
 TEMP_USER_NAME = "_User"
+# Targets naming one agent, whose resolution is the member of that name (subclasses may resolve otherwise).
+_NAMED_TARGETS = frozenset({AgentTarget, AgentNameTarget})
 _HANDING_OFF = "[Handing off to "
 
 
@@ -369,6 +372,8 @@ class GroupRuntime:
 
     def _resolve(self, target: TransitionTarget, current: ConversableAgent, where: str) -> Agent | str | None:
         try:
+            if type(target) in _NAMED_TARGETS:  # what resolve() + get_speaker_selection_result() give
+                return agent_in_group(self.groupchat, target.agent_name)  # type: ignore[attr-defined]
             return target.resolve(self.groupchat, current, self.user_agent).get_speaker_selection_result(self.groupchat)
         except Exception as e:  # noqa: BLE001
             raise ValueError(f"{where} ({target.display_name() if _safe_display(target) else type(target).__name__}): {e}") from e

@@ -13,6 +13,16 @@ if TYPE_CHECKING:
 __all__ = ["SpeakerSelectionResult"]
 
 
+def agent_in_group(groupchat: GroupChat, name: str) -> Agent:
+    """The member called ``name``; a ValueError naming the members when there is none."""
+    agent = groupchat.agent_by_name(name)
+    if agent is None:
+        raise ValueError(
+            f"The transition names agent '{name}', which is not in the group chat (members: {groupchat.agent_names})."
+        )
+    return agent
+
+
 class SpeakerSelectionResult(BaseModel):
     """One of: end the chat (``terminate``), an agent by name, or a speaker selection method."""
 
@@ -23,13 +33,7 @@ class SpeakerSelectionResult(BaseModel):
     def get_speaker_selection_result(self, groupchat: GroupChat) -> Agent | str | None:
         """The agent, the method name ("auto", "manual", ...) or None (end the chat)."""
         if self.agent_name is not None:
-            agent = groupchat.agent_by_name(self.agent_name)
-            if agent is None:
-                raise ValueError(
-                    f"The transition names agent '{self.agent_name}', which is not in the group chat "
-                    f"(members: {groupchat.agent_names})."
-                )
-            return agent
+            return agent_in_group(groupchat, self.agent_name)
         if self.speaker_selection_method is not None:
             return self.speaker_selection_method
         if self.terminate:
