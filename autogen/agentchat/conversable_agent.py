@@ -155,16 +155,13 @@ class ConversableAgent:
 
         # Default pipeline, as if each pair were given to register_reply (sync twin first, trigger
         # [Agent, None]); each goes to position 0, so the last registered runs first.
-        self._register_stock_replies(ConversableAgent.generate_oai_reply, ConversableAgent.a_generate_oai_reply)
+        self._register_stock_replies((ConversableAgent.generate_oai_reply, ConversableAgent.a_generate_oai_reply))
         self._code_executor: CodeExecutor | None = None
         self._setup_code_execution(code_execution_config)
         self._register_stock_replies(
-            ConversableAgent.generate_tool_calls_reply,
-            ConversableAgent.a_generate_tool_calls_reply,
-            ConversableAgent.generate_function_call_reply,
-            ConversableAgent.a_generate_function_call_reply,
-            ConversableAgent.check_termination_and_human_reply,
-            ConversableAgent.a_check_termination_and_human_reply,
+            (ConversableAgent.generate_tool_calls_reply, ConversableAgent.a_generate_tool_calls_reply),
+            (ConversableAgent.generate_function_call_reply, ConversableAgent.a_generate_function_call_reply),
+            (ConversableAgent.check_termination_and_human_reply, ConversableAgent.a_check_termination_and_human_reply),
         )
 
         if functions is not None:
@@ -358,18 +355,18 @@ class ConversableAgent:
             if fname.startswith("a_"):
                 self._ignored_sync_twins.add(fname[2:])
 
-    def _register_stock_replies(self, *pairs: Callable[..., Any]) -> None:
-        """``register_reply([Agent, None], f)`` for each sync reply function and then, with
-        ``ignore_async_in_sync_chat=True``, its ``a_`` twin (what kind each is, is known)."""
+    def _register_stock_replies(self, *pairs: tuple[Callable[..., Any], Callable[..., Any]]) -> None:
+        """For each (sync reply function, its ``a_`` twin): ``register_reply([Agent, None], sync)``, then
+        ``register_reply([Agent, None], twin, ignore_async_in_sync_chat=True)``, without inspecting
+        which of them is a coroutine function (that is known)."""
         entries = self._reply_func_list
-        for i, func in enumerate(pairs):
-            is_async = i % 2 == 1
-            entries.insert(0, {
-                "trigger": [Agent, None], "reply_func": func, "config": None, "init_config": None,
-                "reset_config": None, "ignore_async_in_sync_chat": is_async, "is_async": is_async,
-            })  # fmt: skip
-            if is_async:
-                self._ignored_sync_twins.add(func.__name__[2:])
+        for pair in pairs:
+            for func, is_async in zip(pair, (False, True)):
+                entries.insert(0, {
+                    "trigger": [Agent, None], "reply_func": func, "config": None, "init_config": None,
+                    "reset_config": None, "ignore_async_in_sync_chat": is_async, "is_async": is_async,
+                })  # fmt: skip
+            self._ignored_sync_twins.add(pair[1].__name__[2:])
 
     def replace_reply_func(self, old_reply_func: Callable[..., Any], new_reply_func: Callable[..., Any]) -> None:
         """Swap one registered reply function for another, in place."""
@@ -1814,13 +1811,9 @@ def _user_interrupted_responses(message: dict[str, Any]) -> list[dict[str, Any]]
 
 
 def _message_object_to_dict(message: Any) -> dict[str, Any]:
-    kind = type(message)
-    plain = _PLAIN_DUMP.get(kind)
-    if plain is None:
-        plain = _PLAIN_DUMP[kind] = _is_openai_message_type(kind)
-    data = (plain and _openai_message_dump(message)) or (
-        message.model_dump() if hasattr(message, "model_dump") else dict(message)
-    )
+    data = _openai_message_dump(message) if type(message).__module__.startswith("openai.") else None
+    if data is None:
+        data = message.model_dump() if hasattr(message, "model_dump") else dict(message)
     function_call = data.get("function_call")
     if function_call and function_call.get("name"):
         function_call["name"] = normalize_function_name(function_call["name"])
@@ -1837,36 +1830,32 @@ def _message_object_to_dict(message: Any) -> dict[str, Any]:
     return data
 
 
-# Per message type: is it openai's ChatCompletionMessage (dumped by `_openai_message_dump`)?
-_PLAIN_DUMP: dict[type, bool] = {}
-_OPENAI_TYPES: tuple[type, type, type] | None = None
-
-
-def _is_openai_message_type(kind: type) -> bool:
-    global _OPENAI_TYPES
-    if not kind.__module__.startswith("openai."):
-        return False
+@functools.cache
+def _openai_message_types() -> tuple[type, type, type] | None:
+    """openai's ChatCompletionMessage, function tool call and Function classes (None if it has none)."""
     try:
         from openai.types.chat import ChatCompletionMessage
         from openai.types.chat.chat_completion_message_function_tool_call import (
             ChatCompletionMessageFunctionToolCall,
             Function,
         )
-    except ImportError:  # an SDK without these types: model_dump() it is
-        return False
-    _OPENAI_TYPES = (ChatCompletionMessage, ChatCompletionMessageFunctionToolCall, Function)
-    return kind is ChatCompletionMessage
+    except ImportError:
+        return None
+    return ChatCompletionMessage, ChatCompletionMessageFunctionToolCall, Function
 
 
 def _openai_message_dump(message: Any) -> dict[str, Any] | None:
     """``message.model_dump()`` for the common shapes of openai's ChatCompletionMessage (text and/or
     function tool calls, no extra fields, annotations, audio or legacy function_call), built from
     the fields directly; None for anything else (the caller then uses model_dump)."""
+    types = _openai_message_types()
+    if types is None or type(message) is not types[0]:
+        return None
     if message.__pydantic_extra__ or message.annotations is not None or message.audio is not None:
         return None
     if message.function_call is not None:
         return None
-    _, call_type, function_type = _OPENAI_TYPES  # type: ignore[misc]
+    _, call_type, function_type = types
     data = dict(message.__dict__)
     calls = data.get("tool_calls")
     if calls:

@@ -31,7 +31,7 @@ from .errors import (
     summarize_attempts,
 )
 from .openai_client import OpenAIClient
-from .pricing import OAI_PRICE1K, cost_from_tokens
+from .pricing import OAI_PRICE1K
 from .retry import RETRY_OPTION_KEYS, RetryPolicy
 from .structured import cache_form
 from .usage import add_counts, usage_counts
@@ -425,15 +425,18 @@ class OpenAIWrapper:
             _set_cost(response, client)
             self._record_usage(client, response, cached_hit=False)
             return
-        # The plain OpenAI client: what `_set_cost` and `_record_usage` do, reading the usage once.
-        usage, model = response.usage, response.model
-        if usage is None:
-            cost, prompt, completion, total = 0.0, 0, 0, 0
-        else:
-            prompt, completion, total = usage.prompt_tokens or 0, usage.completion_tokens or 0, usage.total_tokens or 0
-            cost = cost_from_tokens(str(model or client.model or ""), prompt, completion, client._price)
+        # The plain OpenAI client: `_set_cost` then `_record_usage`, with the counts read off the
+        # response here (its get_usage would read `.cost` back through pydantic's attribute fallback).
+        cost = client.cost(response)
         response.__pydantic_extra__["cost"] = cost
-        counts = (str(model or "unknown"), float(cost or 0.0), int(prompt), int(completion), int(total))
+        usage = response.usage
+        counts = (
+            str(response.model or "unknown"),
+            float(cost or 0.0),
+            int(getattr(usage, "prompt_tokens", 0) or 0),
+            int(getattr(usage, "completion_tokens", 0) or 0),
+            int(getattr(usage, "total_tokens", 0) or 0),
+        )
         with self._lock:
             self.total_usage_summary = add_counts(self.total_usage_summary, counts)
             self.actual_usage_summary = add_counts(self.actual_usage_summary, counts)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import warnings
 from typing import Any
 
@@ -188,3 +189,23 @@ def test_custom_client_failure_falls_back_to_http_config(server: FakeLLMServer, 
     response = client.create(messages=MESSAGES)
     assert client.extract_text_or_completion_object(response) == ["http answer"]
     assert len(client._clients[0].calls) == 2
+
+
+def test_first_and_later_responses_are_accounted_the_same(server: FakeLLMServer) -> None:
+    # The first response of a type goes through the general path (which learns where `.cost` is
+    # stored); later ones through the plain client's one-pass path. Both must count alike.
+    from autogen.oai import client as client_module
+
+    client_module._EXTRA_COST_TYPES.clear()
+    server.add_replies(FakeReply(content="a", usage=USAGE), FakeReply(content="b", usage=USAGE))
+    client = OpenAIWrapper(config_list=[{**server.config_list[0], "price": [0.01, 0.03]}])
+    first = client.create(messages=MESSAGES)
+    after_first = copy.deepcopy(client.total_usage_summary)
+    assert client_module._EXTRA_COST_TYPES == {type(first)}
+    second = client.create(messages=MESSAGES)
+    assert first.cost == second.cost == pytest.approx(0.025)
+    assert second.model_dump()["cost"] == second.cost and "cost" not in type(second).model_fields
+    doubled = {"total_cost": pytest.approx(0.05)}
+    doubled["fake-model"] = {k: v * 2 for k, v in after_first["fake-model"].items()}
+    doubled["fake-model"]["cost"] = pytest.approx(0.05)
+    assert client.total_usage_summary == doubled == client.actual_usage_summary
