@@ -123,74 +123,51 @@ def log_chat_completion(
     start_time: str,
 ) -> None:
     """Record one answered model call; ``invocation_id=None`` gets a fresh uuid."""
-    current = autogen_logger
-    if current is None:
+    if autogen_logger is None:
         return
     if invocation_id is None:
         import uuid
 
         invocation_id = uuid.uuid4()
-    try:
-        current.log_chat_completion(
-            invocation_id, client_id, wrapper_id, agent, request, response, is_cached, cost, start_time
-        )
-    except Exception as e:  # noqa: BLE001 - logging must never break the program
-        _log_error("log_chat_completion", e)
+    _forward(
+        "log_chat_completion", invocation_id, client_id, wrapper_id, agent, request, response, is_cached, cost, start_time
+    )
 
 
 def log_new_agent(agent: Any, init_args: dict[str, Any]) -> None:
     """Record a new agent (``init_args`` may be the constructor's ``locals()``)."""
-    current = autogen_logger
-    if current is None:
-        return
-    try:
-        current.log_new_agent(agent, init_args)
-    except Exception as e:  # noqa: BLE001 - logging must never break the program
-        _log_error("log_new_agent", e)
+    _forward("log_new_agent", agent, init_args)
 
 
 def log_event(source: str | Any, name: str, **kwargs: Any) -> None:
     """Record a named event of ``source`` (an agent or a name) with its details."""
-    current = autogen_logger
-    if current is None:
-        return
-    try:
-        current.log_event(source, name, **kwargs)
-    except Exception as e:  # noqa: BLE001 - logging must never break the program
-        _log_error("log_event", e)
+    _forward("log_event", source, name, **kwargs)
 
 
 def log_function_use(agent: str | Any, function: Any, args: dict[str, Any], returns: Any) -> None:
     """Record one tool/function execution by ``agent`` (``function`` may be the callable or its name)."""
-    current = autogen_logger
-    if current is None:
-        return
-    try:
-        current.log_function_use(agent, function, args, returns)
-    except Exception as e:  # noqa: BLE001 - logging must never break the program
-        _log_error("log_function_use", e)
+    _forward("log_function_use", agent, function, args, returns)
 
 
 def log_new_wrapper(wrapper: Any, init_args: dict[str, Any]) -> None:
     """Record a new ``OpenAIWrapper`` and its configuration."""
-    current = autogen_logger
-    if current is None:
-        return
-    try:
-        current.log_new_wrapper(wrapper, init_args)
-    except Exception as e:  # noqa: BLE001 - logging must never break the program
-        _log_error("log_new_wrapper", e)
+    _forward("log_new_wrapper", wrapper, init_args)
 
 
 def log_new_client(client: Any, wrapper: Any, init_args: dict[str, Any]) -> None:
     """Record a new model client of ``wrapper`` and its configuration."""
+    _forward("log_new_client", client, wrapper, init_args)
+
+
+def _forward(method: str, /, *args: Any, **kwargs: Any) -> None:
+    """Call ``method`` of the running logger, if any; a failure is logged, never raised."""
     current = autogen_logger
     if current is None:
         return
     try:
-        current.log_new_client(client, wrapper, init_args)
+        getattr(current, method)(*args, **kwargs)
     except Exception as e:  # noqa: BLE001 - logging must never break the program
-        _log_error("log_new_client", e)
+        _log_error(method, e)
 
 
 def _log_error(what: str, error: BaseException) -> None:
