@@ -2,8 +2,9 @@
 `GroupChatManager` (an agent that relays every message to all members and asks the chosen speaker
 to reply).
 
-The manager's chat loop, speaker selection and resume are each written once as a generator over
-`Step`s (see `_flow.py`) and driven by the sync or the async driver. Messages are shared, not copied:
+The manager's chat loop, speaker selection and resume are each written once as a flow (see
+``autogen/_effects.py``): members' stock steps are entered by delegation, user code is an effect
+run by the sync or the async driver, and the loop keeps the stack flat however many rounds it runs. Messages are shared, not copied:
 the manager builds each relayed message once per round and every member's history holds that object.
 """
 
@@ -19,13 +20,18 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, ClassVar, Literal
 
+from .. import runtime_logging
+from .._effects import Call, Flow, run_async, run_sync
 from ..exception_utils import AgentNameConflictError, NoEligibleSpeakerError, UndefinedNextAgentError
 from ..graph_utils import check_graph_validity, invert_disallowed_to_allowed
 from ..io.base import IOStream
-from ._flow import Flow, Step, run_async, run_sync, settle
 from ._messages import normalize_message, restamped
 from .agent import Agent
-from .conversable_agent import ConversableAgent, _agent_event
+from .conversable.events import agent_event as _agent_event
+from .conversable.messaging import Messaging, reply_flow, send_flow
+from .conversable.stock import is_stock, register_stock_flow
+from .conversable.termination import is_termination
+from .conversable_agent import ConversableAgent
 from .group.eligibility import AgentEligibilityPolicy, SelectionContext
 
 if TYPE_CHECKING:
@@ -133,21 +139,10 @@ def _reply_text(reply: Any) -> str:
     return str(reply)
 
 
-# Classes whose send/receive are the ConversableAgent ones: a broadcast to them can append the
-# shared message directly instead of re-normalising it once per member.
-_PLAIN_CLASSES: dict[type, bool] = {}
+# What a broadcast checks to append the shared message directly instead of re-normalising it
+# once per member: that the member receives, and the manager sends, the stock way.
 _RECEIVE_ATTRS = ("receive", "a_receive", "_receive_flow", "_process_received_message", "_append_oai_message")
-_SEND_ATTRS = ("send", "a_send", "_outgoing", "_append_oai_message", "_process_message_before_send")
-
-
-def _uses_plain(agent: Any, attrs: tuple[str, ...]) -> bool:
-    cls = type(agent)
-    key = (cls, attrs)
-    ok = _PLAIN_CLASSES.get(key)  # type: ignore[call-overload]
-    if ok is None:
-        ok = isinstance(agent, ConversableAgent) and all(getattr(cls, a) is getattr(ConversableAgent, a) for a in attrs)
-        _PLAIN_CLASSES[key] = ok  # type: ignore[index]
-    return ok and vars(agent).keys().isdisjoint(attrs)
+_SEND_ATTRS = ("send", "a_send", "_send_flow", "_outgoing", "_append_oai_message", "_process_message_before_send")
 
 
 @dataclass
@@ -539,15 +534,12 @@ class GroupChat:  # ValueError/Exception below (noqa TRY002/TRY004) are the type
         return kept
 
     def _select_speaker_flow(
-        self, last_speaker: Agent, selector: ConversableAgent | None, is_async: bool = True
+        self, last_speaker: Agent, selector: ConversableAgent | None
     ) -> Flow[Agent]:
         method: Any = self.speaker_selection_method
         from_callable = False
         if callable(method):
-            if is_async:
-                chosen = yield Step(method, None, last_speaker, self)
-            else:  # what the sync driver would do, without a round trip through it
-                chosen = settle(method(last_speaker, self))
+            chosen = yield Call(method, None, last_speaker, self)  # user code
             if chosen is None:
                 raise NoEligibleSpeakerError("The custom speaker selection function returned None, so the chat ends.")
             if isinstance(chosen, str):
@@ -571,7 +563,7 @@ class GroupChat:  # ValueError/Exception below (noqa TRY002/TRY004) are the type
         if len(candidates) == 1:
             return candidates[0]
         if method == "manual":
-            chosen = yield Step(self.manual_select_speaker, None, candidates)
+            chosen = yield Call(self.manual_select_speaker, None, candidates)
             if chosen is not None:
                 return chosen
             if not from_callable:
@@ -585,7 +577,7 @@ class GroupChat:  # ValueError/Exception below (noqa TRY002/TRY004) are the type
 
     def select_speaker(self, last_speaker: Agent, selector: ConversableAgent) -> Agent:
         """Choose who speaks after ``last_speaker``; ``selector`` (the manager) lends its LLM config."""
-        return run_sync(self._select_speaker_flow(last_speaker, selector, False))
+        return run_sync(self._select_speaker_flow(last_speaker, selector))
 
     async def a_select_speaker(self, last_speaker: Agent, selector: ConversableAgent) -> Agent:
         """Async twin of `select_speaker`."""
@@ -689,9 +681,7 @@ class GroupChat:  # ValueError/Exception below (noqa TRY002/TRY004) are the type
             if verbose:
                 speaker_agent._print_received_message(context[-1], checker)
             speaker_agent.reset_consecutive_auto_reply_counter(checker)
-            reply = yield Step(
-                speaker_agent.generate_reply, speaker_agent.a_generate_reply, messages=context, sender=checker
-            )
+            reply = yield from reply_flow(speaker_agent, context, checker)
             if verbose and reply is not None:
                 checker._print_received_message(reply, speaker_agent)
             mentions = self._mentioned_agents(reply, candidates)
@@ -850,7 +840,7 @@ class GroupChatManager(ConversableAgent):
     ) -> Flow[None]:
         """Send ``message`` from the manager to every member but ``exclude``, without asking for replies."""
         for agent, outgoing in self._relay(message, exclude, groupchat, plain):
-            yield Step(self.send, self.a_send, outgoing, agent, request_reply=False, silent=True)
+            yield from send_flow(self, outgoing, agent, False, True)
 
     def _relay(
         self, message: dict[str, Any] | str, exclude: Agent | None, groupchat: GroupChat, plain: dict[int, bool] | None
@@ -860,7 +850,7 @@ class GroupChatManager(ConversableAgent):
 
         ``plain`` memoises, for one run, which members use the stock receive.
         """
-        fast_sender = _uses_plain(self, _SEND_ATTRS) and not self.hook_lists["process_message_before_send"]
+        fast_sender = is_stock(self, Messaging, _SEND_ATTRS) and not self.hook_lists["process_message_before_send"]
         if plain is None:
             plain = {}
         mine: dict[str, Any] | None = None
@@ -884,12 +874,14 @@ class GroupChatManager(ConversableAgent):
                     )  # type: ignore[union-attr]
             stock = plain.get(id(agent))
             if stock is None:
-                stock = plain[id(agent)] = _uses_plain(agent, _RECEIVE_ATTRS)
+                stock = plain[id(agent)] = is_stock(agent, Messaging, _RECEIVE_ATTRS)
             if outgoing is message and fast_sender and stock:
                 if mine is None:
                     mine, theirs = self._relayed_forms(message)
                 records[agent].append(mine)
                 agent._oai_messages[self].append(theirs)  # type: ignore[attr-defined]
+                if runtime_logging.is_logging:  # what the stock receive records
+                    runtime_logging.log_event(agent, "received_message", message=message, sender=self.name, valid=True)
             else:
                 slow.append((agent, outgoing))
         return slow
@@ -915,7 +907,7 @@ class GroupChatManager(ConversableAgent):
     # ------------------------------------------------------------------ the chat loop
 
     def _run_chat_flow(
-        self, messages: list[dict[str, Any]] | None, sender: Agent | None, config: GroupChat | None, is_async: bool = True
+        self, messages: list[dict[str, Any]] | None, sender: Agent | None, config: GroupChat | None
     ) -> Flow[tuple[bool, None]]:
         groupchat = config if isinstance(config, GroupChat) else self._groupchat
         if messages is None:
@@ -941,12 +933,8 @@ class GroupChatManager(ConversableAgent):
             for i in range(groupchat.max_round):
                 self._last_speaker = speaker
                 message = groupchat._append(message, speaker)  # type: ignore[arg-type]
-                if is_async:
-                    yield from self._broadcast_flow(message, speaker, groupchat, plain)
-                else:  # the sync driver's sends, made here
-                    for agent, outgoing in self._relay(message, speaker, groupchat, plain):
-                        settle(self.send(outgoing, agent, request_reply=False, silent=True))
-                if self._is_termination_msg(message):
+                yield from self._broadcast_flow(message, speaker, groupchat, plain)
+                if is_termination(self, message):
                     reason = f"Termination message condition on the GroupChatManager '{self.name}' met"
                     break
                 if i == groupchat.max_round - 1:
@@ -954,23 +942,21 @@ class GroupChatManager(ConversableAgent):
                     break
                 guardrail_reply = None
                 try:
-                    speaker = yield from groupchat._select_speaker_flow(speaker, self, is_async)  # type: ignore[arg-type]
+                    speaker = yield from groupchat._select_speaker_flow(speaker, self)  # type: ignore[arg-type]
                     if not silent:
                         _emit("GroupChatRunChatEvent", speaker=speaker, silent=silent)
                     if getattr(speaker, "input_guardrails", None):
                         guardrail_reply = groupchat._run_input_guardrails(speaker, speaker._oai_messages[self])  # type: ignore[union-attr]
                     if guardrail_reply is not None:
                         reply: Any = guardrail_reply
-                    elif is_async:
-                        reply = yield Step(speaker.generate_reply, speaker.a_generate_reply, sender=self)  # type: ignore[union-attr]
-                    else:  # the sync driver's call, made here
-                        reply = settle(speaker.generate_reply(sender=self))  # type: ignore[union-attr]
+                    else:
+                        reply = yield from reply_flow(speaker, None, self)
                 except KeyboardInterrupt:
                     admin = groupchat.agent_by_name(groupchat.admin_name)
                     if admin is None:
                         raise
                     speaker = admin
-                    reply = yield Step(admin.generate_reply, admin.a_generate_reply, sender=self)
+                    reply = yield from reply_flow(admin, None, self)
                 except NoEligibleSpeakerError:
                     reason = "No next speaker selected"
                     break
@@ -989,10 +975,7 @@ class GroupChatManager(ConversableAgent):
                 ):
                     reply = dict(reply)
                     reply["content"] = self.clear_agents_history(reply, groupchat)
-                if is_async:
-                    yield Step(speaker.send, speaker.a_send, reply, self, request_reply=False, silent=silent)  # type: ignore[union-attr]
-                else:
-                    settle(speaker.send(reply, self, request_reply=False, silent=silent))  # type: ignore[union-attr]
+                yield from send_flow(speaker, reply, self, False, silent)
                 message = self.last_message(speaker)  # type: ignore[assignment]
             else:
                 reason = f"Maximum rounds ({groupchat.max_round}) reached"
@@ -1008,13 +991,14 @@ class GroupChatManager(ConversableAgent):
         self, messages: list[dict[str, Any]] | None = None, sender: Agent | None = None, config: GroupChat | None = None
     ) -> tuple[bool, None]:
         """Run the group chat from the last message of ``sender`` (registered as a reply function)."""
-        return run_sync(self._run_chat_flow(messages, sender, config, False))
+        return run_sync(self._run_chat_flow(messages, sender, config))
 
     async def a_run_chat(
         self, messages: list[dict[str, Any]] | None = None, sender: Agent | None = None, config: GroupChat | None = None
     ) -> tuple[bool, None]:
         """Async twin of `run_chat`."""
         return await run_async(self._run_chat_flow(messages, sender, config))
+
 
     # ------------------------------------------------------------------ resume
 
@@ -1076,7 +1060,7 @@ class GroupChatManager(ConversableAgent):
                     else:
                         groupchat._append(stored, self)
             else:
-                yield Step(author.send, author.a_send, message, self, request_reply=False, silent=True)  # type: ignore[attr-defined]
+                yield from send_flow(author, message, self, False, True)
                 stored = self.last_message(author)
                 entry = groupchat._append(stored, author)  # type: ignore[arg-type]
                 yield from self._broadcast_flow(entry, author, groupchat)
@@ -1146,7 +1130,7 @@ class GroupChatManager(ConversableAgent):
             remove = remove_termination_string  # type: ignore[assignment]
         if remove is not None and isinstance(last.get("content"), str) and last["content"]:
             last["content"] = remove(last["content"])
-        if self._is_termination_msg(last):
+        if is_termination(self, last):
             logger.warning(
                 "The last message to resume from meets the termination condition; the chat may stop at once."
             )
@@ -1211,3 +1195,6 @@ def _json_default(value: Any) -> Any:
     if callable(dump):
         return dump()
     return str(value)
+
+
+register_stock_flow(GroupChatManager.run_chat, GroupChatManager.a_run_chat, "_run_chat_flow")

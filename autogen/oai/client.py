@@ -2,8 +2,9 @@
 
 Construction only stores configs (no openai import, no network, no SDK client); SDK clients are
 shared per endpoint and built on the first call (see :mod:`autogen.oai.endpoints`). The call logic
-is written once as a plan (a generator, :mod:`autogen.oai.drivers`) that ``create`` runs
-synchronously and ``a_create`` runs on the event loop.
+is written once as a plan (a flow of effects, :mod:`autogen._effects`) that ``create`` runs
+synchronously and ``a_create`` runs on the event loop; an agent's LLM reply enters the same plan by
+delegation.
 """
 
 from __future__ import annotations
@@ -11,7 +12,6 @@ from __future__ import annotations
 import json
 import logging
 import threading
-import time
 import weakref
 from collections.abc import Callable, Iterable, Mapping
 from typing import TYPE_CHECKING, Any
@@ -271,11 +271,16 @@ class OpenAIWrapper:
         transient failures are retried with back-off before moving on. Config-list values override
         the arguments given here. Pass ``cache`` (or ``cache_seed``) to reuse earlier answers.
         """
-        return run_sync(self._plan(config, False))
+        return run_sync(self._plan(config))
 
     async def a_create(self, **config: Any) -> Any:
         """Async :meth:`create`: same semantics, on the shared AsyncOpenAI client of the running loop."""
         return await run_async(self._plan(config))
+
+    def _create_plan(self, config: dict[str, Any]) -> Plan[Any]:
+        """What `create` / `a_create` run: a flow for callers that are flows themselves (an agent's
+        LLM reply enters it by delegation instead of starting a driver per call)."""
+        return self._plan(config)
 
     def _start_index(self) -> int:
         if self.routing_method != "round_robin" or len(self._clients) < 2:
@@ -285,9 +290,9 @@ class OpenAIWrapper:
             self._round_robin_next = (start + 1) % len(self._clients)
         return start
 
-    def _plan(self, config: dict[str, Any], is_async: bool = True) -> Plan[Any]:
-        # Sync callers (is_async False) have the model call and the back-off sleep made in place,
-        # exactly as the sync driver would make them; async callers get them as effects to await.
+    def _plan(self, config: dict[str, Any]) -> Plan[Any]:
+        # The model call and the back-off sleep are effects: the sync driver makes them in the
+        # calling thread, the async one awaits them.
         if config.get("messages") is None and config.get("prompt") is None:
             raise ValueError("create() needs either 'messages' or 'prompt'; neither was given.")
         if config.get("messages") is not None and config.get("prompt") is not None:
@@ -341,7 +346,7 @@ class OpenAIWrapper:
                 start_ts = runtime_logging.get_current_ts() if runtime_logging.is_logging else ""
                 for attempt in range(1, policy.max_attempts + 1):
                     try:
-                        response = (yield CallModel(client, params)) if is_async else client.create(params)
+                        response = yield CallModel(client, params)
                         answered = True
                         break
                     except Exception as e:
@@ -355,10 +360,7 @@ class OpenAIWrapper:
                         if kind in (FailureKind.RETRY, FailureKind.TIMEOUT) and attempt < policy.max_attempts:
                             delay = policy.delay(attempt, e)
                             logger.info("%s; retrying in %.2fs", attempts[-1].describe(), delay)
-                            if is_async:
-                                yield Sleep(delay)
-                            elif delay > 0:
-                                time.sleep(delay)
+                            yield Sleep(delay)
                             continue
                         break
                 if not answered:

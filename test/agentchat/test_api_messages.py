@@ -123,7 +123,7 @@ def _openai_messages() -> list[Any]:
 
 @pytest.mark.parametrize("message", _openai_messages(), ids=lambda m: str(sorted(k for k, v in m.model_dump().items() if v))[:60])
 def test_reply_message_dict_equals_model_dump(message: Any) -> None:
-    from autogen.agentchat.conversable_agent import _message_object_to_dict
+    from autogen.agentchat.conversable.llm_reply import message_object_to_dict as _message_object_to_dict
     from autogen.agentchat._messages import normalize_function_name
 
     expected = message.model_dump()

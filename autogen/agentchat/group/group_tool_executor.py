@@ -13,9 +13,11 @@ import functools
 import json
 from typing import TYPE_CHECKING, Any
 
+from ..._effects import Flow, run_async, run_sync
 from ...io.base import IOStream
-from .._flow import Flow, run_async, run_sync
 from ..agent import Agent
+from ..conversable.stock import register_stock_flow
+from ..conversable.tool_execution import STRUCTURED_OUTPUT_TOOL
 from ..conversable_agent import ConversableAgent
 from .reply_result import ReplyResult
 from .targets.transition_target import TransitionTarget
@@ -124,7 +126,7 @@ class GroupToolExecutor(ConversableAgent):
     # ---------------------------------------------------------------- executing
 
     def _group_tool_flow(
-        self, messages: list[dict[str, Any]] | None, sender: Agent | None, is_async: bool = True
+        self, messages: list[dict[str, Any]] | None, sender: Agent | None, config: Any = None
     ) -> Flow[tuple[bool, Any]]:
         if messages is None:
             messages = self._oai_messages[sender]  # type: ignore[index]
@@ -134,19 +136,21 @@ class GroupToolExecutor(ConversableAgent):
         calls = message.get("tool_calls")
         if not calls:
             return False, None
+        for call in calls:
+            function = call.get("function") or {}
+            if function.get("name") == STRUCTURED_OUTPUT_TOOL:
+                return True, function.get("arguments")
         caller = message.get("name") or (sender.name if sender is not None else "unknown")
         responses: list[dict[str, Any]] = []
         contents: list[str] = []
         next_target: TransitionTarget | None = None
         source: tuple[str, str] | None = None
         for call in calls:
-            function = dict(call.get("function") or {})
-            if function.get("name") == "__structured_output":
-                return True, function.get("arguments")
-            handoff = getattr(self._function_map.get(function.get("name")), "_group_handoff", False)
+            handoff = getattr(self._function_map.get((call.get("function") or {}).get("name")), "_group_handoff", False)
             before = None if handoff else _snapshot(self.context_variables)
-            success, result = yield from self._execute_function_flow(function, call.get("id"), False, is_async)
-            content = result.get("content")
+            # The one tool-call path of every agent: safeguard hooks, the call, its answer.
+            success, response = yield from self._tool_call_flow(call)
+            content = response.get("content")
             if not success and before is not None:
                 # A failed tool must not leave half of its context changes behind.
                 self.context_variables.data.clear()
@@ -160,9 +164,7 @@ class GroupToolExecutor(ConversableAgent):
             elif isinstance(content, TransitionTarget):
                 next_target, source = content, ("llm_handoff", caller)
             text = _content_text(content)
-            response = {"tool_call_id": call.get("id"), "role": "tool", "content": text}
-            if call.get("id") is None:
-                del response["tool_call_id"]
+            response = dict(response, content=text)
             responses.append(response)
             contents.append(text)
         if next_target is not None:
@@ -179,10 +181,13 @@ class GroupToolExecutor(ConversableAgent):
         self, messages: list[dict[str, Any]] | None = None, sender: Agent | None = None, config: Any | None = None
     ) -> tuple[bool, Any]:
         """Run the tool calls of the last message, one by one, applying ReplyResults and handoffs."""
-        return run_sync(self._group_tool_flow(messages, sender, False))
+        return run_sync(self._group_tool_flow(messages, sender, config))
 
     async def a_generate_group_tool_reply(
         self, messages: list[dict[str, Any]] | None = None, sender: Agent | None = None, config: Any | None = None
     ) -> tuple[bool, Any]:
         """Async twin of `generate_group_tool_reply`."""
-        return await run_async(self._group_tool_flow(messages, sender))
+        return await run_async(self._group_tool_flow(messages, sender, config))
+
+
+register_stock_flow(GroupToolExecutor.generate_group_tool_reply, GroupToolExecutor.a_generate_group_tool_reply, "_group_tool_flow")

@@ -1,7 +1,7 @@
 """Running pattern group chats: `initiate_group_chat` and its async, background and stepped forms,
 plus `resume_group_chat` to continue a chat from a saved `GroupChatState`.
 
-Sync and async entry points drive one generator (see `_flow.py`), so they cannot drift apart.
+Sync and async entry points drive one flow (see ``autogen/_effects.py``), so they cannot drift apart.
 """
 
 from __future__ import annotations
@@ -9,8 +9,9 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
-from .._flow import Flow, Step, run_async, run_sync
+from ..._effects import Call, Flow, run_async, run_sync
 from ..chat import ChatResult
+from ..conversable.chats import chat_flow
 from ..utils import gather_usage_summary
 from .group_runtime import TEMP_USER_NAME, GroupRuntime
 
@@ -54,7 +55,7 @@ def _named_messages(messages: list[dict[str, Any]], default_name: str) -> list[d
     return out
 
 
-def _group_chat_flow(rt: GroupRuntime, state: GroupChatState | None, is_async: bool) -> Flow[GroupChatOutcome]:
+def _group_chat_flow(rt: GroupRuntime, state: GroupChatState | None) -> Flow[GroupChatOutcome]:
     manager = rt.manager
     if state is not None:
         rt.restore(state)
@@ -65,16 +66,14 @@ def _group_chat_flow(rt: GroupRuntime, state: GroupChatState | None, is_async: b
     rt.start()
     try:
         if len(messages) > 1:
-            last_agent, last_message = yield Step(
+            last_agent, last_message = yield Call(
                 manager.resume, manager.a_resume, messages=_named_messages(messages, rt.initiator.name), silent=True
             )
             clear_history = False
         else:
             last_agent, last_message, clear_history = rt.initiator, messages[0], True
-        initiate = last_agent.a_initiate_chat if is_async else last_agent.initiate_chat
-        result = yield Step(
-            initiate,
-            None,
+        result = yield from chat_flow(
+            last_agent,
             manager,
             message=last_message,
             clear_history=clear_history,
@@ -131,7 +130,7 @@ def initiate_group_chat(
     """
     _refuse_safeguards(safeguard_policy, safeguard_llm_config, mask_llm_config)
     rt = _runtime(pattern, messages, max_rounds, on_turn)
-    return run_sync(_group_chat_flow(rt, None, False))
+    return run_sync(_group_chat_flow(rt, None))
 
 
 async def a_initiate_group_chat(
@@ -147,7 +146,7 @@ async def a_initiate_group_chat(
     """Async twin of `initiate_group_chat`."""
     _refuse_safeguards(safeguard_policy, safeguard_llm_config, mask_llm_config)
     rt = _runtime(pattern, messages, max_rounds, on_turn)
-    return await run_async(_group_chat_flow(rt, None, True))
+    return await run_async(_group_chat_flow(rt, None))
 
 
 def _resume_runtime(
@@ -182,7 +181,7 @@ def resume_group_chat(
     process). Build ``pattern`` as the original run did (same agents, tools and handoffs); the chat
     goes on as if it had never stopped. ``max_rounds`` overrides the saved total budget."""
     rt, loaded = _resume_runtime(pattern, state, max_rounds, on_turn)
-    return run_sync(_group_chat_flow(rt, loaded, False))
+    return run_sync(_group_chat_flow(rt, loaded))
 
 
 async def a_resume_group_chat(
@@ -194,7 +193,7 @@ async def a_resume_group_chat(
 ) -> GroupChatOutcome:
     """Async twin of `resume_group_chat`."""
     rt, loaded = _resume_runtime(pattern, state, max_rounds, on_turn)
-    return await run_async(_group_chat_flow(rt, loaded, True))
+    return await run_async(_group_chat_flow(rt, loaded))
 
 
 def _completion(rt: GroupRuntime, outcome: GroupChatOutcome) -> dict[str, Any]:
@@ -228,7 +227,7 @@ def run_group_chat(
 
     _refuse_safeguards(safeguard_policy, safeguard_llm_config, mask_llm_config)
     rt = _runtime(pattern, messages, max_rounds, on_turn)
-    return RunResponse.start(lambda: _completion(rt, run_sync(_group_chat_flow(rt, None, False))), agents=_all_agents(rt))
+    return RunResponse.start(lambda: _completion(rt, run_sync(_group_chat_flow(rt, None))), agents=_all_agents(rt))
 
 
 async def a_run_group_chat(
@@ -248,7 +247,7 @@ async def a_run_group_chat(
     rt = _runtime(pattern, messages, max_rounds, on_turn)
 
     async def work() -> dict[str, Any]:
-        return _completion(rt, await run_async(_group_chat_flow(rt, None, True)))
+        return _completion(rt, await run_async(_group_chat_flow(rt, None)))
 
     return AsyncRunResponse.start(work, agents=_all_agents(rt))
 
@@ -269,7 +268,7 @@ def run_group_chat_iter(
     _refuse_safeguards(safeguard_policy, safeguard_llm_config, mask_llm_config)
     rt = _runtime(pattern, messages, max_rounds, None)
     return RunIterResponse(
-        lambda: _completion(rt, run_sync(_group_chat_flow(rt, None, False))), agents=_all_agents(rt), yield_on=yield_on
+        lambda: _completion(rt, run_sync(_group_chat_flow(rt, None))), agents=_all_agents(rt), yield_on=yield_on
     )
 
 
@@ -288,5 +287,5 @@ def a_run_group_chat_iter(
     _refuse_safeguards(safeguard_policy, safeguard_llm_config, mask_llm_config)
     rt = _runtime(pattern, messages, max_rounds, None)
     return AsyncRunIterResponse(
-        lambda: _completion(rt, run_sync(_group_chat_flow(rt, None, False))), agents=_all_agents(rt), yield_on=yield_on
+        lambda: _completion(rt, run_sync(_group_chat_flow(rt, None))), agents=_all_agents(rt), yield_on=yield_on
     )

@@ -1,0 +1,1 @@
+"""The parts `ConversableAgent` is composed of, one concept per module (see ``conversable_agent.py``)."""

@@ -1,0 +1,145 @@
+"""Replying by running the code blocks of received messages (part of `ConversableAgent`): through
+a code executor (``code_execution_config={"executor": ...}``) or the legacy 0.2 path."""
+
+from __future__ import annotations
+
+import warnings
+from typing import Any, Literal
+
+from ..agent import Agent
+from .events import emit
+
+__all__ = ["CodeExecutionReply"]
+
+
+class CodeExecutionReply:
+    """Code-execution reply functions (part of `ConversableAgent`)."""
+
+    _oai_messages: dict[Agent, list[dict[str, Any]]]
+    _code_execution_config: dict[str, Any] | Literal[False]
+    _code_executor: Any
+
+    def _setup_code_execution(self, code_execution_config: Any) -> None:
+        if code_execution_config is None:
+            warnings.warn(
+                "code_execution_config=None is deprecated; use False to disable code execution or a dict to enable it.",
+                DeprecationWarning,
+                stacklevel=3,
+            )
+            code_execution_config = {}
+        if code_execution_config is False:
+            self._code_execution_config = False
+            return
+        if not isinstance(code_execution_config, dict):
+            raise ValueError("code_execution_config must be a dict or False.")
+        config = dict(code_execution_config)
+        self._code_execution_config = config
+        if config.get("executor") is not None:
+            bad = [k for k in ("use_docker", "work_dir", "timeout") if k in config]
+            if bad:
+                raise ValueError(
+                    f"code_execution_config with an 'executor' must not also set {', '.join(bad)}: "
+                    "configure those on the executor itself."
+                )
+            from ...coding.factory import CodeExecutorFactory
+
+            self._code_executor = CodeExecutorFactory.create(config)
+            self.register_reply([Agent, None], CodeExecutionReply._generate_code_execution_reply_using_executor)  # type: ignore[attr-defined]
+        else:
+            from ...code_utils import check_can_use_docker_or_throw, decide_use_docker
+
+            config["use_docker"] = decide_use_docker(config.get("use_docker"))
+            check_can_use_docker_or_throw(config["use_docker"])
+            self.register_reply([Agent, None], CodeExecutionReply.generate_code_execution_reply)  # type: ignore[attr-defined]
+
+    def _messages_to_scan(self, messages: list[dict[str, Any]], last_n_messages: Any) -> list[dict[str, Any]]:
+        if last_n_messages == "auto":
+            n = 0
+            for m in reversed(messages):
+                if m.get("role") != "user":
+                    break
+                n += 1
+            last_n_messages = n
+        if not isinstance(last_n_messages, int) or last_n_messages < 0:
+            raise ValueError("last_n_messages must be a non-negative int or 'auto'.")
+        return messages[-last_n_messages:] if last_n_messages else []
+
+    def generate_code_execution_reply(
+        self, messages: list[dict[str, Any]] | None = None, sender: Agent | None = None, config: Any | None = None
+    ) -> tuple[bool, str | None]:
+        """Run the code blocks of the latest received messages (legacy code_execution_config)."""
+        from ...code_utils import UNKNOWN, content_str, extract_code
+
+        code_config = config if config is not None else self._code_execution_config
+        if code_config is False:
+            return False, None
+        if messages is None:
+            messages = self._oai_messages[sender]  # type: ignore[index]
+        for message in reversed(self._messages_to_scan(messages, code_config.get("last_n_messages", "auto"))):
+            content = message.get("content")
+            if not content:
+                continue
+            code_blocks = extract_code(content_str(content))
+            if len(code_blocks) == 1 and code_blocks[0][0] == UNKNOWN:
+                continue
+            # execute_code_blocks announces each block (one banner per block, as the original)
+            exitcode, logs = self.execute_code_blocks(code_blocks)
+            status = "execution succeeded" if exitcode == 0 else "execution failed"
+            return True, f"exitcode: {exitcode} ({status})\nCode output: {logs}"
+        return False, None
+
+    def _generate_code_execution_reply_using_executor(
+        self, messages: list[dict[str, Any]] | None = None, sender: Agent | None = None, config: Any | None = None
+    ) -> tuple[bool, str | None]:
+        if self._code_execution_config is False or self._code_executor is None:
+            return False, None
+        if messages is None:
+            messages = self._oai_messages[sender]  # type: ignore[index]
+        from ...code_utils import content_str
+
+        last_n = self._code_execution_config.get("last_n_messages", "auto")
+        for message in reversed(self._messages_to_scan(messages, last_n)):
+            content = message.get("content")
+            if not content:
+                continue
+            blocks = self._code_executor.code_extractor.extract_code_blocks(content_str(content))
+            if not blocks:
+                continue
+            emit("GenerateCodeExecutionReplyEvent", code_blocks=blocks, sender=sender or self, recipient=self)
+            result = self._code_executor.execute_code_blocks(blocks)
+            status = "execution succeeded" if result.exit_code == 0 else "execution failed"
+            return True, f"exitcode: {result.exit_code} ({status})\nCode output: {result.output}"
+        return False, None
+
+    def execute_code_blocks(self, code_blocks: list[tuple[str, str]]) -> tuple[int, str]:
+        """Run (language, code) blocks in order, stopping at the first failure."""
+        from ...code_utils import infer_lang
+
+        logs_all = ""
+        exitcode = 0
+        config = self._code_execution_config or {}
+        for i, (lang, code) in enumerate(code_blocks):
+            lang = lang or infer_lang(code)
+            emit("ExecuteCodeBlockEvent", code=code, language=lang, code_block_count=i, recipient=self)
+            if lang in ("bash", "shell", "sh"):
+                exitcode, logs, image = self.run_code(code, lang=lang, **config)
+            elif lang in ("python", "Python", "py"):
+                filename = None
+                if code.startswith("# filename: "):
+                    filename = code[len("# filename: ") :].split("\n")[0].strip()
+                exitcode, logs, image = self.run_code(code, lang="python", filename=filename, **config)
+            else:
+                exitcode, logs, image = 1, f"unknown language {lang}", None
+            if image is not None and isinstance(self._code_execution_config, dict):
+                self._code_execution_config["use_docker"] = image
+            logs_all += "\n" + logs
+            if exitcode != 0:
+                return exitcode, logs_all
+        return exitcode, logs_all
+
+    def run_code(self, code: str, **kwargs: Any) -> tuple[int, str, str | None]:
+        """Run one code block (legacy path); override to run code elsewhere."""
+        from ...code_utils import execute_code
+
+        kwargs = {k: v for k, v in kwargs.items() if k in ("timeout", "filename", "work_dir", "use_docker", "lang")}
+        return execute_code(code, **kwargs)

@@ -1,0 +1,59 @@
+"""Which steps of an agent are the library's own ("stock") and which are user code.
+
+A flow enters a stock step by delegation (``yield from`` its generator); a step a user replaced —
+an overridden method, a function set on the instance, a registered reply function — is run as an
+effect by the driver (see ``autogen._effects``). These checks are cached per class.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from types import FunctionType
+from typing import Any
+
+__all__ = ["is_stock", "register_stock_flow", "stock_flow_of", "twins_of"]
+
+_STOCK_METHODS: dict[tuple[type, tuple[str, ...]], bool] = {}
+_BASES: dict[tuple[str, ...], type] = {}
+
+
+def is_stock(obj: Any, base: type, names: tuple[str, ...]) -> bool:
+    """True when ``obj`` (an instance of ``base``) uses ``base``'s own ``names``: no subclass
+    overrides them and none is set on the instance."""
+    cls = type(obj)
+    key = (cls, names)
+    ok = _STOCK_METHODS.get(key)
+    if ok is None:
+        ok = isinstance(obj, base) and all(getattr(cls, n, None) is getattr(base, n) for n in names)
+        _STOCK_METHODS[key] = ok
+    if not ok:
+        return False
+    instance_dict = getattr(obj, "__dict__", None)
+    return not instance_dict or instance_dict.keys().isdisjoint(names)
+
+
+# reply function (as registered) -> name of the flow method that implements it
+_STOCK_FLOWS: dict[Callable[..., Any], str] = {}
+# reply function -> its (sync, async) pair
+_TWINS: dict[Callable[..., Any], tuple[Callable[..., Any], Callable[..., Any]]] = {}
+
+
+def register_stock_flow(sync_fn: Callable[..., Any], async_fn: Callable[..., Any], flow_name: str) -> None:
+    """Declare the library's reply function ``sync_fn`` and its async twin ``async_fn`` as one step,
+    implemented by the agent's flow method ``flow_name(messages, sender, config)``. The reply
+    pipeline then enters that flow by delegation, once per pass whichever twin it meets first."""
+    _STOCK_FLOWS[sync_fn] = flow_name
+    _STOCK_FLOWS[async_fn] = flow_name
+    _TWINS[sync_fn] = _TWINS[async_fn] = (sync_fn, async_fn)
+
+
+def twins_of(func: Callable[..., Any]) -> tuple[Callable[..., Any], Callable[..., Any]]:
+    """The (sync, async) pair a stock reply function belongs to."""
+    return _TWINS[func]
+
+
+def stock_flow_of(func: Any) -> str | None:
+    """The flow method name of a stock reply function, or None for user code."""
+    if type(func) is not FunctionType:
+        return None
+    return _STOCK_FLOWS.get(func)
