@@ -127,11 +127,15 @@ class OpenAIClient:
         """Send one request and return a ChatCompletion (streamed replies are assembled)."""
         client = self.sdk_client()
         method, request, stream = self._prepare(client, params)
+        try:
+            result = _call(client, method, request, stream)
+        except UnicodeEncodeError:  # text the wire cannot carry (see _without_lone_surrogates)
+            result = _call(client, method, _without_lone_surrogates(request), stream)
         if not stream:
-            return _call(client, method, request, False)
+            return result
         assembler = StreamAssembler()
         send = _stream_sender()
-        for chunk in _call(client, method, request, True):
+        for chunk in result:
             text = assembler.add(chunk)
             if text:
                 send(text)
@@ -141,11 +145,15 @@ class OpenAIClient:
         """Async twin of :meth:`create`, on the loop's AsyncOpenAI client."""
         client = self.async_sdk_client()
         method, request, stream = self._prepare(client, params)
+        try:
+            result = await _call(client, method, request, stream)
+        except UnicodeEncodeError:
+            result = await _call(client, method, _without_lone_surrogates(request), stream)
         if not stream:
-            return await _call(client, method, request, False)
+            return result
         assembler = StreamAssembler()
         send = _stream_sender()
-        async for chunk in await _call(client, method, request, True):
+        async for chunk in result:
             text = assembler.add(chunk)
             if text:
                 send(text)
@@ -267,6 +275,25 @@ def _direct_args(request: dict[str, Any], stream: bool) -> tuple[dict[str, Any],
     # the usual case, no per-request options: a copy of the same options every time
     options = make_request_options(**option_kwargs, **security) if option_kwargs else dict(plain)
     return body, options, completion_cls, stream_classes
+
+
+def _without_lone_surrogates(value: Any) -> Any:
+    """``value`` with every unpaired UTF-16 surrogate in its strings replaced by U+FFFD.
+
+    JSON escapes such as ``"\\udc80"`` in a model's reply or tool arguments decode to lone surrogates,
+    which end up in tool results and replies and cannot be encoded as UTF-8 for the next request.
+    Only called after encoding a request failed, so the common path pays nothing."""
+    if isinstance(value, str):
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError:
+            return value.encode("utf-16", "surrogatepass").decode("utf-16", "replace")
+        return value
+    if isinstance(value, dict):
+        return {k: _without_lone_surrogates(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_without_lone_surrogates(v) for v in value]
+    return value
 
 
 def _call(client: Any, method: Any, request: dict[str, Any], stream: bool) -> Any:
