@@ -108,7 +108,7 @@ def build(config_list: list[dict[str, Any]], n_agents: int, rounds: int, method:
 def round_robin_timing(rounds: int) -> dict[str, float]:
     import openai
 
-    import autogen.agentchat.conversable_agent as core
+    import autogen.agentchat.conversable.llm_reply as core
     from autogen.agentchat.groupchat import GroupChat
     from autogen.testing import FakeLLMServer
 
