@@ -17,6 +17,7 @@ from collections.abc import Callable, Iterable, Mapping
 from typing import TYPE_CHECKING, Any
 
 from .. import runtime_logging
+from ._response_cost import extra_cost_type, store_cost
 from .drivers import CallModel, Plan, Sleep, run_async, run_sync
 from .endpoints import CLIENT_KWARGS
 from .errors import (
@@ -423,14 +424,14 @@ class OpenAIWrapper:
 
     def _account(self, client: Any, response: Any) -> None:
         """A fresh response's cost set on it, and its usage added to both summaries."""
-        if type(client) is not OpenAIClient or type(response) not in _EXTRA_COST_TYPES:
+        if type(client) is not OpenAIClient or not extra_cost_type(type(response)):
             _set_cost(response, client)
             self._record_usage(client, response, cached_hit=False)
             return
         # The plain OpenAI client: `_set_cost` then `_record_usage`, with the counts read off the
         # response here (its get_usage would read `.cost` back through pydantic's attribute fallback).
         cost = client.cost(response)
-        response.__pydantic_extra__["cost"] = cost
+        store_cost(response, cost)
         usage = response.usage
         counts = (
             str(response.model or "unknown"),
@@ -535,28 +536,8 @@ def __getattr__(name: str) -> Any:
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
-# Response types (SDK pydantic models taking extra fields, without a `cost` field) whose `.cost` is
-# stored straight into `__pydantic_extra__`, where `response.cost = ...` would put it.
-_EXTRA_COST_TYPES: set[type] = set()
-
-
 def _set_cost(response: Any, client: Any) -> None:
-    cost = client.cost(response)
-    kind = type(response)
-    if kind in _EXTRA_COST_TYPES:
-        response.__pydantic_extra__["cost"] = cost
-        return
-    extra = getattr(response, "__pydantic_extra__", None)
-    if type(extra) is dict and "cost" not in kind.model_fields:
-        # An SDK response (a pydantic model taking extra fields): store it where `response.cost = ...`
-        # would, without pydantic's attribute-setting machinery; it reads back and dumps the same.
-        _EXTRA_COST_TYPES.add(kind)
-        extra["cost"] = cost
-        return
-    try:
-        response.cost = cost
-    except AttributeError:  # a custom client's frozen response object
-        logger.debug("Could not set .cost on a %s response", type(client).__name__)
+    store_cost(response, client.cost(response))
 
 
 def _model_of(client: Any, params: Mapping[str, Any]) -> str | None:

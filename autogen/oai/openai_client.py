@@ -21,6 +21,7 @@ from .endpoints import (
     registry_generation,
     resolve_endpoint,
 )
+from ._direct_post import post_chat
 from .errors import UnsupportedAPITypeError
 from .pricing import cost_from_tokens, normalize_price
 from .request import build_chat_request, is_legacy_completion_model, sdk_parameter_names
@@ -29,6 +30,7 @@ from .structured import format_structured_content
 
 __all__ = ["OpenAIClient"]
 
+_CLIENT_ONLY = CLIENT_KWARGS - {"timeout"}  # client construction settings, never request fields
 logger = logging.getLogger(__name__)
 
 
@@ -128,9 +130,9 @@ class OpenAIClient:
         client = self.sdk_client()
         method, request, stream = self._prepare(client, params)
         try:
-            result = _call(client, method, request, stream)
+            result = post_chat(client, method, request, stream)
         except UnicodeEncodeError:  # text the wire cannot carry (see _without_lone_surrogates)
-            result = _call(client, method, _without_lone_surrogates(request), stream)
+            result = post_chat(client, method, _without_lone_surrogates(request), stream)
         if not stream:
             return result
         assembler = StreamAssembler()
@@ -146,9 +148,9 @@ class OpenAIClient:
         client = self.async_sdk_client()
         method, request, stream = self._prepare(client, params)
         try:
-            result = await _call(client, method, request, stream)
+            result = await post_chat(client, method, request, stream)
         except UnicodeEncodeError:
-            result = await _call(client, method, _without_lone_surrogates(request), stream)
+            result = await post_chat(client, method, _without_lone_surrogates(request), stream)
         if not stream:
             return result
         assembler = StreamAssembler()
@@ -232,51 +234,6 @@ def _with_usage(response: Any, request: dict[str, Any]) -> Any:
     return response
 
 
-# ---- direct posting -----------------------------------------------------------------------------
-# The SDK's `chat.completions.create` walks every message through its type-driven transform before
-# sending: ~0.3 ms per message, so a 400-message history costs ~130 ms per call and a long chat
-# grows quadratically. Our requests are already plain JSON-ready dicts, so they are posted as they
-# are through the same client (same auth, retries off, timeouts, Azure deployment routing, response
-# parsing). If the SDK's private surface ever differs, the first failure switches back to `create`.
-_DIRECT_POST: dict[str, Any] = {"enabled": True}
-_OPTION_KEYS = ("extra_headers", "extra_query", "timeout")
-_CLIENT_ONLY = CLIENT_KWARGS - {"timeout"}  # client construction settings, never request fields
-
-
-@functools.cache
-def _sdk_parts() -> tuple[Any, Any, Any, dict[str, Any], Any]:
-    """(make_request_options, ChatCompletion, (sync, async) chunk stream types, per-request auth options,
-    plain options);
-    imported once, on the first direct post."""
-    import inspect
-
-    from openai import AsyncStream, Stream
-    from openai._base_client import make_request_options
-    from openai.types.chat import ChatCompletion, ChatCompletionChunk
-
-    # openai >= 3 names the auth scheme per request
-    security = (
-        {"security": {"bearer_auth": True}} if "security" in inspect.signature(make_request_options).parameters else {}
-    )
-    streams = (Stream[ChatCompletionChunk], AsyncStream[ChatCompletionChunk])
-    return make_request_options, ChatCompletion, streams, security, make_request_options(**security)
-
-
-@functools.lru_cache(maxsize=64)
-def _is_async_client(cls: type) -> bool:
-    return cls.__name__.startswith("Async")
-
-
-def _direct_args(request: dict[str, Any], stream: bool) -> tuple[dict[str, Any], dict[str, Any], Any, Any]:
-    make_request_options, completion_cls, stream_classes, security, plain = _sdk_parts()
-    body = {k: v for k, v in request.items() if k not in _OPTION_KEYS and k != "extra_body"}
-    body.update(request.get("extra_body") or {})
-    option_kwargs = {k: request[k] for k in _OPTION_KEYS if request.get(k) is not None}
-    # the usual case, no per-request options: a copy of the same options every time
-    options = make_request_options(**option_kwargs, **security) if option_kwargs else dict(plain)
-    return body, options, completion_cls, stream_classes
-
-
 def _without_lone_surrogates(value: Any) -> Any:
     """``value`` with every unpaired UTF-16 surrogate in its strings replaced by U+FFFD.
 
@@ -296,23 +253,3 @@ def _without_lone_surrogates(value: Any) -> Any:
     return value
 
 
-def _call(client: Any, method: Any, request: dict[str, Any], stream: bool) -> Any:
-    """Send a chat request: posted directly when possible, else through the SDK method."""
-    if not _DIRECT_POST["enabled"] or getattr(method, "__name__", "") != "create" or "messages" not in request:
-        return method(**request)
-    try:
-        body, options, completion_cls, (stream_cls, async_stream_cls) = _direct_args(request, stream)
-        is_async = _is_async_client(type(client))
-        post = client.post
-    except (ImportError, AttributeError, TypeError) as e:  # SDK internals moved: use the public method
-        logger.debug("direct posting disabled: %s", e)
-        _DIRECT_POST["enabled"] = False
-        return method(**request)
-    return post(
-        "/chat/completions",
-        body=body,
-        options=options,
-        cast_to=completion_cls,
-        stream=stream,
-        stream_cls=async_stream_cls if is_async else stream_cls,
-    )

@@ -194,7 +194,7 @@ def test_custom_client_failure_falls_back_to_http_config(server: FakeLLMServer, 
 def test_first_and_later_responses_are_accounted_the_same(server: FakeLLMServer) -> None:
     # The first response of a type goes through the general path (which learns where `.cost` is
     # stored); later ones through the plain client's one-pass path. Both must count alike.
-    from autogen.oai import client as client_module
+    from autogen.oai import _response_cost as client_module
 
     client_module._EXTRA_COST_TYPES.clear()
     server.add_replies(FakeReply(content="a", usage=USAGE), FakeReply(content="b", usage=USAGE))

@@ -5,7 +5,7 @@ from __future__ import annotations
 import functools
 
 from autogen import OpenAIWrapper
-from autogen.oai import openai_client
+from autogen.oai import _direct_post
 from autogen.testing import FakeLLMServer
 
 
@@ -26,4 +26,19 @@ def test_requests_bypass_sdk_create_but_keep_its_behaviour(monkeypatch):
         first = server.requests[0]
         assert first.body["messages"] == messages and first.body["temperature"] == 0
         assert first.headers["authorization"] == "Bearer sk-fake"
-    assert openai_client._DIRECT_POST["enabled"] is True
+    assert _direct_post._DIRECT_POST["enabled"] is True
+
+
+def test_the_private_sdk_surface_direct_posting_relies_on():
+    """What autogen/oai/_direct_post.py uses of the SDK's private API, pinned so an SDK upgrade that
+    changes it is noticed here (the code itself would fall back to create() at the first failure)."""
+    import inspect
+
+    from openai import AsyncOpenAI, OpenAI
+    from openai._base_client import make_request_options
+
+    for client_cls in (OpenAI, AsyncOpenAI):
+        params = inspect.signature(client_cls.post).parameters
+        assert {"path", "cast_to", "body", "options", "stream", "stream_cls"} <= params.keys()
+    assert {"extra_headers", "extra_query", "timeout"} <= inspect.signature(make_request_options).parameters.keys()
+    assert _direct_post._is_async_client(AsyncOpenAI) and not _direct_post._is_async_client(OpenAI)
