@@ -29,7 +29,7 @@ from ._messages import normalize_message, restamped
 from .agent import Agent
 from .conversable.events import agent_event as _agent_event
 from .conversable.messaging import Messaging, reply_flow, send_flow
-from .conversable.stock import is_stock, register_stock_flow
+from .conversable.stock import is_inline, is_stock, register_stock_flow
 from .conversable.termination import is_termination
 from .conversable_agent import ConversableAgent
 from .group.eligibility import AgentEligibilityPolicy, SelectionContext
@@ -539,7 +539,8 @@ class GroupChat:  # ValueError/Exception below (noqa TRY002/TRY004) are the type
         method: Any = self.speaker_selection_method
         from_callable = False
         if callable(method):
-            chosen = yield Call(method, None, last_speaker, self)  # user code
+            # user code is an effect; the library's own selection (a pattern's) is called in place
+            chosen = method(last_speaker, self) if is_inline(method) else (yield Call(method, None, last_speaker, self))
             if chosen is None:
                 raise NoEligibleSpeakerError("The custom speaker selection function returned None, so the chat ends.")
             if isinstance(chosen, str):

@@ -15,7 +15,7 @@ from ..agent import Agent
 from ..chat import ChatResult, _post_process_carryover_item, a_initiate_chats, initiate_chats
 from ..utils import consolidate_chat_info, gather_usage_summary
 from .events import emit
-from .messaging import reply_flow, send_flow
+from .messaging import effect_flow, reply_flow, send_flow
 from .stock import is_stock
 from .termination import is_termination
 
@@ -355,15 +355,12 @@ def chat_flow(agent: Any, recipient: Any, **kwargs: Any) -> Flow[ChatResult]:
             "clear_history": True, "silent": False, "cache": None, "max_turns": None,
             "summary_method": DEFAULT_SUMMARY_METHOD, "summary_args": {}, "message": None,
         }  # fmt: skip
-        known = {k: kwargs.pop(k) for k in list(kwargs) if k in args}
-        args.update(known)
-        return (
-            yield from agent._chat_flow(
-                recipient, args["clear_history"], args["silent"], args["cache"], args["max_turns"],
-                args["summary_method"], args["summary_args"], args["message"], kwargs,
-            )  # fmt: skip
-        )
-    return (yield Call(agent.initiate_chat, agent.a_initiate_chat, recipient, **kwargs))
+        args.update({k: kwargs.pop(k) for k in list(kwargs) if k in args})
+        return agent._chat_flow(
+            recipient, args["clear_history"], args["silent"], args["cache"], args["max_turns"],
+            args["summary_method"], args["summary_args"], args["message"], kwargs,
+        )  # fmt: skip
+    return effect_flow(Call(agent.initiate_chat, agent.a_initiate_chat, recipient, **kwargs))
 
 
 def _apply_nested_carryover(config: dict[str, Any], message: Any, messages: list[dict[str, Any]], recipient: Agent) -> Any:

@@ -10,6 +10,7 @@ overrode is called as an effect instead, exactly where the original would call i
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
+from types import FunctionType
 from typing import Any
 
 from ... import runtime_logging
@@ -19,13 +20,10 @@ from .._messages import message_to_dict, normalize_message
 from ..agent import Agent
 from .events import agent_event
 from .registry import ReplyRegistry
-from .stock import is_stock, stock_flow_of, twins_of
+from .stock import _STOCK_FLOWS, is_inline, stock_checker, twins_of
 
 __all__ = ["Messaging", "reply_flow", "send_flow"]
 
-_SEND = ("send", "a_send")
-_RECEIVE = ("receive", "a_receive")
-_GENERATE = ("generate_reply", "a_generate_reply")
 
 _INVALID_OUTGOING = (
     "Message can't be converted into a valid ChatCompletion message. Either content or function_call must be provided."
@@ -89,7 +87,7 @@ class Messaging(ReplyRegistry):
 
     def _send_flow(self, message: Any, recipient: Agent, request_reply: bool | None, silent: bool) -> Flow[None]:
         message = self._outgoing(message, recipient, silent)
-        if is_stock(recipient, Messaging, _RECEIVE):
+        if _stock_receive(recipient):
             yield from recipient._receive_flow(message, self, request_reply, silent)  # type: ignore[attr-defined]
         else:
             yield Call(recipient.receive, recipient.a_receive, message, self, request_reply, silent)
@@ -117,11 +115,11 @@ class Messaging(ReplyRegistry):
             if reply is None:
                 return
             # The tail of receive: agent.send(reply, sender, silent=silent).
-            if not is_stock(agent, Messaging, _SEND):
+            if not _stock_send(agent):
                 yield Call(agent.send, agent.a_send, reply, sender, silent=silent)
                 return
             message = agent._outgoing(reply, sender, silent)
-            if not is_stock(sender, Messaging, _RECEIVE):
+            if not _stock_receive(sender):
                 yield Call(sender.receive, sender.a_receive, message, agent, None, silent)
                 return
             agent, sender, request_reply = sender, agent, None  # type: ignore[assignment]
@@ -187,8 +185,8 @@ class Messaging(ReplyRegistry):
             messages = self._oai_messages[sender]  # type: ignore[index]
         messages = self._apply_reply_hooks(messages)
         from_agent = isinstance(sender, ReplyRegistry)
-        excluded_flows = {stock_flow_of(f) for f in exclude} if exclude else None
-        ran: set[tuple[str, int]] | None = None
+        excluded_flows = {_STOCK_FLOWS.get(f) for f in exclude if type(f) is FunctionType} if exclude else None
+        ran: set[Any] | None = None
         for entry in self._reply_func_list:
             func = entry["reply_func"]
             if exclude and func in exclude:
@@ -200,11 +198,13 @@ class Messaging(ReplyRegistry):
                 or self._match_trigger(trigger, sender)
             ):
                 continue
-            flow_name = stock_flow_of(func)
+            # (inlined stock_flow_of: this loop runs for every entry of every reply)
+            flow_name = _STOCK_FLOWS.get(func) if type(func) is FunctionType else None
             if flow_name is not None:
                 if excluded_flows and flow_name in excluded_flows:
                     continue
-                key = (flow_name, id(entry["config"]))
+                config = entry["config"]
+                key = flow_name if config is None else (flow_name, id(config))
                 if ran is None:
                     ran = {key}
                 elif key in ran:
@@ -212,6 +212,8 @@ class Messaging(ReplyRegistry):
                 else:
                     ran.add(key)
                 final, reply = yield from getattr(self, flow_name)(messages, sender, entry["config"])
+            elif is_inline(func):  # the library's own sync reply function: called in place
+                final, reply = func(self, messages=messages, sender=sender, config=entry["config"])
             else:
                 if entry["is_async"]:
                     effect = Call.async_only(func, self, messages=messages, sender=sender, config=entry["config"])
@@ -255,6 +257,11 @@ class Messaging(ReplyRegistry):
         return await run_async(self._generate_reply_flow(messages, sender, exclude))
 
 
+_stock_send = stock_checker(Messaging, ("send", "a_send"))
+_stock_receive = stock_checker(Messaging, ("receive", "a_receive"))
+_stock_generate = stock_checker(Messaging, ("generate_reply", "a_generate_reply"))
+
+
 def _first(a: Any, b: Any) -> Any:
     return a
 
@@ -264,15 +271,22 @@ def _second(a: Any, b: Any) -> Any:
 
 
 def reply_flow(agent: Any, messages: list[dict[str, Any]] | None, sender: Agent | None) -> Flow[Any]:
-    """``agent.generate_reply(messages=messages, sender=sender)`` as a step of a flow."""
-    if is_stock(agent, Messaging, _GENERATE):
-        return (yield from agent._generate_reply_flow(messages, sender, ()))
-    return (yield Call(agent.generate_reply, agent.a_generate_reply, messages=messages, sender=sender))
+    """``agent.generate_reply(messages=messages, sender=sender)`` as a step of a flow.
+
+    Returns the stock pipeline's own generator when the agent uses it (so ``yield from`` enters it
+    without an extra generator level on every effect that passes through), else a one-effect flow."""
+    if _stock_generate(agent):
+        return agent._generate_reply_flow(messages, sender, ())
+    return effect_flow(Call(agent.generate_reply, agent.a_generate_reply, messages=messages, sender=sender))
 
 
 def send_flow(agent: Any, message: Any, recipient: Agent, request_reply: bool | None, silent: bool) -> Flow[None]:
     """``agent.send(message, recipient, request_reply=..., silent=...)`` as a step of a flow."""
-    if is_stock(agent, Messaging, _SEND):
-        yield from agent._send_flow(message, recipient, request_reply, bool(silent))
-    else:
-        yield Call(agent.send, agent.a_send, message, recipient, request_reply=request_reply, silent=silent)
+    if _stock_send(agent):
+        return agent._send_flow(message, recipient, request_reply, bool(silent))
+    return effect_flow(Call(agent.send, agent.a_send, message, recipient, request_reply=request_reply, silent=silent))
+
+
+def effect_flow(effect: Call) -> Flow[Any]:
+    """A flow of the one effect ``effect``, resuming with its result."""
+    return (yield effect)

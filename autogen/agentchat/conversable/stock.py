@@ -11,25 +11,36 @@ from collections.abc import Callable
 from types import FunctionType
 from typing import Any
 
-__all__ = ["is_stock", "register_stock_flow", "stock_flow_of", "twins_of"]
+__all__ = ["is_inline", "is_stock", "stock_checker", "register_stock_flow", "stock_flow_of", "stock_sync", "twins_of"]
 
-_STOCK_METHODS: dict[tuple[type, tuple[str, ...]], bool] = {}
-_BASES: dict[tuple[str, ...], type] = {}
+def stock_checker(base: type, names: tuple[str, ...]) -> Callable[[Any], bool]:
+    """A fast `is_stock(obj, base, names)` for one call site: its answer per class is cached in a
+    dict keyed by the class (these checks run several times per message)."""
+    cache: dict[type, bool] = {}
+
+    def check(obj: Any) -> bool:
+        cls = type(obj)
+        ok = cache.get(cls)
+        if ok is None:
+            ok = cache[cls] = isinstance(obj, base) and all(getattr(cls, n, None) is getattr(base, n) for n in names)
+        if not ok:
+            return False
+        instance_dict = getattr(obj, "__dict__", None)
+        return not instance_dict or instance_dict.keys().isdisjoint(names)
+
+    return check
+
+
+_CHECKERS: dict[tuple[type, tuple[str, ...]], Callable[[Any], bool]] = {}
 
 
 def is_stock(obj: Any, base: type, names: tuple[str, ...]) -> bool:
     """True when ``obj`` (an instance of ``base``) uses ``base``'s own ``names``: no subclass
-    overrides them and none is set on the instance."""
-    cls = type(obj)
-    key = (cls, names)
-    ok = _STOCK_METHODS.get(key)
-    if ok is None:
-        ok = isinstance(obj, base) and all(getattr(cls, n, None) is getattr(base, n) for n in names)
-        _STOCK_METHODS[key] = ok
-    if not ok:
-        return False
-    instance_dict = getattr(obj, "__dict__", None)
-    return not instance_dict or instance_dict.keys().isdisjoint(names)
+    overrides them and none is set on the instance. (Hot paths keep a `stock_checker` instead.)"""
+    check = _CHECKERS.get((base, names))
+    if check is None:
+        check = _CHECKERS[(base, names)] = stock_checker(base, names)
+    return check(obj)
 
 
 # reply function (as registered) -> name of the flow method that implements it
@@ -57,3 +68,24 @@ def stock_flow_of(func: Any) -> str | None:
     if type(func) is not FunctionType:
         return None
     return _STOCK_FLOWS.get(func)
+
+
+# Library functions that are plain synchronous code (no I/O, no user code that could be async):
+# flows call them in place instead of yielding them to the driver as effects.
+_INLINE: set[Callable[..., Any]] = set()
+
+
+def stock_sync(func: Callable[..., Any]) -> Callable[..., Any]:
+    """Decorator: mark a library function (or method) as plain sync code that flows call in place
+    (a registered reply function, a speaker-selection method) instead of running it as an effect."""
+    _INLINE.add(func)
+    return func
+
+
+def is_inline(func: Any) -> bool:
+    """Whether ``func`` (a function or a bound method) was marked with `stock_sync`."""
+    target = getattr(func, "__func__", func)
+    try:
+        return target in _INLINE
+    except TypeError:  # unhashable callable object: user code
+        return False

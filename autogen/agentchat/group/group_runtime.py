@@ -27,6 +27,7 @@ from ...exception_utils import NoEligibleSpeakerError
 from ...io.base import IOStream
 from .._messages import GrowingHistory
 from ..agent import Agent
+from ..conversable.stock import stock_sync
 from ..conversable_agent import ConversableAgent
 from ..groupchat import GroupChat, GroupChatManager
 from .context_variables import ContextVariables
@@ -299,6 +300,7 @@ class GroupRuntime:
                     return agent  # type: ignore[return-value]
         return self.initial_agent
 
+    @stock_sync
     def select_next_speaker(self, last_speaker: Agent, groupchat: GroupChat) -> Agent | str | None:
         """The pattern's speaker selection function (see the module docstring for the order)."""
         if self.on_turn is not None:
@@ -643,6 +645,7 @@ def _filter_transit(rt: GroupRuntime, message: dict[str, Any], wrapper: bool) ->
     return message
 
 
+@stock_sync
 def _group_turn_reply(
     agent: ConversableAgent,
     messages: list[dict[str, Any]] | None = None,
