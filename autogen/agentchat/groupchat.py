@@ -839,8 +839,15 @@ class GroupChatManager(ConversableAgent):
     def _broadcast_flow(
         self, message: dict[str, Any] | str, exclude: Agent | None, groupchat: GroupChat, plain: dict[int, bool] | None = None
     ) -> Flow[None]:
-        """Send ``message`` from the manager to every member but ``exclude``, without asking for replies."""
-        for agent, outgoing in self._relay(message, exclude, groupchat, plain):
+        """Send ``message`` from the manager to every member but ``exclude``, without asking for replies.
+
+        Members with the stock receive get it now (see `_relay`); the flow returned sends to the
+        others (``()`` when there are none, the usual case: no generator per round)."""
+        slow = self._relay(message, exclude, groupchat, plain)
+        return self._send_each(slow) if slow else ()
+
+    def _send_each(self, deliveries: list[tuple[Agent, Any]]) -> Flow[None]:
+        for agent, outgoing in deliveries:
             yield from send_flow(self, outgoing, agent, False, True)
 
     def _relay(

@@ -7,10 +7,10 @@ import functools
 import warnings
 from typing import Any
 
-from ..._effects import Call, Flow, run_async, run_sync
+from ..._effects import Call, Flow, run_sync
 from .._messages import ApiView, GrowingHistory, normalize_function_name, to_api_messages
 from ..agent import Agent
-from .stock import register_stock_flow
+from .stock import a_run_reply_step, register_stock_flow, run_reply_step
 
 __all__ = ["LLMReply", "message_object_to_dict"]
 
@@ -39,10 +39,14 @@ class LLMReply:
             return extracted
         return message_object_to_dict(extracted)
 
-    def _oai_reply_flow(self, messages: list[dict[str, Any]] | None, sender: Agent | None, config: Any) -> Flow[tuple[bool, Any]]:
+    def _oai_reply_flow(self, messages: list[dict[str, Any]] | None, sender: Agent | None, config: Any) -> Any:
+        """The LLM reply step (a result when there is no client, else a flow)."""
         client = self.client if config is None else config
         if client is None:
             return False, None
+        return self._ask_llm(client, messages, sender)
+
+    def _ask_llm(self, client: Any, messages: list[dict[str, Any]] | None, sender: Agent | None) -> Flow[tuple[bool, Any]]:
         if messages is None:
             messages = self._oai_messages[sender]  # type: ignore[index]
         if sender is not None and messages is self._oai_messages.get(sender):
@@ -81,13 +85,13 @@ class LLMReply:
         self, messages: list[dict[str, Any]] | None = None, sender: Agent | None = None, config: Any | None = None
     ) -> tuple[bool, str | dict[str, Any] | None]:
         """Reply with the LLM (system message + history)."""
-        return run_sync(self._oai_reply_flow(messages, sender, config))
+        return run_reply_step(self._oai_reply_flow(messages, sender, config))
 
     async def a_generate_oai_reply(
         self, messages: list[dict[str, Any]] | None = None, sender: Agent | None = None, config: Any | None = None
     ) -> tuple[bool, str | dict[str, Any] | None]:
         """Async twin of `generate_oai_reply` (uses the async client: no thread per call)."""
-        return await run_async(self._oai_reply_flow(messages, sender, config))
+        return await a_run_reply_step(self._oai_reply_flow(messages, sender, config))
 
     def _generate_oai_reply_from_client(self, llm_client: Any, messages: list[dict[str, Any]], cache: Any) -> Any:
         """Call ``llm_client`` on ``messages`` (already including any system message)."""
@@ -110,9 +114,11 @@ def _stock_plan(client: Any) -> Any:
         from ...oai.client import OpenAIWrapper
 
         stock = issubclass(cls, OpenAIWrapper) and cls.create is OpenAIWrapper.create and cls.a_create is OpenAIWrapper.a_create
-        plan = _STOCK_PLANS[cls] = OpenAIWrapper._create_plan if stock else None
-    if plan is not None and ("create" in vars(client) or "a_create" in vars(client)):
-        return None
+        plan = _STOCK_PLANS[cls] = OpenAIWrapper._plan if stock else None
+    if plan is not None:
+        instance_dict = client.__dict__
+        if "create" in instance_dict or "a_create" in instance_dict:  # replaced on the instance
+            return None
     return plan
 
 

@@ -86,19 +86,28 @@ class Messaging(ReplyRegistry):
     # ------------------------------------------------------------------ send / receive
 
     def _send_flow(self, message: Any, recipient: Agent, request_reply: bool | None, silent: bool) -> Flow[None]:
+        """Send ``message``: what needs no effect is done now; the rest is returned as a flow to enter
+        at once (the recipient's receive flow itself, or ``()`` when nothing is left: a message that
+        asks for no reply is delivered here, without a generator per recipient)."""
         message = self._outgoing(message, recipient, silent)
         if _stock_receive(recipient):
-            yield from recipient._receive_flow(message, self, request_reply, silent)  # type: ignore[attr-defined]
-        else:
-            yield Call(recipient.receive, recipient.a_receive, message, self, request_reply, silent)
+            if request_reply is False:
+                recipient._process_received_message(message, self, silent)  # type: ignore[attr-defined]
+                return _DONE
+            return recipient._receive_flow(message, self, request_reply, silent)  # type: ignore[attr-defined]
+        return effect_flow(Call(recipient.receive, recipient.a_receive, message, self, request_reply, silent))
 
     def send(self, message: dict[str, Any] | str, recipient: Agent, request_reply: bool | None = None, silent: bool | None = False) -> None:
         """Send ``message`` to ``recipient``, who stores it and (if asked) replies."""
-        run_sync(self._send_flow(message, recipient, request_reply, bool(silent)))
+        flow = self._send_flow(message, recipient, request_reply, bool(silent))
+        if flow is not _DONE:
+            run_sync(flow)
 
     async def a_send(self, message: dict[str, Any] | str, recipient: Agent, request_reply: bool | None = None, silent: bool | None = False) -> None:
         """Async twin of `send`."""
-        await run_async(self._send_flow(message, recipient, request_reply, bool(silent)))
+        flow = self._send_flow(message, recipient, request_reply, bool(silent))
+        if flow is not _DONE:
+            await run_async(flow)
 
     def _receive_flow(self, message: Any, sender: Agent, request_reply: bool | None, silent: bool) -> Flow[None]:
         """Store ``message``, reply to it, and so on back and forth while both sides are stock agents.
@@ -191,6 +200,13 @@ class Messaging(ReplyRegistry):
             func = entry["reply_func"]
             if exclude and func in exclude:
                 continue
+            # (inlined stock_flow_of: this loop runs for every entry of every reply)
+            flow_name = _STOCK_FLOWS.get(func) if type(func) is FunctionType else None
+            if flow_name is not None:
+                config = entry["config"]
+                key = flow_name if config is None else (flow_name, id(config))
+                if ran is not None and key in ran:
+                    continue  # the twin of a step that already ran in this pass
             trigger = entry["trigger"]
             # The stock triggers (Agent, [Agent, None]) match every agent: skip the general matcher.
             if not (
@@ -198,20 +214,15 @@ class Messaging(ReplyRegistry):
                 or self._match_trigger(trigger, sender)
             ):
                 continue
-            # (inlined stock_flow_of: this loop runs for every entry of every reply)
-            flow_name = _STOCK_FLOWS.get(func) if type(func) is FunctionType else None
             if flow_name is not None:
                 if excluded_flows and flow_name in excluded_flows:
                     continue
-                config = entry["config"]
-                key = flow_name if config is None else (flow_name, id(config))
                 if ran is None:
                     ran = {key}
-                elif key in ran:
-                    continue  # the twin of a step that already ran in this pass
                 else:
                     ran.add(key)
-                final, reply = yield from getattr(self, flow_name)(messages, sender, entry["config"])
+                step = getattr(self, flow_name)(messages, sender, config)
+                final, reply = step if type(step) is tuple else (yield from step)
             elif is_inline(func):  # the library's own sync reply function: called in place
                 final, reply = func(self, messages=messages, sender=sender, config=entry["config"])
             else:
@@ -256,6 +267,9 @@ class Messaging(ReplyRegistry):
         """Async twin of `generate_reply`: awaits async reply functions, calls sync ones."""
         return await run_async(self._generate_reply_flow(messages, sender, exclude))
 
+
+#: The flow of a step with nothing left to do (``yield from _DONE`` returns None at once).
+_DONE: Any = ()
 
 _stock_send = stock_checker(Messaging, ("send", "a_send"))
 _stock_receive = stock_checker(Messaging, ("receive", "a_receive"))

@@ -3,6 +3,10 @@
 A flow enters a stock step by delegation (``yield from`` its generator); a step a user replaced —
 an overridden method, a function set on the instance, a registered reply function — is run as an
 effect by the driver (see ``autogen._effects``). These checks are cached per class.
+
+A stock reply step (``flow_name(messages, sender, config)``) returns its ``(final, reply)`` result
+directly when it decides without any effect (the usual case for most steps: no tool call to run,
+no human to ask), else a flow giving that result; `run_reply_step` / `a_run_reply_step` run either.
 """
 
 from __future__ import annotations
@@ -11,7 +15,9 @@ from collections.abc import Callable
 from types import FunctionType
 from typing import Any
 
-__all__ = ["is_inline", "is_stock", "stock_checker", "register_stock_flow", "stock_flow_of", "stock_sync", "twins_of"]
+from ..._effects import run_async, run_sync
+
+__all__ = ["a_run_reply_step", "run_reply_step", "is_inline", "is_stock", "stock_checker", "register_stock_flow", "stock_flow_of", "stock_sync", "twins_of"]
 
 def stock_checker(base: type, names: tuple[str, ...]) -> Callable[[Any], bool]:
     """A fast `is_stock(obj, base, names)` for one call site: its answer per class is cached in a
@@ -25,8 +31,11 @@ def stock_checker(base: type, names: tuple[str, ...]) -> Callable[[Any], bool]:
             ok = cache[cls] = isinstance(obj, base) and all(getattr(cls, n, None) is getattr(base, n) for n in names)
         if not ok:
             return False
-        instance_dict = getattr(obj, "__dict__", None)
-        return not instance_dict or instance_dict.keys().isdisjoint(names)
+        instance_dict = obj.__dict__  # (a class with slots only would have failed `ok`'s isinstance)
+        for name in names:  # a method set on the instance replaces the class's
+            if name in instance_dict:
+                return False
+        return True
 
     return check
 
@@ -89,3 +98,13 @@ def is_inline(func: Any) -> bool:
         return target in _INLINE
     except TypeError:  # unhashable callable object: user code
         return False
+
+
+def run_reply_step(step: Any) -> Any:
+    """The result of a stock reply step, driven synchronously if it is a flow."""
+    return step if type(step) is tuple else run_sync(step)
+
+
+async def a_run_reply_step(step: Any) -> Any:
+    """The result of a stock reply step, driven on the event loop if it is a flow."""
+    return step if type(step) is tuple else await run_async(step)

@@ -8,11 +8,11 @@ import inspect
 import warnings
 from typing import Any
 
-from ..._effects import Call, Flow, run_async, run_sync
+from ..._effects import Call, Flow
 from ...io.base import IOStream
 from ..agent import Agent
 from .events import emit
-from .stock import register_stock_flow
+from .stock import a_run_reply_step, register_stock_flow, run_reply_step
 
 __all__ = ["TerminationAndHumanInput", "is_termination"]
 
@@ -57,11 +57,15 @@ class TerminationAndHumanInput:
     _human_input: list[str]
     hook_lists: dict[str, list[Any]]
 
-    def _termination_flow(
-        self, messages: list[dict[str, Any]] | None, sender: Agent | None, config: Any
-    ) -> Flow[tuple[bool, dict[str, Any] | None]]:
+    def _termination_flow(self, messages: list[dict[str, Any]] | None, sender: Agent | None, config: Any) -> Any:
+        """The termination / human-input reply step (a result; a flow when a human may be asked)."""
         if self.human_input_mode == "NEVER":  # nothing to ask
             return self._termination_without_human(messages, sender)
+        return self._termination_with_human(messages, sender)
+
+    def _termination_with_human(
+        self, messages: list[dict[str, Any]] | None, sender: Agent | None
+    ) -> Flow[tuple[bool, dict[str, Any] | None]]:
         if messages is None:
             messages = self._oai_messages[sender] if sender is not None else []
         if not messages:
@@ -165,7 +169,7 @@ class TerminationAndHumanInput:
         iostream: IOStream | None = None,
     ) -> tuple[bool, dict[str, Any] | None]:
         """Decide, from the last received message, whether to stop, ask the human, or auto-reply."""
-        return run_sync(self._termination_flow(messages, sender, config))
+        return run_reply_step(self._termination_flow(messages, sender, config))
 
     async def a_check_termination_and_human_reply(
         self,
@@ -175,7 +179,7 @@ class TerminationAndHumanInput:
         iostream: IOStream | None = None,
     ) -> tuple[bool, dict[str, Any] | None]:
         """Async twin of `check_termination_and_human_reply`."""
-        return await run_async(self._termination_flow(messages, sender, config))
+        return await a_run_reply_step(self._termination_flow(messages, sender, config))
 
     def get_human_input(self, prompt: str, *, iostream: IOStream | None = None) -> str:
         """Ask the human through the current IO stream; override to answer some other way."""

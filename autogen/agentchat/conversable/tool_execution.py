@@ -18,7 +18,7 @@ from ..._effects import Call, Flow, Parallel, run_async, run_sync
 from .._messages import repair_json_arguments
 from ..agent import Agent
 from .events import emit
-from .stock import register_stock_flow
+from .stock import a_run_reply_step, register_stock_flow, run_reply_step
 
 __all__ = ["STRUCTURED_OUTPUT_TOOL", "ToolExecution", "parse_arguments"]
 
@@ -96,14 +96,16 @@ class ToolExecution:
 
     # ------------------------------------------------------------------ legacy function calls
 
-    def _function_call_flow(self, messages: list[dict[str, Any]] | None, sender: Agent | None, config: Any) -> Flow[tuple[bool, Any]]:
+    def _function_call_flow(self, messages: list[dict[str, Any]] | None, sender: Agent | None, config: Any) -> Any:
+        """The legacy function-call reply step (a result, or a flow when there is a call to run)."""
         if messages is None:
             messages = self._oai_messages[sender]  # type: ignore[index]
-        if not messages:
-            return False, None
-        func_call = messages[-1].get("function_call")
+        func_call = messages[-1].get("function_call") if messages else None
         if not func_call:
             return False, None
+        return self._answer_function_call(func_call)
+
+    def _answer_function_call(self, func_call: dict[str, Any]) -> Flow[tuple[bool, Any]]:
         _, result = yield from self._execute_function_flow(func_call, None, False)
         return True, result
 
@@ -111,13 +113,13 @@ class ToolExecution:
         self, messages: list[dict[str, Any]] | None = None, sender: Agent | None = None, config: Any | None = None
     ) -> tuple[bool, dict[str, Any] | None]:
         """Answer a legacy ``function_call`` in the last message."""
-        return run_sync(self._function_call_flow(messages, sender, config))
+        return run_reply_step(self._function_call_flow(messages, sender, config))
 
     async def a_generate_function_call_reply(
         self, messages: list[dict[str, Any]] | None = None, sender: Agent | None = None, config: Any | None = None
     ) -> tuple[bool, dict[str, Any] | None]:
         """Async twin of `generate_function_call_reply`."""
-        return await run_async(self._function_call_flow(messages, sender, config))
+        return await a_run_reply_step(self._function_call_flow(messages, sender, config))
 
     # ------------------------------------------------------------------ tool calls
 
@@ -135,7 +137,8 @@ class ToolExecution:
             del response["tool_call_id"]
         return success, response
 
-    def _tool_calls_reply_flow(self, messages: list[dict[str, Any]] | None, sender: Agent | None, config: Any) -> Flow[tuple[bool, Any]]:
+    def _tool_calls_reply_flow(self, messages: list[dict[str, Any]] | None, sender: Agent | None, config: Any) -> Any:
+        """The tool-call reply step (a result, or a flow when there are calls to run)."""
         if messages is None:
             messages = self._oai_messages[sender]  # type: ignore[index]
         calls = messages[-1].get("tool_calls") if messages else None
@@ -144,6 +147,9 @@ class ToolExecution:
         structured = _structured_output(calls)
         if structured is not None:  # the model's final, structured answer: nothing to run
             return True, structured
+        return self._answer_tool_calls(calls)
+
+    def _answer_tool_calls(self, calls: list[dict[str, Any]]) -> Flow[tuple[bool, Any]]:
         if len(calls) == 1:
             results = [(yield from self._tool_call_flow(calls[0]))]
         else:  # independent calls: the async driver runs them concurrently
@@ -159,13 +165,13 @@ class ToolExecution:
         self, messages: list[dict[str, Any]] | None = None, sender: Agent | None = None, config: Any | None = None
     ) -> tuple[bool, dict[str, Any] | None]:
         """Run every tool call of the last message, in order; one tool response per call."""
-        return run_sync(self._tool_calls_reply_flow(messages, sender, config))
+        return run_reply_step(self._tool_calls_reply_flow(messages, sender, config))
 
     async def a_generate_tool_calls_reply(
         self, messages: list[dict[str, Any]] | None = None, sender: Agent | None = None, config: Any | None = None
     ) -> tuple[bool, dict[str, Any] | None]:
         """Async twin of `generate_tool_calls_reply`: the calls run concurrently."""
-        return await run_async(self._tool_calls_reply_flow(messages, sender, config))
+        return await a_run_reply_step(self._tool_calls_reply_flow(messages, sender, config))
 
 
 def _structured_output(calls: list[dict[str, Any]]) -> Any:

@@ -35,9 +35,9 @@ from .group_tool_executor import GROUP_TOOL_EXECUTOR_NAME, GroupToolExecutor
 from .handoffs import handoff_tool_name
 from .on_condition import OnCondition
 from .on_context_condition import OnContextCondition
+from .speaker_selection_result import agent_in_group
 from .targets.function_target import FunctionTarget
 from .targets.group_manager_target import GroupManagerTarget
-from .speaker_selection_result import agent_in_group
 from .targets.transition_target import AgentNameTarget, AgentTarget, TransitionTarget
 
 if TYPE_CHECKING:

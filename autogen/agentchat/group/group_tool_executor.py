@@ -13,10 +13,10 @@ import functools
 import json
 from typing import TYPE_CHECKING, Any
 
-from ..._effects import Flow, run_async, run_sync
+from ..._effects import Flow
 from ...io.base import IOStream
 from ..agent import Agent
-from ..conversable.stock import register_stock_flow
+from ..conversable.stock import a_run_reply_step, register_stock_flow, run_reply_step
 from ..conversable.tool_execution import STRUCTURED_OUTPUT_TOOL
 from ..conversable_agent import ConversableAgent
 from .reply_result import ReplyResult
@@ -125,9 +125,8 @@ class GroupToolExecutor(ConversableAgent):
 
     # ---------------------------------------------------------------- executing
 
-    def _group_tool_flow(
-        self, messages: list[dict[str, Any]] | None, sender: Agent | None, config: Any = None
-    ) -> Flow[tuple[bool, Any]]:
+    def _group_tool_flow(self, messages: list[dict[str, Any]] | None, sender: Agent | None, config: Any = None) -> Any:
+        """The executor's reply step (a result when there is nothing to run, else a flow)."""
         if messages is None:
             messages = self._oai_messages[sender]  # type: ignore[index]
         if not messages:
@@ -140,6 +139,9 @@ class GroupToolExecutor(ConversableAgent):
             function = call.get("function") or {}
             if function.get("name") == STRUCTURED_OUTPUT_TOOL:
                 return True, function.get("arguments")
+        return self._run_group_tools(message, calls, sender)
+
+    def _run_group_tools(self, message: dict[str, Any], calls: list[dict[str, Any]], sender: Agent | None) -> Flow[tuple[bool, Any]]:
         caller = message.get("name") or (sender.name if sender is not None else "unknown")
         responses: list[dict[str, Any]] = []
         contents: list[str] = []
@@ -181,13 +183,13 @@ class GroupToolExecutor(ConversableAgent):
         self, messages: list[dict[str, Any]] | None = None, sender: Agent | None = None, config: Any | None = None
     ) -> tuple[bool, Any]:
         """Run the tool calls of the last message, one by one, applying ReplyResults and handoffs."""
-        return run_sync(self._group_tool_flow(messages, sender, config))
+        return run_reply_step(self._group_tool_flow(messages, sender, config))
 
     async def a_generate_group_tool_reply(
         self, messages: list[dict[str, Any]] | None = None, sender: Agent | None = None, config: Any | None = None
     ) -> tuple[bool, Any]:
         """Async twin of `generate_group_tool_reply`."""
-        return await run_async(self._group_tool_flow(messages, sender, config))
+        return await a_run_reply_step(self._group_tool_flow(messages, sender, config))
 
 
 register_stock_flow(GroupToolExecutor.generate_group_tool_reply, GroupToolExecutor.a_generate_group_tool_reply, "_group_tool_flow")
