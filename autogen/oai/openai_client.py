@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import functools
 import logging
-from collections.abc import Mapping
+import re
+from collections.abc import Callable, Mapping
 from typing import Any, ClassVar
 
 from .endpoints import (
@@ -23,7 +24,7 @@ from .endpoints import (
 )
 from .errors import UnsupportedAPITypeError
 from .pricing import cost_from_tokens, normalize_price
-from .request import build_chat_request, is_legacy_completion_model, sdk_parameter_names
+from .request import build_chat_request, deepseek_reasoner_messages, is_legacy_completion_model, sdk_parameter_names
 from .streaming import StreamAssembler
 from .structured import format_structured_content
 
@@ -128,7 +129,11 @@ class OpenAIClient:
         client = self.sdk_client()
         method, request, stream = self._prepare(client, params)
         if not stream:
-            return _call(client, method, request, False)
+            try:
+                return _call(client, method, request, False)
+            except Exception as e:
+                _raise_if_name_error(e)
+                raise
         assembler = StreamAssembler()
         send = _stream_sender()
         for chunk in _call(client, method, request, True):
@@ -142,7 +147,11 @@ class OpenAIClient:
         client = self.async_sdk_client()
         method, request, stream = self._prepare(client, params)
         if not stream:
-            return await _call(client, method, request, False)
+            try:
+                return await _call(client, method, request, False)
+            except Exception as e:
+                _raise_if_name_error(e)
+                raise
         assembler = StreamAssembler()
         send = _stream_sender()
         async for chunk in await _call(client, method, request, True):
@@ -150,6 +159,50 @@ class OpenAIClient:
             if text:
                 send(text)
         return _with_usage(assembler.result(), request)
+
+    # ---- ag2's message helpers (kept for code that calls them; requests are adapted in request.py) ----
+
+    @staticmethod
+    def _convert_system_role_to_user(messages: list[dict[str, Any]]) -> None:
+        """Give every system message the user role, in place."""
+        for m in messages:
+            if m.get("role") == "system":
+                m["role"] = "user"
+
+    @staticmethod
+    def _move_system_message_to_beginning(messages: list[dict[str, Any]]) -> None:
+        """Move the first system message to the front of ``messages``, in place."""
+        for i, m in enumerate(messages):
+            if m.get("role") == "system":
+                messages.insert(0, messages.pop(i))
+                return
+
+    @staticmethod
+    def _patch_messages_for_deepseek_reasoner(**kwargs: Any) -> dict[str, Any]:
+        """``kwargs`` with its messages reshaped for ``model="deepseek-reasoner"`` (else unchanged)."""
+        if kwargs.get("model") == "deepseek-reasoner" and kwargs.get("messages"):
+            kwargs["messages"] = deepseek_reasoner_messages(kwargs["messages"])
+        return kwargs
+
+    @staticmethod
+    def _is_agent_name_error_message(message: str) -> bool:
+        """Whether an API error message says a message ``name`` (an agent name) has a bad format."""
+        return _NAME_ERROR.match(message) is not None
+
+    @staticmethod
+    def _handle_openai_bad_request_error(func: Callable[..., Any]) -> Callable[..., Any]:
+        """Wrap ``func`` so that a bad-request error about an agent name becomes a ``ValueError`` saying so."""
+
+        @functools.wraps(func)
+        def wrapper(*args: Any, **kwargs: Any) -> Any:
+            kwargs = OpenAIClient._patch_messages_for_deepseek_reasoner(**kwargs)
+            try:
+                return func(*args, **kwargs)
+            except Exception as e:
+                _raise_if_name_error(e)
+                raise
+
+        return wrapper
 
     # ---- ModelClient protocol ------------------------------------------------------------------
 
@@ -191,6 +244,34 @@ class OpenAIClient:
             "cost": getattr(response, "cost", 0.0) or 0.0,
             "model": getattr(response, "model", None),
         }
+
+
+_NAME_ERROR = re.compile(r"Invalid 'messages\[\d+\]\.name': string does not match pattern")
+
+
+def _raise_if_name_error(error: BaseException) -> None:
+    """Raise a ValueError explaining the cause when ``error`` is the API rejecting an agent name."""
+    if type(error).__name__ != "BadRequestError":
+        return
+    messages = []
+    for source in (getattr(error, "body", None), _response_json(error)):
+        if isinstance(source, Mapping):
+            inner = source.get("error", source)
+            if isinstance(inner, Mapping) and isinstance(inner.get("message"), str):
+                messages.append(inner["message"])
+    if any(_NAME_ERROR.match(m) for m in messages):
+        raise ValueError(
+            "The model API rejected a message name. This error typically occurs when the agent name contains "
+            "invalid characters, such as spaces or special symbols. Use only letters, digits, '_' and '-' "
+            f"in agent names. The API said: {getattr(error, 'message', error)}"
+        ) from error
+
+
+def _response_json(error: BaseException) -> Any:
+    try:
+        return error.response.json()  # type: ignore[attr-defined]
+    except Exception:
+        return None
 
 
 def _stream_sender() -> Any:
