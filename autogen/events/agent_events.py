@@ -811,9 +811,7 @@ class ClearConversableAgentHistoryEvent(BaseEvent):
         """Print one line per message kept to avoid splitting a tool call from its response."""
         f = f or print
         for _ in range(self.no_events_preserved):
-            f(
-                f"Preserving one more event for {self.agent} to not divide history between tool call and tool response."
-            )
+            f(f"Preserving one more event for {self.agent} to not divide history between tool call and tool response.")
 
 
 @wrap_event

@@ -16,7 +16,12 @@ _LAZY: dict[str, str] = {
     "OpenAIResponsesV2LLMConfigEntry": "autogen.llm_config.entry",
 }
 
-__all__ = sorted(_LAZY)
+__all__ = [
+    "AnthropicV2LLMConfigEntry",
+    "BedrockV2LLMConfigEntry",
+    "OpenAIResponsesV2LLMConfigEntry",
+    "OpenAIV2LLMConfigEntry",
+]
 
 
 def __getattr__(name: str) -> Any:

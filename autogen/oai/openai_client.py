@@ -270,7 +270,7 @@ def _raise_if_name_error(error: BaseException) -> None:
 def _response_json(error: BaseException) -> Any:
     try:
         return error.response.json()  # type: ignore[attr-defined]
-    except Exception:
+    except Exception:  # noqa: BLE001 - no JSON body: nothing to read the cause from
         return None
 
 
