@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Any, Literal, TypedDict, Union
+from typing import Any, Literal, TypedDict
 
 __all__ = ["MessageContentType", "UserMessageImageContentPart", "UserMessageTextContentPart"]
 
-MessageContentType = Union[str, list[Union[dict[str, Any], str]], None]
+MessageContentType = str | list[dict[str, Any] | str] | None
 """A message's ``content``: text, a list of content parts (multimodal), or None (tool-call messages)."""
 
 
