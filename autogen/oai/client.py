@@ -45,6 +45,7 @@ __all__ = [
     "LEGACY_DEFAULT_CACHE_SEED",
     "OAI_PRICE1K",
     "OPENAI_FALLBACK_KWARGS",
+    "TOOL_ENABLED",
     "LLMCallError",
     "LLMTimeoutError",
     "MissingAPIKeyError",
@@ -59,6 +60,8 @@ __all__ = [
 logger = logging.getLogger(__name__)
 
 LEGACY_CACHE_DIR = ".cache"
+# ag2 tells scripts whether the installed openai SDK supports tool calls; every supported one does.
+TOOL_ENABLED = True
 # The cache seed 0.2 used when none was given; kept for scripts that name it (no caching by default now).
 LEGACY_DEFAULT_CACHE_SEED = 41
 # ag2's names for the constructor keywords of openai.OpenAI / openai.AzureOpenAI
