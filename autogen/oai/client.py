@@ -223,7 +223,9 @@ class OpenAIWrapper:
         self.total_usage_summary = None
         self.actual_usage_summary = None
         if runtime_logging.is_logging:
-            runtime_logging.log_new_wrapper(self, {"config_list": entries, "routing_method": routing, **base_config})
+            runtime_logging.log_new_wrapper(
+                self, {"config_list": entries, "base_config": {"routing_method": routing, **base_config}}
+            )
             for client, entry in zip(self._clients, entries):
                 runtime_logging.log_new_client(client, self, {**base_config, **entry})
 
