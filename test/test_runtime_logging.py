@@ -87,7 +87,7 @@ def test_sqlite_logs_every_table_for_a_tool_chat(tmp_path):
     assert [w["wrapper_id"] for w in wrappers][-1] == id(asst.client)
     assert agents["asst"]["wrapper_id"] == wrappers[0]["wrapper_id"]
     assert json.loads(wrappers[0]["init_args"])["config_list"][0]["model"] == server.model
-    assert "add" in json.dumps(json.loads(wrappers[-1]["init_args"])["tools"])
+    assert "add" in json.dumps(json.loads(wrappers[-1]["init_args"])["base_config"]["tools"])
     clients = rows(con, f"SELECT * FROM oai_clients WHERE wrapper_id = {id(asst.client)}")
     assert len(clients) == 1 and clients[0]["class"] == "OpenAIClient" and clients[0]["session_id"] == session_id
 
@@ -168,7 +168,11 @@ def test_file_logger_writes_json_lines(tmp_path, monkeypatch):
     completions = [r for r in records if r["type"] == "chat_completion"]
     assert len(completions) == 2 and completions[1]["response"]["choices"][0]["message"]["content"] == "4 TERMINATE"
     call = next(r for r in records if r["type"] == "function_call")
-    assert call["function_name"] == "add" and call["args"] == {"a": 2, "b": 2} and call["returns"] == "4"
+    # nested states are JSON text inside the line, as in ag2's file log
+    assert call["function_name"] == "add" and json.loads(call["input_args"]) == {"a": 2, "b": 2}
+    assert json.loads(call["returns"]) == "4"
+    agent = next(r for r in records if r["type"] == "new_agent")
+    assert agent["agent_name"] and agent["agent_type"] and isinstance(agent["args"], dict)
 
 
 def test_default_sqlite_file_is_logs_db_in_cwd(tmp_path, monkeypatch):

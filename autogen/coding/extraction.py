@@ -37,7 +37,8 @@ def content_str(content: str | list[Any] | None) -> str:
 
     ``None`` becomes ``""``; a string is returned as is; a list of content parts is joined with
     newlines, text parts contributing their text, media parts a placeholder (``<image>``,
-    ``<audio>``, ``<video>``) and function/tool parts ``<function>`` or ``<function: name>``.
+    ``<audio>``, ``<video>``), function/tool parts ``<function>`` or ``<function: name>`` and
+    ``apply_patch_call`` parts a one-line summary of the file edit.
 
     Raises:
         TypeError: ``content`` is neither None, a str nor a list, or a list item is not a dict.
@@ -64,11 +65,23 @@ def content_str(content: str | list[Any] | None) -> str:
             pieces.append(_PLACEHOLDERS[kind])
         elif kind in _FUNCTION_PART_TYPES:
             pieces.append(f"<function: {part['name']}>" if "name" in part else "<function>")
+        elif kind == "apply_patch_call":
+            pieces.append(_apply_patch_text(part))
         else:
             raise ValueError(
-                f"unknown content part type {kind!r}; expected text, image_url, audio_url, video_url or function"
+                f"unknown content part type {kind!r}; expected text, image_url, audio_url, video_url, function "
+                "or apply_patch_call"
             )
     return "\n".join(pieces)
+
+
+def _apply_patch_text(part: dict[str, Any]) -> str:
+    # a file edit proposed through the Responses API's apply_patch tool, summarised on one line
+    operation = part.get("operation") or {}
+    return (
+        f"<apply_patch_call: {operation.get('type', 'unknown_operation')} on {operation.get('path', 'unknown_path')} "
+        f"(status: {part.get('status', 'unknown_status')}) diff: {operation.get('diff', 'unknown_diff')}>"
+    )
 
 
 def infer_lang(code: str) -> str:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shutil
+import subprocess
 import sys
 
 __all__ = [
@@ -28,12 +29,40 @@ def normalize_language(lang: str) -> str:
     return _ALIASES.get(lang, lang)
 
 
-def get_powershell_command() -> str | None:
-    """``pwsh`` or ``powershell`` if one is on PATH, else None."""
+def installed_powershell() -> str | None:
+    """``pwsh`` or ``powershell`` if one is on PATH, else None (a PATH lookup, nothing is run)."""
     for name in ("pwsh", "powershell"):
         if shutil.which(name):
             return name
     return None
+
+
+def get_powershell_command() -> str | None:
+    """The PowerShell command that works here: ``"powershell"`` (tried first) or ``"pwsh"``.
+
+    Each candidate is run once to print its version. Returns None when ``powershell`` exists but
+    fails to run. Raises FileNotFoundError when neither is installed, PermissionError when
+    ``powershell`` may not be run.
+    """
+    try:
+        done = subprocess.run(
+            ["powershell", "$PSVersionTable.PSVersion.Major"], capture_output=True, text=True, check=False
+        )
+    except (FileNotFoundError, NotADirectoryError):
+        pass  # no Windows PowerShell: try PowerShell 7
+    except PermissionError as e:
+        raise PermissionError("No permission to run powershell.") from e
+    else:
+        return "powershell" if done.returncode == 0 else None
+    try:
+        done = subprocess.run(
+            ["pwsh", "-Command", "$PSVersionTable.PSVersion.Major"], capture_output=True, text=True, check=False
+        )
+    except (FileNotFoundError, NotADirectoryError) as e:
+        raise FileNotFoundError(
+            "Neither powershell nor pwsh is installed (or on PATH). Install PowerShell and try again."
+        ) from e
+    return "pwsh" if done.returncode == 0 else None
 
 
 def script_command(lang: str, script: str, *, python_executable: str | None = None) -> list[str]:
@@ -50,7 +79,7 @@ def script_command(lang: str, script: str, *, python_executable: str | None = No
     if lang == "bash":
         return ["bash", script]
     if lang in _POWERSHELL:
-        program = get_powershell_command()
+        program = installed_powershell()
         if program is None:
             raise FileNotFoundError(
                 "PowerShell is not installed (neither 'pwsh' nor 'powershell' is on PATH); "

@@ -23,7 +23,7 @@ from typing import Any
 
 from ..import_utils import optional_import
 from .docker_utils import check_can_use_docker_or_throw, decide_use_docker, in_docker_container
-from .languages import PYTHON_VARIANTS, WIN32, get_powershell_command
+from .languages import PYTHON_VARIANTS, WIN32, installed_powershell
 from .process import DEFAULT_OUTPUT_HEAD_BYTES, DEFAULT_OUTPUT_TAIL_BYTES, _CappedBuffer, run_process
 from .utils import FilenameOutsideWorkspaceError, resolve_in_workspace
 
@@ -59,7 +59,7 @@ def _cmd(lang: str) -> str:
     if lang == "javascript":
         return "node"
     if lang in ("ps1", "pwsh", "powershell"):
-        program = get_powershell_command()
+        program = installed_powershell()
         if program is None:
             raise FileNotFoundError("Neither powershell nor pwsh is installed. Install PowerShell and try again.")
         return program

@@ -9,10 +9,19 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Mapping
-from typing import Any
+from typing import Any, Literal
 from uuid import UUID
 
-from pydantic import BaseModel, Field, SerializationInfo, field_serializer, field_validator
+from pydantic import (
+    BaseModel,
+    Field,
+    SerializationInfo,
+    SerializerFunctionWrapHandler,
+    field_serializer,
+    field_validator,
+    model_serializer,
+    model_validator,
+)
 
 from .base_event import AgentName, BaseEvent, agent_name, wrap_event
 
@@ -24,6 +33,7 @@ __all__ = [
     "ConversableAgentUsageSummaryEvent",
     "ConversableAgentUsageSummaryNoCostIncurredEvent",
     "ErrorEvent",
+    "EventRole",
     "ExecuteCodeBlockEvent",
     "ExecuteFunctionEvent",
     "ExecutedFunctionEvent",
@@ -56,6 +66,9 @@ __all__ = [
 
 _RULE = "-" * 80
 
+EventRole = Literal["assistant", "function", "tool"]
+"""The ``role`` of a received function/tool response or message event."""
+
 
 def _colored(text: str, color: str) -> str:
     from termcolor import colored  # imported on first print so `import autogen` stays light
@@ -86,6 +99,11 @@ def printable_content(content: Any) -> str:
                 parts.append(str(dict(item)))
         return "\n".join(parts)
     return str(content)
+
+
+def _result_for_print(content: Any) -> Any:
+    """A function/tool result as printed: numbers and booleans as they are, anything else as text."""
+    return content if isinstance(content, (int, float)) else printable_content(content)
 
 
 def _jsonable(value: Any) -> Any:
@@ -140,7 +158,7 @@ class FunctionResponseEvent(BasePrintReceivedEvent):
         super().print(f)
         banner = f"***** Response from calling {self.role} ({self.name or 'No id found'}) *****"
         f(_colored(banner, "green"), flush=True)
-        f(printable_content(self.content), flush=True)
+        f(_result_for_print(self.content), flush=True)
         f(_colored("*" * len(banner), "green"), flush=True)
         f("\n", _RULE, flush=True, sep="")
 
@@ -374,11 +392,23 @@ class PostCarryoverProcessingEvent(BaseEvent):
             fields["summary_method"] = _summary_method_name(fields["summary_method"])
         super().__init__(uuid=uuid, **fields)
 
-    @field_serializer("carryover")
-    def _carryover_json(self, value: Any, info: SerializationInfo) -> Any:
-        return _jsonable(value) if info.mode == "json" else value
+    @model_validator(mode="before")
+    @classmethod
+    def _from_chat_info(cls, data: Any) -> Any:
+        # the dumped form nests the fields under "chat_info" (as ag2 dumps it)
+        if isinstance(data, Mapping) and isinstance(data.get("chat_info"), Mapping):
+            data = {**data["chat_info"], **{k: v for k, v in data.items() if k != "chat_info"}}
+        return data
 
-    def _carryover_text(self) -> str:
+    @model_serializer(mode="wrap")
+    def _as_chat_info(self, handler: SerializerFunctionWrapHandler, info: SerializationInfo) -> dict[str, Any]:
+        fields = handler(self)
+        if info.mode == "json":
+            fields["carryover"] = _jsonable(self.carryover)
+        uuid = fields.pop("uuid", None)
+        return {"uuid": uuid, "chat_info": fields}
+
+    def _process_carryover(self) -> str:
         if not isinstance(self.carryover, list):
             return str(self.carryover)
         lines = []
@@ -395,8 +425,8 @@ class PostCarryoverProcessingEvent(BaseEvent):
         f(_colored("\n" + "*" * 80, "blue"), flush=True, sep="")
         f(_colored("Starting a new chat....", "blue"), flush=True)
         if self.verbose:
-            f(_colored("Message:\n" + self.message, "blue"), flush=True)
-            f(_colored("Carryover:\n" + self._carryover_text(), "blue"), flush=True)
+            f(_colored("Event:\n" + self.message, "blue"), flush=True)
+            f(_colored("Carryover:\n" + self._process_carryover(), "blue"), flush=True)
         f(_colored("\n" + "*" * 80, "blue"), flush=True, sep="")
 
 
@@ -417,7 +447,7 @@ class ClearAgentsHistoryEvent(BaseEvent):
         f = f or print
         who = self.agent if self.agent else "all agents"
         if self.nr_events_to_preserve:
-            f(f"Clearing history for {who} except last {self.nr_events_to_preserve} messages.")
+            f(f"Clearing history for {who} except last {self.nr_events_to_preserve} events.")
         else:
             f(f"Clearing history for {who}.")
 
@@ -512,7 +542,7 @@ class GroupChatResumeEvent(BaseEvent):
         """Print how many messages were restored and who spoke last."""
         f = f or print
         f(
-            f"Prepared group chat with {len(self.events)} messages, the last speaker is",
+            f"Prepared group chat with {len(self.events)} events, the last speaker is",
             _colored(self.last_speaker_name, "yellow"),
             flush=True,
         )
@@ -770,13 +800,18 @@ class ClearConversableAgentHistoryEvent(BaseEvent):
             fields["recipient"] = fields["agent"]
         super().__init__(uuid=uuid, **fields)
 
+    @model_serializer(mode="wrap")
+    def _without_recipient(self, handler: SerializerFunctionWrapHandler) -> dict[str, Any]:
+        # `recipient` always equals `agent`; the dump leaves it out (as ag2's does)
+        fields = handler(self)
+        fields.pop("recipient", None)
+        return fields
+
     def print(self, f: Callable[..., Any] | None = None) -> None:
         """Print one line per message kept to avoid splitting a tool call from its response."""
         f = f or print
         for _ in range(self.no_events_preserved):
-            f(
-                f"Preserving one more message for {self.agent} to not divide history between tool call and tool response."
-            )
+            f(f"Preserving one more event for {self.agent} to not divide history between tool call and tool response.")
 
 
 @wrap_event
@@ -790,7 +825,7 @@ class ClearConversableAgentHistoryWarningEvent(BaseEvent):
         f = f or print
         f(
             _colored(
-                "WARNING: `nr_preserved_messages` is ignored when clearing chat history with a specific agent.",
+                "WARNING: `nr_preserved_events` is ignored when clearing chat history with a specific agent.",
                 "yellow",
             ),
             flush=True,

@@ -24,6 +24,7 @@ __all__ = [
     "BaseEvent",
     "get_annotated_type_for_event_classes",
     "get_event_classes",
+    "resolve_print_callable",
     "wrap_event",
 ]
 
@@ -97,6 +98,11 @@ class BaseEvent(BaseModel):
 
     def print(self, f: Callable[..., Any] | None = None) -> None:
         """Show the event with ``f`` (default: the built-in ``print``). Silent by default."""
+
+
+def resolve_print_callable(f: Callable[..., Any] | None = None) -> Callable[..., Any]:
+    """The function an event prints with: ``f`` when given, else the built-in ``print``."""
+    return f or print
 
 
 def _snake_case(name: str) -> str:

@@ -15,7 +15,8 @@ Contract for code that starts a run (the agents):
 
    ``AsyncRunResponse.start(work, agents=[...])`` is the same for an ``async`` ``work`` (run as an
    asyncio task on the current loop) and ``RunIterResponse(work, agents=[...], yield_on=...)`` for
-   stepped runs (the thread starts on first iteration).
+   stepped runs (the thread starts on first iteration). ag2's form ``RunIterResponse(start_thread_func=f,
+   yield_on=..., agents=[...])`` is accepted too: ``f(iostream)`` returns the (not started) worker thread.
 
 2. Doing it by hand is equivalent: create a ``ThreadIOStream``, build ``RunResponse(stream, agents,
    thread=thread)``, and in the thread run the chat inside ``with IOStream.set_default(stream):``,
@@ -33,8 +34,8 @@ import asyncio
 import contextvars
 import queue
 import threading
-from collections.abc import AsyncIterator, Awaitable, Callable, Iterator, Mapping, Sequence
-from typing import Any
+from collections.abc import AsyncIterable, AsyncIterator, Awaitable, Callable, Iterable, Iterator, Mapping, Sequence
+from typing import Any, Protocol, runtime_checkable
 from uuid import UUID, uuid4
 
 from pydantic import BaseModel, Field
@@ -53,10 +54,13 @@ from .thread_io_stream import AsyncThreadIOStream, ThreadIOStream
 __all__ = [
     "AsyncRunIterResponse",
     "AsyncRunResponse",
+    "AsyncRunResponseProtocol",
     "Cost",
     "CostBreakdown",
+    "RunInfoProtocol",
     "RunIterResponse",
     "RunResponse",
+    "RunResponseProtocol",
     "Usage",
 ]
 
@@ -100,6 +104,107 @@ class Cost(BaseModel):
             usage_including_cached_inference=CostBreakdown.from_raw(data.get("usage_including_cached_inference")),
             usage_excluding_cached_inference=CostBreakdown.from_raw(data.get("usage_excluding_cached_inference")),
         )
+
+
+@runtime_checkable
+class RunInfoProtocol(Protocol):
+    """Identity of a run."""
+
+    @property
+    def uuid(self) -> UUID:
+        """Identifier of the run."""
+        ...
+
+    @property
+    def above_run(self) -> Any:
+        """The run this one is part of, or None."""
+        ...
+
+
+@runtime_checkable
+class RunResponseProtocol(RunInfoProtocol, Protocol):
+    """What ``run()`` returns: its events, and its results once the run completed."""
+
+    @property
+    def events(self) -> Iterable[Any]:
+        """The run's events, in order."""
+        ...
+
+    @property
+    def messages(self) -> Iterable[dict[str, Any]]:
+        """The chat history."""
+        ...
+
+    @property
+    def summary(self) -> str | None:
+        """The chat summary."""
+        ...
+
+    @property
+    def context_variables(self) -> Any:
+        """The final context variables, if any."""
+        ...
+
+    @property
+    def last_speaker(self) -> str | None:
+        """Name of the agent that spoke last."""
+        ...
+
+    @property
+    def cost(self) -> Cost | None:
+        """The run's cost."""
+        ...
+
+    def process(self, processor: EventProcessorProtocol | None = None) -> None:
+        """Consume every event with ``processor``."""
+        ...
+
+    def set_ui_tools(self, tools: list[Any]) -> None:
+        """Give UI tools to the run's agents."""
+        ...
+
+
+@runtime_checkable
+class AsyncRunResponseProtocol(RunInfoProtocol, Protocol):
+    """What ``a_run()`` returns: async events, and awaitable results."""
+
+    @property
+    def events(self) -> AsyncIterable[Any]:
+        """The run's events, in order."""
+        ...
+
+    @property
+    async def messages(self) -> Iterable[dict[str, Any]]:
+        """The chat history."""
+        ...
+
+    @property
+    async def summary(self) -> str | None:
+        """The chat summary."""
+        ...
+
+    @property
+    async def context_variables(self) -> Any:
+        """The final context variables, if any."""
+        ...
+
+    @property
+    async def last_speaker(self) -> str | None:
+        """Name of the agent that spoke last."""
+        ...
+
+    @property
+    async def cost(self) -> Cost | None:
+        """The run's cost."""
+        ...
+
+    async def process(self, processor: AsyncEventProcessorProtocol | None = None) -> None:
+        """Consume every event with ``processor``."""
+        ...
+
+    def set_ui_tools(self, tools: list[Any]) -> None:
+        """Give UI tools to the run's agents."""
+        ...
 
 
 def completion_event(result: Any) -> Any:
@@ -285,14 +390,30 @@ class RunIterResponse(RunResponse):
 
     def __init__(
         self,
-        work: Callable[[], Any],
+        work: Callable[[], Any] | None = None,
         *,
         agents: Sequence[Any] = (),
         yield_on: Sequence[type] | None = None,
+        start_thread_func: Callable[[ThreadIOStream], threading.Thread] | None = None,
     ) -> None:
-        self._controller = StepController(yield_on)
-        super().__init__(ThreadIOStream(step_controller=self._controller), agents)
+        if (work is None) == (start_thread_func is None):
+            raise TypeError("RunIterResponse needs exactly one of work or start_thread_func")
+        self._step_controller = StepController(yield_on)
+        super().__init__(ThreadIOStream(step_controller=self._step_controller), agents)
         self._work = work
+        self._start_thread_func = start_thread_func
+        self._started = False
+
+    def _start(self) -> None:
+        if self._started:
+            return
+        self._started = True
+        if self._start_thread_func is not None:
+            self._thread = self._start_thread_func(self.iostream)
+            self._thread.start()
+        else:
+            assert self._work is not None
+            self._thread = _start_thread(self.iostream, self._work)
 
     @classmethod
     def start(  # type: ignore[override]
@@ -311,20 +432,19 @@ class RunIterResponse(RunResponse):
             return False
         if isinstance(event, ErrorEvent):
             _raise_error(self, event)
-        return isinstance(event, InputRequestEvent) or self._controller.should_block(event)
+        return isinstance(event, InputRequestEvent) or self._step_controller.should_block(event)
 
     def _generate(self) -> Iterator[Any]:
-        if self._thread is None:
-            self._thread = _start_thread(self.iostream, self._work)
+        self._start()
         q = self.iostream.input_stream
         try:
             while not self._finished:
-                self._controller.step()
+                self._step_controller.step()
                 event = self._next_event(q)
                 if self._accept(event):
                     yield event
         finally:
-            self._controller.terminate()
+            self._step_controller.terminate()
 
 
 class AsyncRunIterResponse(RunIterResponse):
@@ -337,18 +457,17 @@ class AsyncRunIterResponse(RunIterResponse):
         return self._agenerate()
 
     async def _agenerate(self) -> AsyncIterator[Any]:
-        if self._thread is None:
-            self._thread = _start_thread(self.iostream, self._work)
+        self._start()
         loop = asyncio.get_running_loop()
         q = self.iostream.input_stream
         try:
             while not self._finished:
-                self._controller.step()
+                self._step_controller.step()
                 event = await loop.run_in_executor(None, self._next_event, q)
                 if self._accept(event):
                     yield event
         finally:
-            self._controller.terminate()
+            self._step_controller.terminate()
 
 
 class AsyncRunResponse(_Results):

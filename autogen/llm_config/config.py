@@ -334,8 +334,8 @@ class LLMConfig(metaclass=_LLMConfigMeta):
     """Model configuration: one or more entries tried in order, plus options shared by all of them.
 
     Behaves like a read/write mapping (``cfg["temperature"]``, ``cfg.get("tools")``, ``"tools" in cfg``,
-    ``cfg["tools"] = [...]``), and ``**cfg`` gives ``config_list`` as plain dicts plus the options that
-    are set, which is what ``OpenAIWrapper(**cfg)`` expects. ``cfg.config_list`` gives the entry objects.
+    ``cfg["tools"] = [...]``), and ``**cfg`` gives the options that are set plus ``config_list`` (the
+    entry objects), which is what ``OpenAIWrapper(**cfg)`` expects.
     """
 
     __slots__ = ("_context_tokens", "_entries", "_options")
@@ -496,7 +496,7 @@ class LLMConfig(metaclass=_LLMConfigMeta):
             kept = {id(d) for d in filter_config(dumps, filters, exclude=exclude)}
             entries = [e for d, e in zip(dumps, entries) if id(d) in kept]
         if not entries:
-            raise ValueError(f"No config entry matches the filter {filters!r} (exclude={exclude})")
+            raise ValueError(f"No config found that satisfies the filter criteria: {filters}")
         new = self.copy()
         object.__setattr__(new, "_entries", [e.model_copy() for e in entries])
         return new
@@ -536,10 +536,8 @@ class LLMConfig(metaclass=_LLMConfigMeta):
         return self._entries
 
     def model_dump(self, *, exclude_none: bool = True, mode: str = "python", **kwargs: Any) -> dict[str, Any]:
-        """Plain dict: ``config_list`` (entries as dicts) plus the options; unset/empty options left out."""
-        data: dict[str, Any] = {
-            "config_list": [e.model_dump(mode=mode, exclude_none=exclude_none, **kwargs) for e in self._entries]
-        }
+        """Plain dict: the options, then ``config_list`` (entries as dicts); unset/empty options left out."""
+        data: dict[str, Any] = {}
         for name, value in self._options.items():
             if value is None:
                 if not exclude_none:
@@ -549,6 +547,7 @@ class LLMConfig(metaclass=_LLMConfigMeta):
                     data[name] = list(value)
             else:
                 data[name] = value
+        data["config_list"] = [e.model_dump(mode=mode, exclude_none=exclude_none, **kwargs) for e in self._entries]
         return data
 
     def model_dump_json(self, *, exclude_none: bool = True, indent: int | None = None) -> str:
@@ -587,9 +586,9 @@ class LLMConfig(metaclass=_LLMConfigMeta):
     # mapping behaviour
     # ------------------------------------------------------------------------------------------
     def keys(self) -> Any:
-        """``config_list`` plus the options that are set (non-None, non-empty)."""
-        names = ["config_list"]
-        names.extend(k for k, v in self._options.items() if v is not None and not (isinstance(v, list) and not v))
+        """The options that are set (non-None, non-empty), then ``config_list``."""
+        names = [k for k, v in self._options.items() if v is not None and not (isinstance(v, list) and not v)]
+        names.append("config_list")
         return dict.fromkeys(names).keys()
 
     def values(self) -> Any:
@@ -611,13 +610,11 @@ class LLMConfig(metaclass=_LLMConfigMeta):
 
     def __getitem__(self, key: str) -> Any:
         if key == "config_list":
-            return [e.model_dump() for e in self._entries]
+            return list(self._entries)
         try:
             return self._options[key]
         except KeyError:
-            raise KeyError(
-                f"{key!r} is not an LLMConfig key; keys are 'config_list' and {', '.join(_OPTION_NAMES)}"
-            ) from None
+            raise KeyError(f"Key '{key}' not found in {type(self).__name__}") from None
 
     def get(self, key: str, default: Any = None) -> Any:
         """Value of ``key``, or ``default`` when it is unknown or unset (``None``)."""

@@ -142,7 +142,7 @@ class LLMConfigEntry(BaseModel):
         try:
             value = getattr(self, key)
         except AttributeError:
-            raise KeyError(f"{key!r} is not set in this {type(self).__name__}") from None
+            raise KeyError(f"Key '{key}' not found in {type(self).__name__}") from None
         return value.get_secret_value() if isinstance(value, SecretStr) else value
 
     def __setitem__(self, key: str, value: Any) -> None:
@@ -177,8 +177,8 @@ class _OpenAIFamilyEntry(LLMConfigEntry):
     """Cost per 1K tokens as [prompt, completion] (a single number is used for both)."""
     tool_choice: Any = None
     user: str | None = None
-    # None (not False) by default: a dumped entry must not switch off streaming asked for at call time.
-    stream: bool | None = None
+    stream: bool = False
+    """Stream the answer. Left at its default it does not switch off ``create(stream=True)``."""
     verbosity: Literal["low", "medium", "high"] | None = None
     extra_body: dict[str, Any] | None = None
     extra_headers: dict[str, Any] | None = None
@@ -206,6 +206,12 @@ class OpenAIResponsesLLMConfigEntry(_OpenAIFamilyEntry):
     """OpenAI Responses API."""
 
     api_type: Literal["responses"] = "responses"
+    built_in_tools: list[str] | None = None
+    """Hosted tools to enable: ``web_search``, ``image_generation``, ``apply_patch``, ``shell``."""
+    workspace_dir: str | None = None
+    """Directory the ``apply_patch`` tool may change files in."""
+    allowed_paths: list[str] | None = None
+    """Glob patterns (relative to ``workspace_dir``) that ``apply_patch`` may touch."""
 
 
 class OpenAIV2LLMConfigEntry(_OpenAIFamilyEntry):
@@ -214,10 +220,10 @@ class OpenAIV2LLMConfigEntry(_OpenAIFamilyEntry):
     api_type: Literal["openai_v2"] = "openai_v2"
 
 
-class OpenAIResponsesV2LLMConfigEntry(_OpenAIFamilyEntry):
+class OpenAIResponsesV2LLMConfigEntry(OpenAIResponsesLLMConfigEntry):
     """OpenAI Responses API through the new-style client."""
 
-    api_type: Literal["responses_v2"] = "responses_v2"
+    api_type: Literal["responses_v2"] = "responses_v2"  # type: ignore[assignment]
 
 
 class DeepSeekLLMConfigEntry(_OpenAIFamilyEntry):
@@ -225,22 +231,29 @@ class DeepSeekLLMConfigEntry(_OpenAIFamilyEntry):
 
     api_type: Literal["deepseek"] = "deepseek"
     base_url: str | None = "https://api.deepseek.com/v1"
+    max_tokens: int | None = Field(default=8192, ge=1, le=8192)
 
 
 class _ProviderEntry(LLMConfigEntry):
     """Fields most non-OpenAI providers accept."""
 
     price: list[float] | float | None = None
-    stream: bool | None = None
     tool_choice: Any = None
     seed: int | None = None
-    hide_tools: str | None = None
+    hide_tools: Literal["if_all_run", "if_any_run", "never"] | None = None
+    """When to stop offering tools: once all / any of them ran, or never."""
 
 
-class AnthropicLLMConfigEntry(_ProviderEntry):
+class _StreamingProviderEntry(_ProviderEntry):
+    stream: bool = False
+
+
+class AnthropicLLMConfigEntry(_StreamingProviderEntry):
     """Anthropic Claude (direct, or through AWS Bedrock / Vertex credentials)."""
 
     api_type: Literal["anthropic"] = "anthropic"
+    max_tokens: int | None = Field(default=4096, ge=1)
+    timeout: int | None = Field(default=None, ge=1)
     top_k: int | None = None
     stop_sequences: list[str] | None = None
     thinking: dict[str, Any] | None = None
@@ -271,6 +284,13 @@ class BedrockLLMConfigEntry(_ProviderEntry):
     top_k: int | None = None
     supports_system_prompts: bool = True
     additional_model_request_fields: dict[str, Any] | None = None
+    k: int | None = None
+    cache_seed: int | None = None
+    timeout: int | None = None
+    total_max_attempts: int | None = 5
+    max_attempts: int | None = 5
+    mode: Literal["standard", "adaptive", "legacy"] = "standard"
+    """botocore retry mode."""
 
 
 class BedrockV2LLMConfigEntry(BedrockLLMConfigEntry):
@@ -279,7 +299,7 @@ class BedrockV2LLMConfigEntry(BedrockLLMConfigEntry):
     api_type: Literal["bedrock_v2"] = "bedrock_v2"  # type: ignore[assignment]
 
 
-class GeminiLLMConfigEntry(_ProviderEntry):
+class GeminiLLMConfigEntry(_StreamingProviderEntry):
     """Google Gemini (API key, or Vertex AI when project/location are given)."""
 
     api_type: Literal["google"] = "google"
@@ -301,18 +321,21 @@ class GeminiVertexLLMConfigEntry(GeminiLLMConfigEntry):
     api_type: Literal["google_vertex"] = "google_vertex"  # type: ignore[assignment]
 
 
-class MistralLLMConfigEntry(_ProviderEntry):
+class MistralLLMConfigEntry(_StreamingProviderEntry):
     """Mistral AI."""
 
     api_type: Literal["mistral"] = "mistral"
-    safe_prompt: bool | None = None
+    safe_prompt: bool = False
     random_seed: int | None = None
+    hide_tools: Literal["if_all_run", "if_any_run", "never"] | None = "never"
 
 
-class TogetherLLMConfigEntry(_ProviderEntry):
+class TogetherLLMConfigEntry(_StreamingProviderEntry):
     """Together.AI."""
 
     api_type: Literal["together"] = "together"
+    max_tokens: int | None = Field(default=512, ge=0)
+    hide_tools: Literal["if_all_run", "if_any_run", "never"] | None = "never"
     top_k: int | None = None
     repetition_penalty: float | None = None
     presence_penalty: float | None = None
@@ -321,41 +344,48 @@ class TogetherLLMConfigEntry(_ProviderEntry):
     safety_model: str | None = None
 
 
-class GroqLLMConfigEntry(_ProviderEntry):
+class GroqLLMConfigEntry(_StreamingProviderEntry):
     """Groq."""
 
     api_type: Literal["groq"] = "groq"
+    hide_tools: Literal["if_all_run", "if_any_run", "never"] | None = "never"
     frequency_penalty: float | None = None
     presence_penalty: float | None = None
 
 
-class CohereLLMConfigEntry(_ProviderEntry):
+class CohereLLMConfigEntry(_StreamingProviderEntry):
     """Cohere."""
 
     api_type: Literal["cohere"] = "cohere"
-    k: int | None = None
+    k: int = Field(default=0, ge=0, le=500)
     p: float | None = None
-    frequency_penalty: float | None = None
-    presence_penalty: float | None = None
-    strict_tools: bool | None = None
+    frequency_penalty: float = Field(default=0, ge=0, le=1)
+    presence_penalty: float = Field(default=0, ge=0, le=1)
+    strict_tools: bool = False
+    client_name: str | None = None
 
 
-class OllamaLLMConfigEntry(_ProviderEntry):
+class OllamaLLMConfigEntry(_StreamingProviderEntry):
     """Ollama (local models)."""
 
     api_type: Literal["ollama"] = "ollama"
     client_host: str | None = None
-    num_predict: int | None = None
-    num_ctx: int | None = None
-    repeat_penalty: float | None = None
-    top_k: int | None = None
-    native_tool_calls: bool | None = None
+    num_predict: int = -1
+    """Most tokens to generate: -1 unlimited, -2 fill the context."""
+    num_ctx: int = 2048
+    repeat_penalty: float = 1.1
+    seed: int | None = 0
+    top_k: int = 40
+    hide_tools: Literal["if_all_run", "if_any_run", "never"] | None = "never"
+    native_tool_calls: bool = False
 
 
-class CerebrasLLMConfigEntry(_ProviderEntry):
+class CerebrasLLMConfigEntry(_StreamingProviderEntry):
     """Cerebras."""
 
     api_type: Literal["cerebras"] = "cerebras"
+    temperature: float | None = Field(default=None, ge=0, le=1.5)
+    hide_tools: Literal["if_all_run", "if_any_run", "never"] | None = "never"
     reasoning_effort: str | None = None
 
 

@@ -7,27 +7,52 @@ A config list is a list of plain dicts, one per model endpoint (``model``, ``api
 from __future__ import annotations
 
 import copy
+import errno
 import json
 import logging
 import os
+import re
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
 __all__ = [
+    "DEFAULT_AZURE_API_VERSION",
+    "NON_CACHE_KEY",
     "config_list_from_dotenv",
     "config_list_from_json",
     "config_list_from_models",
     "config_list_gpt4_gpt35",
     "config_list_openai_aoai",
     "filter_config",
+    "get_config",
     "get_config_list",
     "get_first_llm_config",
+    "get_key",
+    "is_valid_api_key",
 ]
 
 logger = logging.getLogger(__name__)
 
 _COLLECTIONS = (list, tuple, set, frozenset)
+
+DEFAULT_AZURE_API_VERSION = "2024-02-01"
+"""The ``api_version`` given to Azure configs built from keys (``config_list_openai_aoai``)."""
+
+NON_CACHE_KEY = [
+    "api_key",
+    "base_url",
+    "api_type",
+    "api_version",
+    "azure_ad_token",
+    "azure_ad_token_provider",
+    "credentials",
+]
+"""Config keys that say where and as whom to call, not what to ask: left out of cache keys."""
+
+# OpenAI keys have no published grammar; "sk-" plus a long run of URL-safe characters covers the
+# known forms (sk-..., sk-proj-..., sk-svcacct-...).
+_OPENAI_KEY_RE = re.compile(r"sk-[A-Za-z0-9_-]{48,}")
 
 
 # ----------------------------------------------------------------------------------------------
@@ -133,10 +158,15 @@ def config_list_from_json(
     try:
         text = _read_text(path)
     except FileNotFoundError:
-        raise FileNotFoundError(
-            f"No config list found: environment variable {name!r} is not set and file {os.path.abspath(path)!r} "
-            f"does not exist. Set {name} to a JSON list of configs (or to a file path), or create that file."
-        ) from None
+        # str() keeps the OS form ("[Errno 2] No such file or directory: 'path'"), which callers match on
+        error = FileNotFoundError(errno.ENOENT, os.strerror(errno.ENOENT), path)
+        if hasattr(error, "add_note"):  # Python 3.11+: the hint shows in the traceback
+            error.add_note(
+                f"No config list found: environment variable {name!r} is not set and file "
+                f"{os.path.abspath(path)!r} does not exist. Set {name} to a JSON list of configs "
+                "(or to a file path), or create that file."
+            )
+        raise error from None
     return filter_config(_parse_config_list(text, f"config file {path!r}"), filter_dict)
 
 
@@ -167,6 +197,33 @@ def get_config_list(
             config["api_version"] = api_version
         config_list.append(config)
     return config_list
+
+
+def get_config(
+    api_key: str | None,
+    base_url: str | None = None,
+    api_type: str | None = None,
+    api_version: str | None = None,
+) -> dict[str, Any]:
+    """One config dict from the given values; ``base_url``/``api_type``/``api_version`` may name an
+    environment variable, whose value is then used instead."""
+    config: dict[str, Any] = {"api_key": api_key}
+    for field, given in (("base_url", base_url), ("api_type", api_type), ("api_version", api_version)):
+        if given:
+            config[field] = os.environ.get(given, given)
+    return config
+
+
+def get_key(config: Mapping[str, Any]) -> Any:
+    """A JSON-able identity of ``config`` without its secrets and endpoint (``NON_CACHE_KEY``)."""
+    from pydantic_core import to_jsonable_python
+
+    return to_jsonable_python({k: v for k, v in config.items() if k not in NON_CACHE_KEY})
+
+
+def is_valid_api_key(api_key: str) -> bool:
+    """Whether ``api_key`` looks like an OpenAI key: ``sk-`` then at least 48 letters, digits, ``_`` or ``-``."""
+    return isinstance(api_key, str) and _OPENAI_KEY_RE.fullmatch(api_key) is not None
 
 
 def _read_optional(key_file_path: str | os.PathLike[str] | None, file_name: str | None) -> str | None:
@@ -210,7 +267,7 @@ def config_list_openai_aoai(
         keys = value(aoai_api_key_file, "AZURE_OPENAI_API_KEY") or ""
         bases = value(aoai_api_base_file, "AZURE_OPENAI_API_BASE") or ""
         aoai_config = get_config_list(
-            keys.split("\n"), base_urls=bases.split("\n"), api_type="azure", api_version="2024-02-01"
+            keys.split("\n"), base_urls=bases.split("\n"), api_type="azure", api_version=DEFAULT_AZURE_API_VERSION
         )
     return openai_config + aoai_config
 

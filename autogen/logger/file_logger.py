@@ -24,9 +24,11 @@ LOG_DIR = "autogen_logs"
 class FileLogger(BaseLogger):
     """Appends one JSON object per line to ``autogen_logs/<config["filename"]>`` (default ``runtime.log``).
 
-    The directory is created under the current working directory when :meth:`start` runs; an
-    absolute ``filename`` is used as is. Every line has ``"type"`` (which log call wrote it),
-    ``"session_id"``, ``"thread_id"`` and ``"timestamp"``.
+    The directory is created under the current working directory when the file is first opened
+    (by :meth:`start`, or by the first log call); an absolute ``filename`` is used as is. Every line
+    has ``"type"`` (which log call wrote it), ``"session_id"``, ``"thread_id"`` and ``"timestamp"``,
+    then ag2's fields for that record; nested states (``json_state``, ``input_args``, ``returns``)
+    are JSON text inside the line, as ag2 writes them. Secrets are redacted.
     """
 
     def __init__(self, config: dict[str, Any] | None = None) -> None:
@@ -40,10 +42,18 @@ class FileLogger(BaseLogger):
 
     def start(self) -> str:
         """Create the log directory and open the file for appending; raises OSError on failure."""
-        os.makedirs(os.path.dirname(self.log_file) or ".", exist_ok=True)
         with self._lock:
-            self._file = open(self.log_file, "a", encoding="utf-8")  # noqa: SIM115 (closed in stop)
+            self._open()
         return self.session_id
+
+    def _open(self) -> None:
+        if self._file is None:
+            os.makedirs(os.path.dirname(self.log_file) or ".", exist_ok=True)
+            self._file = open(self.log_file, "a", encoding="utf-8")  # noqa: SIM115 (closed in stop)
+
+    def _json_text(self, value: Any) -> str:
+        """``value`` as JSON text (secrets redacted), for the fields ag2 stores as nested JSON."""
+        return to_json(value, self._scrubber)
 
     def _write(self, kind: str, record: dict[str, Any]) -> None:
         line = to_json(
@@ -57,10 +67,9 @@ class FileLogger(BaseLogger):
             self._scrubber,
         )
         with self._lock:
-            if self._file is None:
-                logger.error("[runtime logging] FileLogger is not started; call runtime_logging.start() first")
-                return
             try:
+                self._open()  # used without start(): opened on the first record, as ag2's is
+                assert self._file is not None
                 self._file.write(line + "\n")
                 self._file.flush()
             except (OSError, ValueError) as e:
@@ -87,7 +96,7 @@ class FileLogger(BaseLogger):
                 "wrapper_id": wrapper_id,
                 "source_name": source_name(source),
                 "request": request,
-                "response": {"response": response} if isinstance(response, str) else response,
+                "response": response,
                 "is_cached": int(bool(is_cached)),
                 "cost": float(cost or 0.0),
                 "start_time": start_time,
@@ -95,38 +104,34 @@ class FileLogger(BaseLogger):
             },
         )
 
-    def log_new_agent(self, agent: Any, init_args: dict[str, Any]) -> None:
+    def log_new_agent(self, agent: Any, init_args: dict[str, Any] | None = None) -> None:
         """Write a ``new_agent`` line."""
         client = getattr(agent, "client", None)
         self._write(
             "new_agent",
             {
-                "agent_id": id(agent),
-                "wrapper_id": id(client) if client is not None else None,
-                "name": source_name(agent),
-                "class": type(agent).__name__,
-                "init_args": constructor_args(agent, init_args),
+                "id": id(agent),
+                "agent_name": source_name(agent) or "",
+                "wrapper_id": id(client) if client is not None else "",
+                "current_time": get_current_ts(),
+                "agent_type": type(agent).__name__,
+                "args": constructor_args(agent, init_args or {}),
             },
         )
 
     def log_event(self, source: str | Any, name: str, **kwargs: Any) -> None:
         """Write an ``event`` line."""
         is_agent = not isinstance(source, str) and hasattr(source, "generate_reply")
-        self._write(
-            "event",
-            {
-                "event_name": name,
-                "source_id": id(source),
-                "source_name": source_name(source),
-                "agent_module": type(source).__module__ if is_agent else None,
-                "agent_class_name": type(source).__name__ if is_agent else None,
-                "json_state": kwargs,
-            },
-        )
+        record: dict[str, Any] = {"source_id": id(source), "source_name": source_name(source), "event_name": name}
+        if is_agent:
+            record["agent_module"] = type(source).__module__
+            record["agent_class"] = type(source).__name__
+        record["json_state"] = self._json_text(kwargs)
+        self._write("event", record)
 
     def log_new_wrapper(self, wrapper: Any, init_args: dict[str, Any]) -> None:
         """Write a ``new_wrapper`` line."""
-        self._write("new_wrapper", {"wrapper_id": id(wrapper), "init_args": init_args})
+        self._write("new_wrapper", {"wrapper_id": id(wrapper), "json_state": self._json_text(init_args)})
 
     def log_new_client(self, client: Any, wrapper: Any, init_args: dict[str, Any]) -> None:
         """Write a ``new_client`` line."""
@@ -136,7 +141,7 @@ class FileLogger(BaseLogger):
                 "client_id": id(client),
                 "wrapper_id": id(wrapper),
                 "class": type(client).__name__,
-                "init_args": init_args,
+                "json_state": self._json_text(init_args),
             },
         )
 
@@ -147,9 +152,11 @@ class FileLogger(BaseLogger):
             {
                 "source_id": id(source),
                 "source_name": source_name(source),
+                "agent_module": type(source).__module__,
+                "agent_class": type(source).__name__,
                 "function_name": function_name(function),
-                "args": args,
-                "returns": returns,
+                "input_args": self._json_text(args),
+                "returns": self._json_text(returns),
             },
         )
 

@@ -9,27 +9,41 @@ from __future__ import annotations
 import dataclasses
 import datetime
 import enum
+import inspect
 import json
+import logging
+import sys
 from collections.abc import Mapping
+from pathlib import PurePath
 from typing import Any
 
 __all__ = [
     "REDACTED",
+    "EventStreamHandler",
     "SecretScrubber",
     "constructor_args",
+    "event_print",
     "function_name",
     "get_current_ts",
+    "get_event_logger",
     "is_secret_key",
     "source_name",
+    "to_dict",
     "to_json",
     "to_jsonable",
+    "without_secrets",
 ]
 
-REDACTED = "**REDACTED**"
+REDACTED = "***REDACTED***"
 # Values this short are too likely to occur in ordinary text to be scrubbed out of every string.
 _MIN_SCRUB_LENGTH = 16
 _MAX_DEPTH = 32
-_SECRET_WORDS = ("secret", "password", "passwd", "authorization", "credential")
+_SECRET_WORDS = ("secret", "password", "passwd", "authorization", "credential", "bearer")
+# Key names that hold a credential without saying so by a secret word (ag2 hides these too).
+_SECRET_NAMES = frozenset({"azure_ad_token_provider", "azure_endpoint"})
+# Name endings of credentials: `api_key`, `openai_api_key`, `aws_access_key`, `access_token`, ...
+# (a plain `key` or `cache_key` names a lookup key, not a secret)
+_SECRET_SUFFIXES = ("api_key", "apikey", "api-key", "access_key", "private_key", "secret_key", "session_key", "token")
 
 
 def get_current_ts() -> str:
@@ -42,7 +56,16 @@ def is_secret_key(key: Any) -> bool:
     if not isinstance(key, str):
         return False
     k = key.lower()
-    return k.endswith(("key", "token")) or any(word in k for word in _SECRET_WORDS)
+    return k in _SECRET_NAMES or k.endswith(_SECRET_SUFFIXES) or any(word in k for word in _SECRET_WORDS)
+
+
+def without_secrets(value: Any) -> Any:
+    """A copy of ``value`` (dicts/lists nested) with every secret-named key left out entirely."""
+    if isinstance(value, Mapping):
+        return {k: without_secrets(v) for k, v in value.items() if not is_secret_key(k)}
+    if isinstance(value, (list, tuple)):
+        return [without_secrets(v) for v in value]
+    return value
 
 
 def source_name(source: Any) -> str | None:
@@ -182,3 +205,90 @@ def _safe_str(obj: Any) -> str:
         return str(obj)
     except Exception:  # noqa: BLE001 - user objects may fail in any way; log their str() instead
         return f"<unprintable {type(obj).__qualname__}>"
+
+
+# ----------------------------------------------------------------------------------------------
+# Printing through logging (ag2's event_print): output a logging configuration can redirect
+# ----------------------------------------------------------------------------------------------
+EVENT_LOGGER_NAME = "ag2.event.processor"
+_END_KEY = "ag2_event_end"
+_FLUSH_KEY = "ag2_event_flush"
+
+
+class EventStreamHandler(logging.StreamHandler):  # type: ignore[type-arg]
+    """A stream handler that ends each record with the record's own ``end`` and flushes only
+    when asked, so printed text reaches the stream exactly as ``print`` would write it.
+
+    Without a stream it writes to whatever ``sys.stdout`` is at the time of each record (so
+    redirected or captured output keeps working).
+    """
+
+    def __init__(self, stream: Any = None) -> None:
+        super().__init__(stream)
+        self._follow_stdout = stream is None
+
+    def emit(self, record: logging.LogRecord) -> None:
+        """Write the formatted record followed by its ``end`` (default newline)."""
+        try:
+            stream = sys.stdout if self._follow_stdout else self.stream
+            stream.write(self.format(record))
+            stream.write(getattr(record, _END_KEY, "\n"))
+            if getattr(record, _FLUSH_KEY, True):
+                stream.flush()
+        except Exception:  # noqa: BLE001 - logging's own error reporting
+            self.handleError(record)
+
+
+def get_event_logger() -> logging.Logger:
+    """The ``ag2.event.processor`` logger, given a stdout ``EventStreamHandler`` if it has no handler."""
+    event_logger = logging.getLogger(EVENT_LOGGER_NAME)
+    if not event_logger.handlers:
+        handler = EventStreamHandler()
+        handler.setFormatter(logging.Formatter("%(message)s"))
+        event_logger.addHandler(handler)
+        if event_logger.level == logging.NOTSET:
+            event_logger.setLevel(logging.INFO)
+        event_logger.propagate = False
+    return event_logger
+
+
+def event_print(
+    *objects: Any,
+    sep: str = " ",
+    end: str = "\n",
+    flush: bool = True,
+    logger: logging.Logger | None = None,
+    level: int = logging.INFO,
+) -> None:
+    """``print`` through a logger (default: :func:`get_event_logger`); ``end``/``flush`` travel with the record."""
+    (logger or get_event_logger()).log(
+        level, sep.join(str(o) for o in objects), extra={_END_KEY: end, _FLUSH_KEY: flush}
+    )
+
+
+def to_dict(obj: Any, exclude: tuple[str, ...] = (), no_recursive: Any = ()) -> Any:
+    """A plain-data view of ``obj`` (ag2's helper): dicts, lists and object attributes recursively,
+    keys in ``exclude`` left out, instances of ``no_recursive`` types as their ``str()``, paths as
+    text and functions as their source code (or name when the source is not available)."""
+    if isinstance(obj, (int, float, str, bool)) or obj is None:
+        return obj
+    if isinstance(obj, PurePath):
+        return str(obj)
+    if callable(obj) and not isinstance(obj, type):
+        try:
+            return inspect.getsource(obj).strip()
+        except (OSError, TypeError):
+            return getattr(obj, "__qualname__", None) or _safe_str(obj)
+
+    def item(value: Any) -> Any:
+        if no_recursive and isinstance(value, no_recursive):
+            return _safe_str(value)
+        return to_dict(value, exclude, no_recursive)
+
+    if isinstance(obj, Mapping):
+        return {str(k): item(v) for k, v in obj.items() if k not in exclude}
+    if isinstance(obj, (list, tuple)):
+        return [item(v) for v in obj]
+    if hasattr(obj, "__dict__"):
+        return {str(k): item(v) for k, v in vars(obj).items() if k not in exclude}
+    return obj

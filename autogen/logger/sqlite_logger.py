@@ -9,7 +9,15 @@ import uuid
 from typing import Any
 
 from .base_logger import BaseLogger
-from .logger_utils import SecretScrubber, constructor_args, function_name, get_current_ts, source_name, to_json
+from .logger_utils import (
+    SecretScrubber,
+    constructor_args,
+    function_name,
+    get_current_ts,
+    source_name,
+    to_json,
+    without_secrets,
+)
 
 __all__ = ["SqliteLogger"]
 
@@ -169,7 +177,9 @@ class SqliteLogger(BaseLogger):
     ) -> None:
         """Insert a row into ``chat_completions``."""
         end_time = get_current_ts()
-        response_json = self._json({"response": response} if isinstance(response, str) else response)
+        response_json = self._json(
+            {"response": response} if response is None or isinstance(response, str) else response
+        )
         self._run(
             "INSERT INTO chat_completions (invocation_id, client_id, wrapper_id, session_id, source_name, request,"
             " response, is_cached, cost, start_time, end_time) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
@@ -188,7 +198,7 @@ class SqliteLogger(BaseLogger):
             ),
         )
 
-    def log_new_agent(self, agent: Any, init_args: dict[str, Any]) -> None:
+    def log_new_agent(self, agent: Any, init_args: dict[str, Any] | None = None) -> None:
         """Insert (or, for the same agent in the same session, update) a row in ``agents``."""
         client = getattr(agent, "client", None)
         self._run(
@@ -203,7 +213,7 @@ class SqliteLogger(BaseLogger):
                 self.session_id,
                 source_name(agent),
                 type(agent).__name__,
-                self._json(constructor_args(agent, init_args)),
+                self._json(constructor_args(agent, init_args or {})),
                 get_current_ts(),
             ),
         )
@@ -229,7 +239,8 @@ class SqliteLogger(BaseLogger):
         """Insert a row into ``oai_wrappers`` (once per wrapper and session)."""
         self._run(
             "INSERT OR IGNORE INTO oai_wrappers (wrapper_id, session_id, init_args, timestamp) VALUES (?, ?, ?, ?)",
-            (id(wrapper), self.session_id, self._json(init_args), get_current_ts()),
+            # connection settings are stored without their credentials (as ag2 stores them)
+            (id(wrapper), self.session_id, self._json(without_secrets(init_args)), get_current_ts()),
         )
 
     def log_new_client(self, client: Any, wrapper: Any, init_args: dict[str, Any]) -> None:
@@ -237,7 +248,14 @@ class SqliteLogger(BaseLogger):
         self._run(
             "INSERT OR IGNORE INTO oai_clients (client_id, wrapper_id, session_id, class, init_args, timestamp)"
             " VALUES (?, ?, ?, ?, ?, ?)",
-            (id(client), id(wrapper), self.session_id, type(client).__name__, self._json(init_args), get_current_ts()),
+            (
+                id(client),
+                id(wrapper),
+                self.session_id,
+                type(client).__name__,
+                self._json(without_secrets(init_args)),
+                get_current_ts(),
+            ),
         )
 
     def log_function_use(self, source: str | Any, function: Any, args: dict[str, Any], returns: Any) -> None:

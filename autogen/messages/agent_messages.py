@@ -111,6 +111,7 @@ __all__ = [
     "SpeakerAttemptFailedNoAgentsMessage",
     "SpeakerAttemptSuccessfulMessage",
     "TerminationAndHumanReplyMessage",
+    "TerminationAndHumanReplyNoInputMessage",
     "TerminationMessage",
     "TextMessage",
     "ToolCall",
@@ -120,6 +121,9 @@ __all__ = [
     "UsingAutoReplyMessage",
     "create_received_message_model",
 ]
+
+# ag2 >= 0.8 spells it with "NoInput", like the event; the shorter 0.7 name is kept too
+TerminationAndHumanReplyNoInputMessage = TerminationAndHumanReplyMessage
 
 
 def create_received_message_model(

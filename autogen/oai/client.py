@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 from .. import runtime_logging
 from ._response_cost import extra_cost_type, store_cost
 from .drivers import CallModel, Plan, Sleep, run_async, run_sync
-from .endpoints import CLIENT_KWARGS
+from .endpoints import AZURE_CLIENT_KWARGS, CLIENT_KWARGS, OPENAI_CLIENT_KWARGS
 from .errors import (
     Attempt,
     FailureKind,
@@ -41,8 +41,12 @@ if TYPE_CHECKING:
     from ..llm_config.client import ModelClient
 
 __all__ = [
+    "AOPENAI_FALLBACK_KWARGS",
     "LEGACY_CACHE_DIR",
+    "LEGACY_DEFAULT_CACHE_SEED",
     "OAI_PRICE1K",
+    "OPENAI_FALLBACK_KWARGS",
+    "TOOL_ENABLED",
     "LLMCallError",
     "LLMTimeoutError",
     "MissingAPIKeyError",
@@ -57,6 +61,13 @@ __all__ = [
 logger = logging.getLogger(__name__)
 
 LEGACY_CACHE_DIR = ".cache"
+# ag2 tells scripts whether the installed openai SDK supports tool calls; every supported one does.
+TOOL_ENABLED = True
+# The cache seed 0.2 used when none was given; kept for scripts that name it (no caching by default now).
+LEGACY_DEFAULT_CACHE_SEED = 41
+# ag2's names for the constructor keywords of openai.OpenAI / openai.AzureOpenAI
+OPENAI_FALLBACK_KWARGS = OPENAI_CLIENT_KWARGS
+AOPENAI_FALLBACK_KWARGS = AZURE_CLIENT_KWARGS
 
 # Keys that configure the wrapper itself; never sent to the model API.
 WRAPPER_KEYS = frozenset(
@@ -103,12 +114,25 @@ class PlaceHolderClient:
         )
 
 
+# Entry fields whose class default is used even when the entry did not set them: they say which
+# provider and endpoint to call.
+_ENTRY_DEFAULTS_KEPT = frozenset({"api_type", "model", "base_url", "tags"})
+
+
 def _entry_dict(entry: Any) -> dict[str, Any]:
     if isinstance(entry, Mapping):
         return dict(entry)
     dump = getattr(entry, "model_dump", None)
     if callable(dump):
-        return dict(dump(exclude_none=True))
+        data = dict(dump(exclude_none=True))
+        fields = getattr(type(entry), "model_fields", None)
+        chosen = getattr(entry, "model_fields_set", None)
+        if fields is None or chosen is None:
+            return data
+        # A field left at its class default (stream=False, Ollama's num_ctx=2048...) is not a choice:
+        # it must not override a call-time argument (config values win over create() kwargs), nor
+        # reach a provider that does not know it. The provider's own default applies instead.
+        return {k: v for k, v in data.items() if k in chosen or k not in fields or k in _ENTRY_DEFAULTS_KEPT}
     raise TypeError(
         f"config_list entries must be dicts or LLM config entry objects; got {type(entry).__name__}: {entry!r}"
     )
@@ -194,13 +218,15 @@ class OpenAIWrapper:
                 self._clients.append(OpenAIClient(full, response_format=entry.get("response_format"), config_index=i))
 
         self._lock = threading.Lock()
-        self._round_robin_next = 0
+        self._round_robin_index = 0
         self._response_clients: dict[int, Any] = {}
         self._last_response: tuple[Any, Any] | None = None
         self.total_usage_summary = None
         self.actual_usage_summary = None
         if runtime_logging.is_logging:
-            runtime_logging.log_new_wrapper(self, {"config_list": entries, "routing_method": routing, **base_config})
+            runtime_logging.log_new_wrapper(
+                self, {"config_list": entries, "base_config": {"routing_method": routing, **base_config}}
+            )
             for client, entry in zip(self._clients, entries):
                 runtime_logging.log_new_client(client, self, {**base_config, **entry})
 
@@ -227,6 +253,18 @@ class OpenAIWrapper:
                 f'Model client "{name}" is being registered but no config_list entry has "model_client_cls": "{name}". '
                 "Add such an entry to the config list first."
             )
+
+    def _create_v2_client(self, client_cls: type, openai_config: dict[str, Any], response_format: Any) -> Any:
+        """Build ``client_cls(response_format=..., **openai_config)`` and add it to the clients (ag2's hook)."""
+        client = client_cls(response_format=response_format, **openai_config)
+        self._clients.append(client)
+        return client
+
+    @staticmethod
+    def _configure_openai_config_for_gemini(config: Mapping[str, Any], openai_config: dict[str, Any]) -> None:
+        """Copy the Gemini client settings of ``config`` (``proxy``) into ``openai_config`` (ag2's hook)."""
+        if "proxy" in config:
+            openai_config["proxy"] = config["proxy"]
 
     # ---- templates -----------------------------------------------------------------------------
 
@@ -287,8 +325,8 @@ class OpenAIWrapper:
         if self.routing_method != "round_robin" or len(self._clients) < 2:
             return 0
         with self._lock:
-            start = self._round_robin_next
-            self._round_robin_next = (start + 1) % len(self._clients)
+            start = self._round_robin_index
+            self._round_robin_index = (start + 1) % len(self._clients)
         return start
 
     def _plan(self, config: dict[str, Any]) -> Plan[Any]:
@@ -528,11 +566,17 @@ _DEFAULT_RETRIEVER = OpenAIClient({})
 
 
 def __getattr__(name: str) -> Any:
-    # ag2 defined ModelClient in this module; it lives in autogen.llm_config.client now (loaded on use)
+    # ag2 defined ModelClient and imported the config entry classes here; they live in
+    # autogen.llm_config now (loaded on use)
     if name == "ModelClient":
         from ..llm_config.client import ModelClient
 
         return ModelClient
+    if name.endswith("LLMConfigEntry"):
+        from ..llm_config import entry
+
+        if hasattr(entry, name):
+            return getattr(entry, name)
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 

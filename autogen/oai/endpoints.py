@@ -22,7 +22,9 @@ from ..import_utils import optional_import
 from .errors import MissingAPIKeyError, UnsupportedAPITypeError
 
 __all__ = [
+    "AZURE_CLIENT_KWARGS",
     "CLIENT_KWARGS",
+    "OPENAI_CLIENT_KWARGS",
     "PROVIDERS",
     "Endpoint",
     "Provider",
@@ -35,26 +37,33 @@ __all__ = [
 
 # Keyword arguments of the openai / Azure SDK client constructors: they configure the connection,
 # they are never request parameters.
-CLIENT_KWARGS = frozenset(
+OPENAI_CLIENT_KWARGS = frozenset(
     {
         "api_key",
-        "base_url",
         "organization",
         "project",
+        "base_url",
+        "websocket_base_url",
         "timeout",
         "max_retries",
         "default_headers",
         "default_query",
         "http_client",
-        "azure_endpoint",
-        "azure_deployment",
-        "api_version",
-        "azure_ad_token",
-        "azure_ad_token_provider",
-        "websocket_base_url",
+        "_strict_response_validation",
         "webhook_secret",
+        "workload_identity",
+        "_enforce_credentials",
+        "admin_api_key",
     }
 )
+AZURE_CLIENT_KWARGS = OPENAI_CLIENT_KWARGS | {
+    "azure_endpoint",
+    "azure_deployment",
+    "api_version",
+    "azure_ad_token",
+    "azure_ad_token_provider",
+}
+CLIENT_KWARGS = OPENAI_CLIENT_KWARGS | AZURE_CLIENT_KWARGS
 
 _DEFAULT_AZURE_API_VERSION = "2024-10-21"
 _NO_KEY_PLACEHOLDER = "no-key-configured"

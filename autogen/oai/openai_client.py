@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import functools
 import logging
-from collections.abc import Mapping
+import re
+from collections.abc import Callable, Mapping
 from typing import Any, ClassVar
 
 from .endpoints import (
@@ -24,7 +25,7 @@ from .endpoints import (
 from ._direct_post import post_chat
 from .errors import UnsupportedAPITypeError
 from .pricing import cost_from_tokens, normalize_price
-from .request import build_chat_request, is_legacy_completion_model, sdk_parameter_names
+from .request import build_chat_request, deepseek_reasoner_messages, is_legacy_completion_model, sdk_parameter_names
 from .streaming import StreamAssembler
 from .structured import format_structured_content
 
@@ -129,10 +130,7 @@ class OpenAIClient:
         """Send one request and return a ChatCompletion (streamed replies are assembled)."""
         client = self.sdk_client()
         method, request, stream = self._prepare(client, params)
-        try:
-            result = post_chat(client, method, request, stream)
-        except UnicodeEncodeError:  # text the wire cannot carry (see _without_lone_surrogates)
-            result = post_chat(client, method, _without_lone_surrogates(request), stream)
+        result = _post(client, method, request, stream)
         if not stream:
             return result
         assembler = StreamAssembler()
@@ -147,10 +145,7 @@ class OpenAIClient:
         """Async twin of :meth:`create`, on the loop's AsyncOpenAI client."""
         client = self.async_sdk_client()
         method, request, stream = self._prepare(client, params)
-        try:
-            result = await post_chat(client, method, request, stream)
-        except UnicodeEncodeError:
-            result = await post_chat(client, method, _without_lone_surrogates(request), stream)
+        result = await _a_post(client, method, request, stream)
         if not stream:
             return result
         assembler = StreamAssembler()
@@ -160,6 +155,50 @@ class OpenAIClient:
             if text:
                 send(text)
         return _with_usage(assembler.result(), request)
+
+    # ---- ag2's message helpers (kept for code that calls them; requests are adapted in request.py) ----
+
+    @staticmethod
+    def _convert_system_role_to_user(messages: list[dict[str, Any]]) -> None:
+        """Give every system message the user role, in place."""
+        for m in messages:
+            if m.get("role") == "system":
+                m["role"] = "user"
+
+    @staticmethod
+    def _move_system_message_to_beginning(messages: list[dict[str, Any]]) -> None:
+        """Move the first system message to the front of ``messages``, in place."""
+        for i, m in enumerate(messages):
+            if m.get("role") == "system":
+                messages.insert(0, messages.pop(i))
+                return
+
+    @staticmethod
+    def _patch_messages_for_deepseek_reasoner(**kwargs: Any) -> dict[str, Any]:
+        """``kwargs`` with its messages reshaped for ``model="deepseek-reasoner"`` (else unchanged)."""
+        if kwargs.get("model") == "deepseek-reasoner" and kwargs.get("messages"):
+            kwargs["messages"] = deepseek_reasoner_messages(kwargs["messages"])
+        return kwargs
+
+    @staticmethod
+    def _is_agent_name_error_message(message: str) -> bool:
+        """Whether an API error message says a message ``name`` (an agent name) has a bad format."""
+        return _NAME_ERROR.match(message) is not None
+
+    @staticmethod
+    def _handle_openai_bad_request_error(func: Callable[..., Any]) -> Callable[..., Any]:
+        """Wrap ``func`` so that a bad-request error about an agent name becomes a ``ValueError`` saying so."""
+
+        @functools.wraps(func)
+        def wrapper(*args: Any, **kwargs: Any) -> Any:
+            kwargs = OpenAIClient._patch_messages_for_deepseek_reasoner(**kwargs)
+            try:
+                return func(*args, **kwargs)
+            except Exception as e:
+                _raise_if_name_error(e)
+                raise
+
+        return wrapper
 
     # ---- ModelClient protocol ------------------------------------------------------------------
 
@@ -203,6 +242,34 @@ class OpenAIClient:
         }
 
 
+_NAME_ERROR = re.compile(r"Invalid 'messages\[\d+\]\.name': string does not match pattern")
+
+
+def _raise_if_name_error(error: BaseException) -> None:
+    """Raise a ValueError explaining the cause when ``error`` is the API rejecting an agent name."""
+    if type(error).__name__ != "BadRequestError":
+        return
+    messages = []
+    for source in (getattr(error, "body", None), _response_json(error)):
+        if isinstance(source, Mapping):
+            inner = source.get("error", source)
+            if isinstance(inner, Mapping) and isinstance(inner.get("message"), str):
+                messages.append(inner["message"])
+    if any(_NAME_ERROR.match(m) for m in messages):
+        raise ValueError(
+            "The model API rejected a message name. This error typically occurs when the agent name contains "
+            "invalid characters, such as spaces or special symbols. Use only letters, digits, '_' and '-' "
+            f"in agent names. The API said: {getattr(error, 'message', error)}"
+        ) from error
+
+
+def _response_json(error: BaseException) -> Any:
+    try:
+        return error.response.json()  # type: ignore[attr-defined]
+    except Exception:  # noqa: BLE001 - no JSON body: nothing to read the cause from
+        return None
+
+
 def _stream_sender() -> Any:
     from ..events.client_events import StreamEvent
     from ..io.base import IOStream
@@ -232,6 +299,31 @@ def _with_usage(response: Any, request: dict[str, Any]) -> Any:
     except Exception as e:  # an estimate is a convenience; never lose the answer over it
         logger.debug("Could not estimate usage of a streamed response: %s", e)
     return response
+
+
+def _post(client: Any, method: Any, request: dict[str, Any], stream: bool) -> Any:
+    """Post a chat request: text the wire cannot carry is scrubbed and sent again; an API error about a
+    bad agent name becomes a ValueError saying so."""
+    try:
+        try:
+            return post_chat(client, method, request, stream)
+        except UnicodeEncodeError:
+            return post_chat(client, method, _without_lone_surrogates(request), stream)
+    except Exception as e:
+        _raise_if_name_error(e)
+        raise
+
+
+async def _a_post(client: Any, method: Any, request: dict[str, Any], stream: bool) -> Any:
+    """Async twin of `_post`."""
+    try:
+        try:
+            return await post_chat(client, method, request, stream)
+        except UnicodeEncodeError:
+            return await post_chat(client, method, _without_lone_surrogates(request), stream)
+    except Exception as e:
+        _raise_if_name_error(e)
+        raise
 
 
 def _without_lone_surrogates(value: Any) -> Any:

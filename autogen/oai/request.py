@@ -16,7 +16,13 @@ from typing import Any
 
 from .structured import to_request_format
 
-__all__ = ["REASONING_UNSUPPORTED", "build_chat_request", "is_legacy_completion_model", "is_reasoning_model"]
+__all__ = [
+    "REASONING_UNSUPPORTED",
+    "build_chat_request",
+    "deepseek_reasoner_messages",
+    "is_legacy_completion_model",
+    "is_reasoning_model",
+]
 
 # Sampling parameters the reasoning models reject.
 REASONING_UNSUPPORTED = (
@@ -130,6 +136,8 @@ def build_chat_request(
         _adapt_for_reasoning(request, model)
     if "mistral" in model.lower() and "messages" in request:
         request["messages"] = _demote_late_system_messages(request["messages"])
+    if _base_name(model) == "deepseek-reasoner" and request.get("messages"):
+        request["messages"] = deepseek_reasoner_messages(request["messages"])
 
     for key in CLIENT_ONLY_KEYS & request.keys():
         del request[key]
@@ -180,4 +188,31 @@ def _demote_late_system_messages(messages: list[dict[str, Any]]) -> list[dict[st
         elif m.get("role") != "system":
             started = True
         out.append(m)
+    return out
+
+
+def deepseek_reasoner_messages(messages: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The history in the shape ``deepseek-reasoner`` accepts (the given messages are not changed).
+
+    That model wants the system message first, user and assistant turns alternating, and a user
+    turn last. So the first system message moves to the front, a message repeating the previous
+    user/assistant role takes the other one, and a closing ``{"role": "user", "content": "continue"}``
+    is added when needed. Messages without a role are passed through as they are.
+    """
+    out = list(messages)
+    for i, m in enumerate(out):
+        if m.get("role") == "system":
+            out.insert(0, out.pop(i))
+            break
+    previous = None
+    for i, m in enumerate(out):
+        role = m.get("role")
+        if role is None:
+            continue
+        if role == previous and role in ("user", "assistant"):
+            role = "assistant" if role == "user" else "user"
+            out[i] = {**m, "role": role}
+        previous = role
+    if out and out[-1].get("role") != "user":
+        out.append({"role": "user", "content": "continue"})
     return out

@@ -69,6 +69,9 @@ class ChatContext(BaseContext):
         return f"ChatContext(agent={getattr(self._agent, 'name', self._agent)!r})"
 
 
+_NOT_GIVEN: Any = object()
+
+
 class Depends:
     """Marks a tool parameter as provided by the framework rather than by the model.
 
@@ -80,7 +83,14 @@ class Depends:
 
     __slots__ = ("dependency", "use_cache")
 
-    def __init__(self, dependency: Any, *, use_cache: bool = True) -> None:
+    def __init__(self, dependency: Any = _NOT_GIVEN, *, use_cache: bool = True, x: Any = _NOT_GIVEN) -> None:
+        # `x` is ag2's name of the argument (Depends(x=provider)); `dependency` is fast-depends'
+        if (dependency is _NOT_GIVEN) == (x is _NOT_GIVEN):
+            raise TypeError(
+                "Depends() takes one provider (or BaseContext instance): Depends(provider) or Depends(x=provider)"
+            )
+        if dependency is _NOT_GIVEN:
+            dependency = x
         if isinstance(dependency, Depends):  # Depends(Depends(x)) means Depends(x)
             dependency = dependency.dependency
         if not isinstance(dependency, BaseContext) and not callable(dependency):
@@ -133,6 +143,15 @@ def get_context_params(func: Callable[..., Any], subclass: type[BaseContext] = B
     from ._function_spec import FunctionSpec
 
     return FunctionSpec.of(func).context_param_names(subclass)
+
+
+def _string_metadata_to_description_field(func: Callable[..., Any]) -> Callable[..., Any]:
+    """ag2's step that turned ``Annotated[T, "text"]`` metadata into ``Field(description="text")``.
+
+    Here string metadata is read as the description directly, so ``func`` is returned unchanged
+    (its annotations, which may be shared typing objects, are never rewritten).
+    """
+    return func
 
 
 def inject_params(f: Callable[..., Any]) -> Callable[..., Any]:

@@ -7,14 +7,38 @@ import inspect
 import json
 import logging
 from collections.abc import Callable
-from typing import Annotated, Any, get_args, get_origin
+from typing import Annotated, Any, ForwardRef, Literal, get_args, get_origin
 
 from pydantic import BaseModel, TypeAdapter
 from pydantic_core import to_jsonable_python
 
-from ._function_spec import EMPTY, FunctionSpec, Unresolved, _signature, _strip_optional, is_plain_class, type_repr
+from ._function_spec import (
+    EMPTY,
+    FunctionSpec,
+    Unresolved,
+    _description_in,
+    _signature,
+    _strip_optional,
+    is_plain_class,
+    type_repr,
+)
 
-__all__ = ["get_function_schema", "load_basemodels_if_needed", "serialize_to_str"]
+__all__ = [
+    "Parameters",
+    "get_default_values",
+    "get_function_schema",
+    "get_load_param_if_needed_function",
+    "get_missing_annotations",
+    "get_param_annotations",
+    "get_parameter_json_schema",
+    "get_parameters",
+    "get_required_params",
+    "get_typed_annotation",
+    "get_typed_return_annotation",
+    "get_typed_signature",
+    "load_basemodels_if_needed",
+    "serialize_to_str",
+]
 
 logger = logging.getLogger(__name__)
 
@@ -41,19 +65,18 @@ def get_function_schema(f: Callable[..., Any], *, name: str | None = None, descr
 def parameters_schema(spec: FunctionSpec) -> dict[str, Any]:
     """The ``parameters`` object of the schema: ``{"type": "object", "properties", "required"}``."""
     fname = spec.name
+    # (messages formatted here: callers and tests match the logged text as a whole)
     if not spec.return_annotated:
         logger.warning(
-            "The return type of the function '%s' is not annotated. Although annotating it is optional, "
-            "the function should return either a string or a subclass of 'pydantic.BaseModel'.",
-            fname,
+            f"The return type of the function '{fname}' is not annotated. Although annotating it is optional, "
+            "the function should return either a string, a subclass of 'pydantic.BaseModel'."
         )
     unannotated = [p for p in spec.visible if not p.annotated]
     with_default = sorted(f"'{p.name}'" for p in unannotated if not p.required)
     if with_default:
         logger.warning(
-            "The following parameters of the function '%s' with default values are not annotated: %s.",
-            fname,
-            ", ".join(with_default),
+            f"The following parameters of the function '{fname}' with default values are not annotated: "
+            f"{', '.join(with_default)}."
         )
     missing = sorted(f"'{p.name}'" for p in unannotated if p.required)
     if missing:
@@ -252,3 +275,112 @@ def serialize_to_str(x: Any) -> str:
             return json.dumps(x, ensure_ascii=False)
         except Exception:  # noqa: BLE001
             return str(x)
+
+
+# ----------------------------------------------------------------------------------------------
+# ag2's step-by-step schema helpers (public in ag2; get_function_schema above is built on
+# FunctionSpec instead, these give the same pieces to code that assembles schemas itself)
+# ----------------------------------------------------------------------------------------------
+class Parameters(BaseModel):
+    """The ``parameters`` object of an OpenAI function schema."""
+
+    type: Literal["object"] = "object"
+    properties: dict[str, Any]
+    required: list[str]
+
+
+def get_typed_annotation(annotation: Any, globalns: dict[str, Any]) -> Any:
+    """``annotation`` with a string (forward reference) evaluated in ``globalns``."""
+    if isinstance(annotation, str):
+        annotation = ForwardRef(annotation)
+    if isinstance(annotation, ForwardRef):
+        return eval(annotation.__forward_arg__, globalns, globalns)  # a type hint the user wrote
+    return annotation
+
+
+def get_typed_signature(call: Callable[..., Any]) -> inspect.Signature:
+    """The signature of ``call`` with string annotations evaluated (unresolvable ones stay strings)."""
+    sig = _signature(call)
+    if not any(isinstance(p.annotation, Unresolved) for p in sig.parameters.values()):
+        return sig
+    params = [
+        p.replace(annotation=p.annotation.text) if isinstance(p.annotation, Unresolved) else p
+        for p in sig.parameters.values()
+    ]
+    return sig.replace(parameters=params)
+
+
+def get_typed_return_annotation(call: Callable[..., Any]) -> Any:
+    """The return annotation of ``call`` (evaluated), or None when there is none."""
+    annotation = _signature(call).return_annotation
+    if annotation is EMPTY:
+        return None
+    return annotation.text if isinstance(annotation, Unresolved) else annotation
+
+
+def get_param_annotations(typed_signature: inspect.Signature) -> dict[str, Any]:
+    """``{name: annotation}`` of the annotated parameters."""
+    return {k: p.annotation for k, p in typed_signature.parameters.items() if p.annotation is not EMPTY}
+
+
+def get_required_params(typed_signature: inspect.Signature) -> list[str]:
+    """Names of the parameters without a default, in signature order."""
+    return [k for k, p in typed_signature.parameters.items() if p.default is EMPTY]
+
+
+def get_default_values(typed_signature: inspect.Signature) -> dict[str, Any]:
+    """``{name: default}`` of the parameters that have one."""
+    return {k: p.default for k, p in typed_signature.parameters.items() if p.default is not EMPTY}
+
+
+def get_missing_annotations(typed_signature: inspect.Signature, required: list[str]) -> tuple[set[str], set[str]]:
+    """(required parameters without annotation, parameters with a default but without annotation)."""
+    unannotated = {k for k, p in typed_signature.parameters.items() if p.annotation is EMPTY}
+    required_set = set(required)
+    return unannotated & required_set, unannotated - required_set
+
+
+def get_parameter_json_schema(k: str, v: Any, default_values: dict[str, Any]) -> dict[str, Any]:
+    """The JSON schema of parameter ``k`` of type ``v``: its description (the ``Annotated``
+    text / ``Field(description=...)``, else the name) and its default when ``default_values`` has one."""
+    description = None
+    base = v
+    if get_origin(v) is Annotated:
+        base, *metadata = get_args(v)
+        description = _description_in(tuple(metadata))
+    schema: dict[str, Any] = TypeAdapter(base).json_schema()
+    defs = schema.pop("$defs", None)
+    if defs:
+        schema = _inline_refs(schema, defs)
+    if k in default_values:
+        schema["default"] = default_values[k]
+    schema["description"] = description if description is not None else k
+    return schema
+
+
+def get_parameters(
+    required: list[str], param_annotations: dict[str, Any], default_values: dict[str, Any]
+) -> Parameters:
+    """The ``Parameters`` of a function from its pieces (the return annotation is skipped)."""
+    return Parameters(
+        properties={
+            k: get_parameter_json_schema(k, v, default_values)
+            for k, v in param_annotations.items()
+            if v is not EMPTY and k != "return"
+        },
+        required=required,
+    )
+
+
+def get_load_param_if_needed_function(t: Any) -> Callable[[Any, type[BaseModel]], BaseModel] | None:
+    """A loader ``(value, model_class) -> model`` when ``t`` is a pydantic model class (also inside
+    ``Annotated``), else None (containers and unions of models are not loaded)."""
+    while get_origin(t) is Annotated:
+        t = get_args(t)[0]
+    if is_plain_class(t) and issubclass(t, BaseModel):
+
+        def load(value: Any, model: type[BaseModel]) -> BaseModel:
+            return value if isinstance(value, model) else model.model_validate(value)
+
+        return load
+    return None

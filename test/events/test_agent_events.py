@@ -305,7 +305,7 @@ def test_group_chat_and_sequence_banners(capsys: pytest.CaptureFixture[str], pla
     out = printed(carry, capsys, plain)
     stars = "*" * 80
     assert out == (
-        f"\n{stars}\nStarting a new chat....\nMessage:\nWrite a poem\nCarryover:\nfirst result\nsecond result\n\n{stars}\n"
+        f"\n{stars}\nStarting a new chat....\nEvent:\nWrite a poem\nCarryover:\nfirst result\nsecond result\n\n{stars}\n"
     )
     assert printed(SelectSpeakerEvent(agents=["a", "b"]), capsys, plain) == (
         "Please select the next speaker from the following list:\n1: a\n2: b\n"
@@ -356,3 +356,17 @@ def test_event_ids_are_unique_version_4_uuids_and_a_forked_child_draws_its_own()
     mine = new_event_uuid().bytes
     # the child did not continue the parent's sequence: its id is far from the parent's next one
     assert abs(int.from_bytes(child, "big") - int.from_bytes(mine, "big")) > 1 << 64
+
+
+def test_sequence_banner_dumps_its_fields_under_chat_info_and_reads_them_back() -> None:
+    from autogen.events.base_event import get_event_classes
+
+    carry = PostCarryoverProcessingEvent(
+        chat_info={"sender": Agent("a"), "recipient": Agent("b"), "message": "m", "carryover": ["x"], "max_turns": 2}
+    )
+    dumped = carry.model_dump()
+    assert set(dumped["content"]) == {"uuid", "chat_info"}
+    assert dumped["content"]["chat_info"]["sender"] == "a" and dumped["content"]["chat_info"]["max_turns"] == 2
+    again = get_event_classes()[dumped["type"]].model_validate(dumped)
+    assert again == carry
+    assert get_event_classes()[dumped["type"]].model_validate_json(carry.model_dump_json()) == carry

@@ -280,13 +280,15 @@ def test_unknown_api_type_lists_known_ones():
 # ------------------------------------------------------------------------------------------------
 # mapping behaviour, dumps, equality, repr
 # ------------------------------------------------------------------------------------------------
-def test_double_star_unpacking_gives_plain_dict_entries_and_set_options():
+def test_double_star_unpacking_gives_set_options_then_the_entries():
     cfg = LLMConfig(GPT, CLAUDE, temperature=0, cache_seed=41)
     plain = dict(**cfg)
-    assert set(plain) == {"config_list", "temperature", "cache_seed"}
-    assert all(type(c) is dict for c in plain["config_list"])
-    assert plain["config_list"][0] == {
-        "api_type": "openai", "model": "gpt-4o-mini", "api_key": "sk-one", "tags": [], "temperature": 0
+    assert list(plain) == ["temperature", "cache_seed", "config_list"]
+    # as in ag2, the entries themselves (they read like dicts)
+    assert plain["config_list"] == cfg.config_list
+    assert plain["config_list"][0].model_dump() == {
+        "api_type": "openai", "model": "gpt-4o-mini", "api_key": "sk-one", "tags": [], "temperature": 0,
+        "stream": False,
     }  # fmt: skip
     assert plain["config_list"][1]["api_type"] == "anthropic"
 
@@ -303,7 +305,7 @@ def test_mapping_reads():
     assert "tools" in cfg and "functions" not in cfg and "config_list" in cfg
     assert cfg.get("functions") == [] and cfg.get("seed", 5) == 5 and cfg.get("nope", "d") == "d"
     assert cfg["seed"] is None
-    assert list(cfg) == list(cfg.keys()) == ["config_list", "tools"]
+    assert list(cfg) == list(cfg.keys()) == ["tools", "config_list"]
     assert len(cfg) == 2
     assert dict(cfg.items())["tools"] == [{"name": "t"}]
     assert cfg.config_list[0]["model"] == "gpt-4o-mini"  # entries read like dicts too
@@ -427,7 +429,7 @@ def test_where_filters_entries_and_keeps_options():
     assert [e.model for e in cfg.where(api_type="openai", model=["gpt-4", "x"]).config_list] == ["gpt-4"]
     assert [e.model for e in cfg.where(exclude=True, api_type="openai").config_list] == ["claude-3-5-sonnet"]
     assert len(cfg.where().config_list) == 3
-    with pytest.raises(ValueError, match="No config entry matches"):
+    with pytest.raises(ValueError, match="No config found that satisfies the filter criteria"):
         cfg.where(model="nope")
     assert len(cfg.config_list) == 3  # the original is untouched
 

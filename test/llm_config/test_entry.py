@@ -94,7 +94,7 @@ def test_openai_fields():
     )
     dumped = entry.model_dump()
     assert dumped["price"] == [0.01, 0.02] and dumped["reasoning_effort"] == "high"
-    assert "stream" not in OpenAILLMConfigEntry(model="m").model_dump()  # unset: does not override call kwargs
+    assert OpenAILLMConfigEntry(model="m").model_dump()["stream"] is False  # ag2's default, shown in dumps
     with pytest.raises(ValidationError):
         OpenAILLMConfigEntry(model="m", verbosity="loud")
 

@@ -166,3 +166,35 @@ def test_classification_of_plain_exceptions() -> None:
     assert classify_failure(ProviderError(429, "insufficient_quota")) is FailureKind.NEXT
     assert classify_failure(ProviderError(400)) is FailureKind.NEXT
     assert classify_failure(ProviderError(400, "content_filter")) is FailureKind.RAISE
+
+
+def test_deepseek_reasoner_gets_system_first_alternating_roles_and_a_closing_user_turn() -> None:
+    from autogen.oai.request import build_chat_request
+
+    history = [
+        {"role": "user", "content": "a"},
+        {"role": "system", "content": "sys"},
+        {"role": "user", "content": "b"},
+    ]
+    request = build_chat_request({"model": "deepseek-reasoner", "messages": history})
+    assert [m["role"] for m in request["messages"]] == ["system", "user", "assistant", "user"]
+    assert request["messages"][-1]["content"] == "continue"
+    assert history[2]["role"] == "user"  # the caller's messages are not changed
+    other = build_chat_request({"model": "deepseek-chat", "messages": history})
+    assert other["messages"] == history
+
+
+def test_an_api_error_about_a_message_name_becomes_a_clear_value_error() -> None:
+    import openai
+    import pytest
+
+    from autogen.oai import OpenAIClient
+
+    def reject(**kwargs):
+        request = __import__("httpx").Request("POST", "http://x/v1/chat/completions")
+        response = __import__("httpx").Response(400, request=request)
+        body = {"error": {"message": "Invalid 'messages[1].name': string does not match pattern. Expected ..."}}
+        raise openai.BadRequestError("Bad Request", response=response, body=body)
+
+    with pytest.raises(ValueError, match="agent name contains invalid characters"):
+        OpenAIClient._handle_openai_bad_request_error(reject)(messages=[], model="m")

@@ -51,6 +51,9 @@ class ToolExecution:
     _oai_messages: dict[Agent, list[dict[str, Any]]]
     hook_lists: dict[str, list[Any]]
 
+    #: ag2's name for the repair of model-written JSON arguments (raw newlines and tabs escaped).
+    _format_json_str = staticmethod(repair_json_arguments)
+
     def _execute_function_flow(self, func_call: dict[str, Any], call_id: str | None, verbose: bool) -> Flow[tuple[bool, dict[str, Any]]]:
         func_name = func_call.get("name", "") or ""
         func = self._function_map.get(func_name)
