@@ -2,9 +2,10 @@
 
 Conventions kept from the original: it returns ``(exit_code, logs, image)``; on success ``logs``
 is the program's stdout only, on failure its stderr only (with the script path scrubbed); a
-timeout gives ``(1, "Timeout", image)``. Unlike the original, a timed-out program is killed
-together with everything it started, output is captured with bounded memory, and a file name that
-points outside ``work_dir`` is refused.
+timeout gives ``(1, "Timeout", image)``. Unlike the original, a natively run program is killed
+together with everything it started when it ends or times out (background children and daemons
+do not outlive it; pass ``kill_background_processes=False`` to keep them), output is captured with
+bounded memory, and a file name that points outside ``work_dir`` is refused.
 """
 
 from __future__ import annotations
@@ -82,6 +83,8 @@ def execute_code(
     work_dir: str | None = None,
     use_docker: list[str] | str | bool | None = SENTINEL,
     lang: str | None = "python",
+    *,
+    kill_background_processes: bool = True,
 ) -> tuple[int, str, str | None]:
     """Run ``code`` (or the existing file ``filename``) and return ``(exit_code, logs, image)``.
 
@@ -94,6 +97,9 @@ def execute_code(
             or a list of images: run in a Docker container (natively when already inside one).
             False or None: run here, with this machine's permissions.
         lang: ``python`` (and variants), ``sh``/``shell``/``bash``, ``javascript``, ``ps1``/``pwsh``.
+        kill_background_processes: when run natively, kill every process the code started once it
+            ends (default); False lets background processes keep running. (In Docker the
+            container is removed after the run either way.)
 
     Returns:
         exit code (0 on success); stdout on success or stderr on failure (``"Timeout"`` after a
@@ -143,7 +149,9 @@ def execute_code(
 
     try:
         if run_natively:
-            return _run_natively(lang, filename, filepath, work_dir, timeout, original_filename)
+            return _run_natively(
+                lang, filename, filepath, work_dir, timeout, original_filename, kill_background_processes
+            )
         return _run_in_docker(use_docker, lang, filename, work_dir, timeout, original_filename)
     finally:
         if original_filename is None and os.path.exists(filepath):
@@ -151,12 +159,24 @@ def execute_code(
 
 
 def _run_natively(
-    lang: str, filename: str, filepath: str, work_dir: str, timeout: float, original_filename: str | None
+    lang: str,
+    filename: str,
+    filepath: str,
+    work_dir: str,
+    timeout: float,
+    original_filename: str | None,
+    kill_background_processes: bool,
 ) -> tuple[int, str, None]:
     script = filename if not filename.startswith("-") else os.path.join(".", filename)
     env = os.environ.copy()
     env.setdefault("PYTHONIOENCODING", "utf-8")
-    outcome = run_process(_native_command(lang, script), cwd=work_dir, env=env, timeout=float(timeout))
+    outcome = run_process(
+        _native_command(lang, script),
+        cwd=work_dir,
+        env=env,
+        timeout=float(timeout),
+        kill_background_processes=kill_background_processes,
+    )
     if outcome.timed_out:
         return 1, TIMEOUT_MSG, None
     if outcome.returncode == 0:

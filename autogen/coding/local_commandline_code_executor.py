@@ -47,10 +47,17 @@ class LocalCommandLineCodeExecutor(CodeExecutor):
     Python runs with this interpreter (or ``virtual_env_context``'s), shell blocks with ``sh`` /
     ``bash``, PowerShell blocks with ``pwsh`` when installed. JavaScript, HTML and CSS are only
     saved by default (see ``execution_policies``). A first-line comment such as
-    ``# filename: app.py`` names the file; it must stay inside ``work_dir``. Each block runs in
-    its own process group: at ``timeout`` the block and everything it started are killed and the
-    result has exit code 124 and ``Timeout`` in the output. Very long output is truncated (head
-    and tail kept) so memory stays bounded.
+    ``# filename: app.py`` names the file; it must stay inside ``work_dir``. At ``timeout`` the
+    block and everything it started are killed and the result has exit code 124 and ``Timeout``
+    in the output. Very long output is truncated (head and tail kept) so memory stays bounded.
+
+    Nothing a block starts outlives it: when the block's main process exits, its background
+    children and daemons (even ones in a new session or double-forked) are killed before the
+    result is returned. On Linux each block runs under a small supervisor that is a child
+    subreaper, so orphaned daemons are re-parented to it and found; elsewhere (or if that
+    supervisor cannot start) the block's process group and session are killed. Pass ``kill_background_processes=False`` to let
+    background processes keep running after the block (a timeout still kills the block's
+    process group and session).
 
     ``functions`` are written to ``<work_dir>/<functions_module>.py`` before the first block runs,
     so generated code can ``from functions import my_function``.
@@ -95,8 +102,12 @@ class LocalCommandLineCodeExecutor(CodeExecutor):
         functions: list[FunctionWithRequirements[Any, Any] | Any | FunctionWithRequirementsStr] = [],  # noqa: B006
         functions_module: str = "functions",
         execution_policies: dict[str, bool] | None = None,
+        kill_background_processes: bool = True,
     ) -> None:
         """Create the executor; ``work_dir`` is created if missing (its parent must exist).
+
+        ``kill_background_processes`` (default True) kills every process a block started when
+        the block ends; False keeps them running (e.g. a server the next block talks to).
 
         Raises:
             ValueError: ``timeout`` is below 1 second or ``functions_module`` is not an identifier.
@@ -111,6 +122,7 @@ class LocalCommandLineCodeExecutor(CodeExecutor):
         self._timeout = timeout
         self._work_dir = work_dir
         self._virtual_env_context = virtual_env_context
+        self._kill_background_processes = kill_background_processes
         self._functions = list(functions)
         self._functions_module = functions_module
         # Installing requirements can be slow, so it waits for the first block.
@@ -124,6 +136,11 @@ class LocalCommandLineCodeExecutor(CodeExecutor):
     def timeout(self) -> int:
         """Seconds a single block may run before it is killed."""
         return self._timeout
+
+    @property
+    def kill_background_processes(self) -> bool:
+        """Whether processes a block started are killed when the block ends."""
+        return self._kill_background_processes
 
     @property
     def work_dir(self) -> Path:
@@ -198,6 +215,7 @@ class LocalCommandLineCodeExecutor(CodeExecutor):
                 cwd=work_dir,
                 env=env,
                 timeout=float(self._timeout),
+                kill_background_processes=self._kill_background_processes,
             )
             if outcome.timed_out:
                 raise ValueError(f"Pip install of {packages} timed out after {self._timeout} s.")
@@ -210,6 +228,7 @@ class LocalCommandLineCodeExecutor(CodeExecutor):
             cwd=work_dir,
             env=env,
             timeout=float(self._timeout),
+            kill_background_processes=self._kill_background_processes,
         )
         if outcome.timed_out or outcome.returncode != 0:
             detail = "timed out" if outcome.timed_out else outcome.stderr + outcome.stdout
@@ -262,7 +281,13 @@ class LocalCommandLineCodeExecutor(CodeExecutor):
     def _run_script(self, lang: str, path: Path, work_dir: Path) -> tuple[str, int]:
         try:
             cmd = script_command(lang, str(path), python_executable=self._python_executable())
-            outcome = run_process(cmd, cwd=work_dir, env=self._env(work_dir), timeout=float(self._timeout))
+            outcome = run_process(
+                cmd,
+                cwd=work_dir,
+                env=self._env(work_dir),
+                timeout=float(self._timeout),
+                kill_background_processes=self._kill_background_processes,
+            )
         except OSError as e:
             return f"\nCannot run {lang} code: {e}", 1
         output = outcome.stderr + outcome.stdout

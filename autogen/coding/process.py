@@ -5,7 +5,9 @@ Every code executor goes through :func:`run_process`. It guarantees three things
 
 * the program runs in its own session / process group, and on timeout the whole group (plus any
   process of the same session that moved to another group) is killed, so nothing it started keeps
-  running;
+  running; with ``kill_background_processes=True`` everything it started is also killed when it
+  exits normally (on Linux through a supervisor that catches daemons too: see
+  :mod:`autogen.coding.supervisor`; elsewhere its process group and session are killed);
 * stdout and stderr are read concurrently, so a program filling one pipe never blocks;
 * each stream keeps only its first and last bytes once it grows past a limit, so a program that
   prints hundreds of megabytes costs bounded memory; the dropped middle is replaced by a marker.
@@ -22,6 +24,10 @@ import threading
 import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from .supervisor import SupervisedProcess
 
 __all__ = [
     "DEFAULT_OUTPUT_HEAD_BYTES",
@@ -112,14 +118,110 @@ def run_process(
     timeout: float,
     head_bytes: int = DEFAULT_OUTPUT_HEAD_BYTES,
     tail_bytes: int = DEFAULT_OUTPUT_TAIL_BYTES,
+    kill_background_processes: bool = False,
 ) -> ProcessOutcome:
     """Run ``args`` (no shell) and wait at most ``timeout`` seconds for it.
+
+    With ``kill_background_processes`` every process the program started is killed when the
+    program exits, before this returns: on Linux all of them, daemons that left its session
+    included (see :mod:`autogen.coding.supervisor`); elsewhere, or if the supervisor cannot run,
+    those still in its process group or session. Without it they are killed only at the timeout,
+    and ones that keep the output pipes open are no longer read 0.25 s after the program exited.
 
     Raises ``OSError`` (e.g. ``FileNotFoundError``) when the program cannot be started; every
     other problem is reported in the returned :class:`ProcessOutcome`.
     """
     out = _CappedBuffer("stdout", head_bytes, tail_bytes)
     err = _CappedBuffer("stderr", head_bytes, tail_bytes)
+    deadline = time.monotonic() + timeout
+    proc = _start(args, cwd, env, timeout, kill_background_processes)
+    try:
+        if isinstance(proc, _PlainProcess) and WIN32:
+            timed_out = _capture_with_threads(proc.popen, out, err, deadline)
+        else:
+            timed_out = _capture_with_selector(proc, out, err, deadline)
+        if not timed_out and not proc.wait(max(0.0, deadline - time.monotonic())):
+            timed_out = True  # it closed its output but kept running until the deadline
+        if timed_out or kill_background_processes:
+            proc.stop()
+    finally:
+        proc.close()  # also stops it after an unexpected error inside the loop
+    return ProcessOutcome(
+        returncode=proc.returncode,
+        stdout=out.text(),
+        stderr=err.text(),
+        timed_out=timed_out,
+        stdout_truncated=bool(out.dropped),
+        stderr_truncated=bool(err.dropped),
+    )
+
+
+class _PlainProcess:
+    """A program started directly in its own session; :meth:`stop` kills its group and session.
+
+    With ``hold_pid`` (POSIX) its exit is noticed without reaping it, so its pid, which is also
+    its group's and session's id, cannot be reused before :meth:`stop` has signalled them.
+    """
+
+    def __init__(self, popen: subprocess.Popen, hold_pid: bool = False) -> None:
+        assert popen.stdout is not None and popen.stderr is not None
+        self.popen = popen
+        self.stdout_fd = popen.stdout.fileno()
+        self.stderr_fd = popen.stderr.fileno()
+        self._hold_pid = hold_pid
+
+    @property
+    def returncode(self) -> int | None:
+        return self.popen.returncode
+
+    def has_exited(self) -> bool:
+        if not self._hold_pid or self.popen.returncode is not None:
+            return self.popen.poll() is not None
+        try:
+            return os.waitid(os.P_PID, self.popen.pid, os.WEXITED | os.WNOHANG | os.WNOWAIT) is not None
+        except ChildProcessError:
+            return True
+
+    def wait(self, timeout: float) -> bool:
+        if self._hold_pid:
+            deadline = time.monotonic() + timeout
+            while not self.has_exited():
+                if time.monotonic() >= deadline:
+                    return False
+                time.sleep(0.005)
+            return True
+        try:
+            self.popen.wait(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            return False
+        return True
+
+    def stop(self) -> None:
+        kill_process_tree(self.popen.pid)
+        self.popen.wait()
+
+    def close(self) -> None:
+        for stream in (self.popen.stdout, self.popen.stderr):
+            if stream is not None:
+                stream.close()
+        if self.popen.poll() is None:
+            self.stop()
+
+
+def _start(
+    args: Sequence[str],
+    cwd: str | os.PathLike[str] | None,
+    env: Mapping[str, str] | None,
+    timeout: float,
+    supervised: bool,
+) -> _PlainProcess | SupervisedProcess:
+    """Start the program, under a supervisor when asked and possible."""
+    if supervised and sys.platform.startswith("linux"):
+        from .supervisor import spawn
+
+        proc = spawn(args, cwd=cwd, env=env, timeout=timeout)
+        if proc is not None:
+            return proc
     popen_kwargs: dict = {
         "stdin": subprocess.DEVNULL,
         "stdout": subprocess.PIPE,
@@ -132,44 +234,15 @@ def run_process(
     else:
         # Own session (hence own process group): the whole tree can be killed at once.
         popen_kwargs["start_new_session"] = True
-
-    deadline = time.monotonic() + timeout
-    proc = subprocess.Popen(list(args), **popen_kwargs)
-    try:
-        if WIN32:
-            timed_out = _capture_with_threads(proc, out, err, deadline)
-        else:
-            timed_out = _capture_with_selector(proc, out, err, deadline)
-        if not timed_out:
-            try:
-                proc.wait(timeout=max(0.0, deadline - time.monotonic()))
-            except subprocess.TimeoutExpired:
-                # It closed its output but kept running until the deadline.
-                timed_out = True
-        if timed_out:
-            kill_process_tree(proc.pid)
-            proc.wait()
-    finally:
-        for stream in (proc.stdout, proc.stderr):
-            if stream is not None:
-                stream.close()
-        if proc.poll() is None:  # only on an unexpected error inside the loop
-            kill_process_tree(proc.pid)
-            proc.wait()
-    return ProcessOutcome(
-        returncode=proc.returncode,
-        stdout=out.text(),
-        stderr=err.text(),
-        timed_out=timed_out,
-        stdout_truncated=bool(out.dropped),
-        stderr_truncated=bool(err.dropped),
-    )
+    # Without a supervisor, "kill what it started" falls back to its group and session (after exit).
+    return _PlainProcess(subprocess.Popen(list(args), **popen_kwargs), hold_pid=supervised and not WIN32)
 
 
-def _capture_with_selector(proc: subprocess.Popen, out: _CappedBuffer, err: _CappedBuffer, deadline: float) -> bool:
+def _capture_with_selector(
+    proc: _PlainProcess | SupervisedProcess, out: _CappedBuffer, err: _CappedBuffer, deadline: float
+) -> bool:
     """Read both pipes until they close; return True if the deadline passed first."""
-    assert proc.stdout is not None and proc.stderr is not None
-    buffers = {proc.stdout.fileno(): out, proc.stderr.fileno(): err}
+    buffers = {proc.stdout_fd: out, proc.stderr_fd: err}
     exit_deadline: float | None = None
     with selectors.DefaultSelector() as sel:
         for fd in buffers:
@@ -179,7 +252,7 @@ def _capture_with_selector(proc: subprocess.Popen, out: _CappedBuffer, err: _Cap
             if now >= deadline:
                 _drain_ready(sel, buffers)
                 return True
-            if exit_deadline is None and proc.poll() is not None:
+            if exit_deadline is None and proc.has_exited():
                 exit_deadline = now + _EXIT_GRACE_SECONDS
             if exit_deadline is not None and now >= exit_deadline:
                 break  # the program is done; background leftovers keep the pipes open

@@ -76,6 +76,11 @@ class SandboxedLocalCommandLineCodeExecutor(LocalCommandLineCodeExecutor):
     ``network=True`` keeps the host network (needed e.g. for ``pip install``). Without Docker
     this is the advised way to run model-written code. Needs Linux and the ``bwrap`` program
     (``apt-get install -y bubblewrap``).
+
+    Each block has its own pid namespace, and nothing it starts outlives it (the supervisor of
+    :class:`LocalCommandLineCodeExecutor` kills the whole namespace when the block's main process
+    exits). With ``kill_background_processes=False`` background processes keep running, still
+    inside their sandbox (bwrap then runs without ``--die-with-parent``).
     """
 
     def __init__(
@@ -124,9 +129,11 @@ class SandboxedLocalCommandLineCodeExecutor(LocalCommandLineCodeExecutor):
             "--unshare-pid",
             "--unshare-ipc",
             "--unshare-uts",
-            "--die-with-parent",
             "--new-session",
         ]  # fmt: skip
+        if self.kill_background_processes:
+            # If the block's bwrap dies, so does the namespace (the supervisor then reaps it).
+            args.append("--die-with-parent")
         if not self._network:
             args.append("--unshare-net")
         for hidden in self._hidden_paths:

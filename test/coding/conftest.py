@@ -44,6 +44,12 @@ def wait_dead():
 
 
 @pytest.fixture
+def alive():
+    """The :func:`process_alive` helper."""
+    return process_alive
+
+
+@pytest.fixture
 def work_dir(tmp_path: Path) -> Path:
     d = tmp_path / "work"
     d.mkdir()
