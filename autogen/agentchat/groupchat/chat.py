@@ -43,6 +43,15 @@ logger = logging.getLogger(__package__)  # the group chat's one logger, "autogen
 _TRANSFORMS_MODULE = "autogen.agentchat.contrib.capabilities.transform_messages"
 
 
+@dataclass
+class _NameIndex:
+    """Where each name first stands in a member list, and which list (of which length) that was."""
+
+    members: list[Agent]
+    length: int
+    positions: dict[str, tuple[int, Agent]]
+
+
 # ValueError/Exception below (noqa TRY002/TRY004) are the types the original raises.
 @dataclass
 class GroupChat(SpeakerSelection, AutoSelection, Transitions, Guardrails):
@@ -149,6 +158,7 @@ class GroupChat(SpeakerSelection, AutoSelection, Transitions, Guardrails):
         self._selection_agents_cache: tuple[Any, ConversableAgent, ConversableAgent] | None = None
         self._mention_patterns: dict[str, re.Pattern[str]] = {}
         self._warned_two_agents = False
+        self._name_index: _NameIndex | None = None
 
     def _validate_agents(self) -> None:
         if isinstance(self.agents, tuple):
@@ -206,20 +216,45 @@ class GroupChat(SpeakerSelection, AutoSelection, Transitions, Guardrails):
     def agent_by_name(self, name: str, recursive: bool = False, raise_on_name_conflict: bool = False) -> Agent | None:
         """The agent called ``name`` (None when absent); ``recursive`` also searches nested group chats."""
         if not recursive and not raise_on_name_conflict:
-            # Looked up every turn by pattern chats: an index, rebuilt when the member list changes.
-            members = tuple(self.agents)
-            cached = self.__dict__.get("_name_index")
-            if cached is None or cached[0] != members:
-                index: dict[str, Agent] = {}
-                for agent in members:
-                    index.setdefault(agent.name, agent)
-                cached = self.__dict__["_name_index"] = (members, index)
-            return cached[1].get(name)
+            return self._indexed_agent(name)
         agents = self.nested_agents() if recursive else self.agents
         found = [agent for agent in agents if agent.name == name]
         if raise_on_name_conflict and len(found) > 1:
             raise AgentNameConflictError(f"Found {len(found)} agents named {name!r}.")
         return found[0] if found else None
+
+    def _indexed_agent(self, name: str) -> Agent | None:
+        """``agent_by_name`` through a name index, for the lookups pattern chats make every turn.
+
+        Users may change ``agents`` in place or replace it, so the index is checked, not trusted,
+        and nothing is copied per call: it is rebuilt when the list is another object or has
+        another length, or when the member it names no longer stands at its position under that
+        name; a name it lacks is looked for in the list (a member put in place of another).
+        """
+        agents = self.agents
+        index = self.__dict__.get("_name_index")
+        if index is None or index.members is not agents or index.length != len(agents):
+            index = self._build_name_index()
+        entry = index.positions.get(name)
+        if entry is not None:
+            position, agent = entry
+            if agents[position] is agent and agent.name == name:
+                return agent
+            entry = self._build_name_index().positions.get(name)
+            return entry[1] if entry is not None else None
+        for agent in agents:
+            if agent.name == name:
+                entry = self._build_name_index().positions.get(name)
+                return entry[1] if entry is not None else None
+        return None
+
+    def _build_name_index(self) -> _NameIndex:
+        agents = self.agents
+        positions: dict[str, tuple[int, Agent]] = {}
+        for position, agent in enumerate(agents):
+            positions.setdefault(agent.name, (position, agent))
+        index = self.__dict__["_name_index"] = _NameIndex(agents, len(agents), positions)
+        return index
 
     def nested_agents(self) -> list[Agent]:
         """The agents of this group and, recursively, of group chats whose managers are members."""
