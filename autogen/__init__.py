@@ -56,9 +56,9 @@ _LAZY: dict[str, str] = {
     "a_initiate_swarm_chat": "autogen.agentchat.contrib.swarm_agent",
     "run_swarm": "autogen.agentchat.contrib.swarm_agent",
     "a_run_swarm": "autogen.agentchat.contrib.swarm_agent",
-    "AgentEligibilityPolicy": "autogen.agentchat.group.eligibility",
-    "AgentDescriptionGuard": "autogen.agentchat.group.eligibility",
-    "SelectionContext": "autogen.agentchat.group.eligibility",
+    "AgentEligibilityPolicy": "autogen.agentchat.groupchat.eligibility",
+    "AgentDescriptionGuard": "autogen.agentchat.groupchat.eligibility",
+    "SelectionContext": "autogen.agentchat.groupchat.eligibility",
 }
 
 _SUBMODULES = {

@@ -7,10 +7,7 @@ objects of the group.
 from __future__ import annotations
 
 import logging
-from typing import TYPE_CHECKING, Any
-
-if TYPE_CHECKING:
-    from .agentchat.agent import Agent
+from typing import Any, Protocol
 
 __all__ = [
     "check_graph_validity",
@@ -20,6 +17,42 @@ __all__ = [
 ]
 
 logger = logging.getLogger(__name__)
+
+
+class Speaker(Protocol):
+    """What this module needs of an agent: its name. (A utility below the agents, it does not
+    import ``autogen.agentchat``; what counts as an agent is checked by duck typing, `_is_agent`.)"""
+
+    @property
+    def name(self) -> str: ...
+
+
+# The methods of the autogen.agentchat.agent.Agent protocol.
+_AGENT_METHODS = (
+    "send",
+    "a_send",
+    "receive",
+    "a_receive",
+    "generate_reply",
+    "a_generate_reply",
+    "set_ui_tools",
+    "unset_ui_tools",
+)
+_AGENT_CLASSES: set[type] = set()  # classes known to define them all
+
+
+def _is_agent(obj: Any) -> bool:
+    """Whether ``obj`` has every member of the ``Agent`` protocol, as ``isinstance(obj, Agent)``
+    checks (the methods are looked up once per class when the class defines them)."""
+    if not (hasattr(obj, "name") and hasattr(obj, "description")):
+        return False
+    cls = type(obj)
+    if cls in _AGENT_CLASSES:
+        return True
+    if all(hasattr(cls, m) for m in _AGENT_METHODS):
+        _AGENT_CLASSES.add(cls)
+        return True
+    return all(hasattr(obj, m) for m in _AGENT_METHODS)  # e.g. methods set on the instance, or mocks
 
 
 def _name(agent: Any) -> str:
@@ -35,7 +68,7 @@ def has_self_loops(allowed_speaker_transitions: dict[Any, list[Any]]) -> bool:
     return any(_contains(targets, source) for source, targets in allowed_speaker_transitions.items())
 
 
-def check_graph_validity(allowed_speaker_transitions_dict: dict[Any, list[Any]], agents: list[Agent]) -> None:
+def check_graph_validity(allowed_speaker_transitions_dict: dict[Any, list[Any]], agents: list[Speaker]) -> None:
     """Raise ValueError when the graph is malformed; log warnings for suspicious but usable graphs.
 
     Errors: not a dict; a value that is not a list; a key that is not one of ``agents``; a value
@@ -43,9 +76,6 @@ def check_graph_validity(allowed_speaker_transitions_dict: dict[Any, list[Any]],
     Warnings: agents with no edge at all; agents of the graph and of the group differ; an agent
     listed twice as a target of the same source.
     """
-    from .agentchat.agent import Agent
-    from .agentchat.conversable_agent import ConversableAgent
-
     if not isinstance(allowed_speaker_transitions_dict, dict):
         raise ValueError(  # noqa: TRY004
             "The speaker transitions must be a dict {agent: [agents that may speak next]}, "
@@ -63,8 +93,7 @@ def check_graph_validity(allowed_speaker_transitions_dict: dict[Any, list[Any]],
             "Use the Agent objects of GroupChat.agents as keys."
         )
     for source, targets in allowed_speaker_transitions_dict.items():
-        # ConversableAgent first: the Agent protocol check is slow and every group member passes the first.
-        bad = [t for t in targets if not (isinstance(t, ConversableAgent) or isinstance(t, Agent))]
+        bad = [t for t in targets if not _is_agent(t)]
         if bad:
             raise ValueError(
                 f"The speaker transitions of {_name(source)!r} contain items that are not agents: {bad!r}. "
@@ -97,7 +126,7 @@ def check_graph_validity(allowed_speaker_transitions_dict: dict[Any, list[Any]],
 
 
 def invert_disallowed_to_allowed(
-    disallowed_speaker_transitions_dict: dict[Any, list[Any]], agents: list[Agent]
+    disallowed_speaker_transitions_dict: dict[Any, list[Any]], agents: list[Speaker]
 ) -> dict[Any, list[Any]]:
     """The allowed graph that a disallowed graph means: every agent (self included) may follow every
     agent, except the listed transitions."""
@@ -116,7 +145,7 @@ def invert_disallowed_to_allowed(
 
 
 def visualize_speaker_transitions_dict(
-    speaker_transitions_dict: dict[Any, list[Any]], agents: list[Agent], export_path: str | None = None
+    speaker_transitions_dict: dict[Any, list[Any]], agents: list[Speaker], export_path: str | None = None
 ) -> None:
     """Draw the transition graph with networkx and matplotlib (pip install networkx matplotlib);
     saved to ``export_path`` when given, else shown."""

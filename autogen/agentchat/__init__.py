@@ -30,9 +30,9 @@ _LAZY = {
     "run_swarm": ".contrib.swarm_agent",
     "a_run_swarm": ".contrib.swarm_agent",
     "a_initiate_swarm_chat": ".contrib.swarm_agent",
-    "AgentEligibilityPolicy": ".group.eligibility",
-    "AgentDescriptionGuard": ".group.eligibility",
-    "SelectionContext": ".group.eligibility",
+    "AgentEligibilityPolicy": ".groupchat.eligibility",
+    "AgentDescriptionGuard": ".groupchat.eligibility",
+    "SelectionContext": ".groupchat.eligibility",
 }
 
 __all__ = list(_LAZY)

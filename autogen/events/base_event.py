@@ -188,13 +188,11 @@ def get_event_classes() -> dict[str, type[BaseModel]]:
 
 
 def get_annotated_type_for_event_classes() -> Any:
-    """Return a union of all registered event classes discriminated on ``type``, for parsing JSON.
+    """Return a union of the event classes registered so far, discriminated on ``type``.
 
-    Use it with ``pydantic.TypeAdapter(get_annotated_type_for_event_classes()).validate_json(text)``.
+    A class is registered when the module defining it is imported; ``autogen.events`` has the same
+    function that first imports the built-in event modules (the usual entry point, for parsing JSON).
     """
-    # Make sure the built-in events are registered before building the union.
-    from . import agent_events, client_events, print_event  # noqa: F401
-
     classes = tuple(_event_classes.values())
     if len(classes) == 1:
         return classes[0]

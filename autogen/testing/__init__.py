@@ -13,8 +13,9 @@ Only the standard library is imported here.
 """
 
 from .model_client import FakeChatCompletion, FakeLLMError, FakeMessage, FakeModelClient
+from .recorded import RecordedRequest
 from .replies import FakeReply, Fault, Reply, tool_call
-from .script import RecordedRequest, ScriptExhaustedError
+from .script import ScriptExhaustedError
 from .server import FakeLLMServer
 
 __all__ = [

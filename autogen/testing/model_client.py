@@ -16,8 +16,9 @@ from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
 from .completion import build_completion
+from .recorded import RecordedRequest
 from .replies import FakeReply, Fault
-from .script import RecordedRequest, ReplyScript, resolve_sync
+from .script import ReplyScript, resolve_sync
 
 __all__ = [
     "FakeChatCompletion",

@@ -6,10 +6,9 @@ import json
 import uuid
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Union
+from typing import Any, Union
 
-if TYPE_CHECKING:
-    from .script import RecordedRequest
+from .recorded import RecordedRequest
 
 __all__ = ["FakeReply", "Fault", "Reply", "to_fake_reply", "tool_call"]
 
@@ -166,7 +165,7 @@ class Fault:
 
 
 # What may be scripted: text, a message dict, a FakeReply, a Fault, or a callable computing one of those.
-Reply = Union[str, Mapping[str, Any], FakeReply, Fault, Callable[["RecordedRequest"], Any]]  # noqa: UP007
+Reply = Union[str, Mapping[str, Any], FakeReply, Fault, Callable[[RecordedRequest], Any]]  # noqa: UP007
 
 
 def to_fake_reply(reply: Any) -> FakeReply | Fault:

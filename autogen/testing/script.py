@@ -6,39 +6,12 @@ import inspect
 import threading
 from collections import deque
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass, field
 from typing import Any
 
+from .recorded import RecordedRequest
 from .replies import FakeReply, Fault, to_fake_reply
 
 __all__ = ["RecordedRequest", "ReplyScript", "ScriptExhaustedError", "prepare_reply", "resolve_async", "resolve_sync"]
-
-
-@dataclass
-class RecordedRequest:
-    """One request the fake LLM received, as a test would want to inspect it."""
-
-    path: str
-    """URL path without the query string, e.g. "/v1/chat/completions"."""
-    headers: dict[str, str] = field(default_factory=dict, repr=False)
-    """Request headers with lower-case names."""
-    body: dict[str, Any] = field(default_factory=dict)
-    """The parsed JSON body ({} when there was none or it was not a JSON object)."""
-    method: str = "POST"
-    """HTTP method."""
-    query: str = ""
-    """The raw query string (after "?"), "" when absent."""
-
-    @property
-    def messages(self) -> list[dict[str, Any]]:
-        """``body["messages"]`` (an empty list when absent)."""
-        msgs = self.body.get("messages")
-        return msgs if isinstance(msgs, list) else []
-
-    @property
-    def model(self) -> str | None:
-        """The model name the client asked for."""
-        return self.body.get("model")
 
 
 class ScriptExhaustedError(RuntimeError):

@@ -16,8 +16,9 @@ from typing import Any
 
 from .completion import build_completion, stream_chunks
 from .http11 import HTTPError, RawRequest, error_body, format_response, read_request
+from .recorded import RecordedRequest
 from .replies import FakeReply, Fault
-from .script import RecordedRequest, ReplyScript, ScriptExhaustedError, prepare_reply, resolve_async
+from .script import ReplyScript, ScriptExhaustedError, prepare_reply, resolve_async
 
 __all__ = ["FakeLLMServer"]
 

@@ -624,3 +624,44 @@ def test_agent_by_name_follows_changes_to_the_member_list() -> None:
     assert gc.agent_by_name("a") is twin
     with pytest.raises(AgentNameConflictError):
         gc.agent_by_name("a", raise_on_name_conflict=True)
+
+
+def test_agent_by_name_follows_every_kind_of_change_to_the_members() -> None:
+    a, b, c, d = (ConversableAgent(n, llm_config=False) for n in ("a", "b", "c", "d"))
+    members = [a, b, c]
+    gc = GroupChat(members)
+    assert gc.agent_by_name("b") is b
+    members[1] = d  # the list the user passed, changed in place: same length, a new name
+    assert gc.agent_by_name("d") is d and gc.agent_by_name("b") is None
+    gc.agents.remove(a)
+    assert gc.agent_by_name("a") is None and gc.agent_by_name("c") is c
+    gc.agents.insert(0, b)
+    assert gc.agent_by_name("b") is b and gc.agent_by_name("d") is d
+    gc.agents[:] = [c, a]  # the whole content replaced
+    assert gc.agent_by_name("a") is a and gc.agent_by_name("b") is None
+    gc.agents = [d, b]  # a new list
+    assert gc.agent_by_name("d") is d and gc.agent_by_name("a") is None
+    gc.agents.reverse()
+    assert gc.agent_by_name("b") is b and gc.agent_by_name("d") is d
+    gc.agents.insert(0, ConversableAgent("d", llm_config=False))  # a duplicate ahead of the indexed one
+    assert gc.agent_by_name("d") is gc.agents[0]
+
+
+def test_agent_by_name_allocates_nothing_per_lookup() -> None:
+    import tracemalloc
+
+    agents = [ConversableAgent(f"agent_{i}", llm_config=False) for i in range(200)]
+    gc = GroupChat(agents)
+    gc.agent_by_name("agent_199")  # builds the index
+    tracemalloc.start()
+    try:
+        before = tracemalloc.get_traced_memory()[0]
+        tracemalloc.reset_peak()
+        for _ in range(1000):
+            assert gc.agent_by_name("agent_199") is agents[-1]
+            assert gc.agent_by_name("nobody") is None
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    # A copy of the member list per call would take 200 pointers (1.6 KB) at least.
+    assert peak - before < 512

@@ -11,6 +11,9 @@ from .events import emit
 
 __all__ = ["CodeExecutionReply"]
 
+# code_execution_config keys the legacy execute_code takes (the others configure the reply itself)
+_RUN_CODE_KEYS = ("timeout", "filename", "work_dir", "use_docker", "lang", "kill_background_processes")
+
 
 class CodeExecutionReply:
     """Code-execution reply functions (part of `ConversableAgent`)."""
@@ -141,5 +144,5 @@ class CodeExecutionReply:
         """Run one code block (legacy path); override to run code elsewhere."""
         from ...code_utils import execute_code
 
-        kwargs = {k: v for k, v in kwargs.items() if k in ("timeout", "filename", "work_dir", "use_docker", "lang")}
+        kwargs = {k: v for k, v in kwargs.items() if k in _RUN_CODE_KEYS}
         return execute_code(code, **kwargs)

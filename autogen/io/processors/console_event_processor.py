@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import asyncio
 import getpass
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-if TYPE_CHECKING:
-    from ..run_response import AsyncRunResponse, RunResponse
+from .base import AsyncEventSource, EventSource
 
 __all__ = ["AsyncConsoleEventProcessor", "ConsoleEventProcessor"]
 
@@ -21,7 +20,7 @@ def _read_answer(prompt: str, password: bool) -> str:
 class ConsoleEventProcessor:
     """Print every event of a run to stdout; ask the terminal when the run needs input."""
 
-    def process(self, response: RunResponse) -> None:
+    def process(self, response: EventSource) -> None:
         """Consume ``response.events`` to the end (errors of the run are raised)."""
         for event in response.events:
             self.process_event(event)
@@ -40,7 +39,7 @@ class ConsoleEventProcessor:
 class AsyncConsoleEventProcessor:
     """Async twin of ``ConsoleEventProcessor``; terminal reads run in a thread."""
 
-    async def process(self, response: AsyncRunResponse) -> None:
+    async def process(self, response: AsyncEventSource) -> None:
         """Consume ``response.events`` to the end (errors of the run are raised)."""
         async for event in response.events:
             await self.process_event(event)
