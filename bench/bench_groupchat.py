@@ -61,28 +61,29 @@ def serve() -> None:
 
 
 class Timing:
-    """Patches OpenAIWrapper.create to count calls and the time spent inside them."""
+    """Patches the OpenAI model client's create (one call per request an agent's LLM reply sends,
+    whichever way the wrapper's call plan is entered) to count calls and the time spent inside them."""
 
     def __init__(self) -> None:
-        from autogen.oai.client import OpenAIWrapper
+        from autogen.oai.openai_client import OpenAIClient
 
         self.calls = 0
         self.llm_seconds = 0.0
         self.after_call: Any = None  # called after each model call, outside the timed span
-        original = OpenAIWrapper.create
+        original = OpenAIClient.create
         timing = self
 
-        def create(wrapper: Any, **params: Any) -> Any:
+        def create(client: Any, params: Any) -> Any:
             t0 = time.perf_counter()
             try:
-                return original(wrapper, **params)
+                return original(client, params)
             finally:
                 timing.llm_seconds += time.perf_counter() - t0
                 timing.calls += 1
                 if timing.after_call is not None:
                     timing.after_call()
 
-        OpenAIWrapper.create = create  # type: ignore[method-assign]
+        OpenAIClient.create = create  # type: ignore[method-assign]
 
 
 def build(config_list: list[dict[str, Any]], n_agents: int, rounds: int, method: str) -> tuple[Any, Any, Any]:

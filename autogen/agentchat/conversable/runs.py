@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from ..._effects import Call, Flow, run_async, run_sync
+from ..._effects import Flow, run_async, run_sync
 from ..chat import ChatResult
-from .chats import DEFAULT_SUMMARY_METHOD
+from .chats import DEFAULT_SUMMARY_METHOD, chat_flow
 
 if TYPE_CHECKING:
     from ...tools.tool import Tool
@@ -76,7 +76,7 @@ class Runs:
         self, initiator: ConversableAgent, receiver: ConversableAgent, added: list[Tool], chat_kwargs: dict[str, Any]
     ) -> Flow[dict[str, Any]]:
         try:
-            result = yield Call(initiator.initiate_chat, initiator.a_initiate_chat, receiver, **chat_kwargs)
+            result = yield from chat_flow(initiator, receiver, **chat_kwargs)
         finally:
             for tool in added:  # tools given to run() were offered for this run only
                 self.remove_tool_for_llm(tool)
