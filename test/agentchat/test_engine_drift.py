@@ -159,3 +159,21 @@ def test_excluding_a_stock_reply_excludes_its_async_twin_too(stream):
     skip = [ConversableAgent.check_termination_and_human_reply]
     assert a.generate_reply(messages, sender=b, exclude=skip) == "fallback"
     assert asyncio.run(a.a_generate_reply(messages, sender=b, exclude=skip)) == "fallback"
+
+
+def test_a_talkative_manager_shows_every_relayed_message_like_the_stock_receive(stream):
+    class Custom(ConversableAgent):  # a custom receive: relayed to through the ordinary send
+        def receive(self, message, sender, request_reply=None, silent=False):
+            super().receive(message, sender, request_reply, silent)
+
+    members = [plain("m0"), plain("m1"), Custom("m2", llm_config=False, human_input_mode="NEVER", default_auto_reply="from m2")]
+    manager = GroupChatManager(GroupChat(members, messages=[], max_round=6, speaker_selection_method="round_robin"), llm_config=False)
+    manager.silent = False
+    members[0].initiate_chat(manager, message="start")
+    shown: dict[str, int] = {}
+    for event in stream.of_type("TextEvent"):
+        content = event.content
+        if content.sender == "chat_manager":
+            shown[content.recipient] = shown.get(content.recipient, 0) + 1
+    # every member is shown each of the six messages it did not write (fast path and ordinary send alike)
+    assert shown == {"m0": 4, "m1": 4, "m2": 4}

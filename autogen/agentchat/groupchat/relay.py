@@ -62,6 +62,9 @@ class Relay:
         ``plain`` memoises, for one run, which members use the stock receive.
         """
         fast_sender = is_stock(self, Messaging, SEND_ATTRS) and not self.hook_lists["process_message_before_send"]
+        # Relays are silent unless the manager itself was made talkative (manager.silent = False),
+        # in which case the stock receive shows every member's copy: so does the fast path.
+        shown = self.silent is not None and not self.silent
         if plain is None:
             plain = {}
         mine: dict[str, Any] | None = None
@@ -91,6 +94,8 @@ class Relay:
                     mine, theirs = self._relayed_forms(message)
                 records[agent].append(mine)
                 agent._oai_messages[self].append(theirs)  # type: ignore[attr-defined]
+                if shown:
+                    agent._print_received_message(message, self)  # type: ignore[attr-defined]
                 if runtime_logging.is_logging:  # what the stock receive records
                     runtime_logging.log_event(agent, "received_message", message=message, sender=self.name, valid=True)
             else:
