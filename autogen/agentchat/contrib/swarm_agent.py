@@ -58,6 +58,8 @@ __all__ = [
 ]
 
 SWARM_TOOL_EXECUTOR_NAME = "_Swarm_Tool_Executor"
+#: The original's name for the same constant.
+__TOOL_EXECUTOR_NAME__ = SWARM_TOOL_EXECUTOR_NAME
 _warned: set[str] = set()
 
 

@@ -25,9 +25,11 @@ from .targets.transition_target import TransitionTarget
 if TYPE_CHECKING:
     from .context_variables import ContextVariables
 
-__all__ = ["GROUP_TOOL_EXECUTOR_NAME", "GroupToolExecutor"]
+__all__ = ["GROUP_TOOL_EXECUTOR_NAME", "GroupToolExecutor", "__TOOL_EXECUTOR_NAME__"]
 
 GROUP_TOOL_EXECUTOR_NAME = "_Group_Tool_Executor"
+#: The original's name for the same constant.
+__TOOL_EXECUTOR_NAME__ = GROUP_TOOL_EXECUTOR_NAME
 
 
 def _content_text(content: Any) -> str:

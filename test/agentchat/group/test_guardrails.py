@@ -61,7 +61,7 @@ def test_llm_guardrail_asks_a_model():
     assert body["response_format"]["type"] == "json_schema"
     with pytest.raises(ValueError, match="needs an llm_config"):
         LLMGuardrail("x", condition="c", target=AgentTarget(plain("d")), llm_config=None)
-    with pytest.raises(ValueError, match="not JSON"):
+    with pytest.raises(ValueError, match="Failed to parse GuardrailResult"):
         GuardrailResult.parse("yes", g)
 
 

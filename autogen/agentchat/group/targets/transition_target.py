@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 from pydantic import BaseModel
 
 from ..speaker_selection_result import SpeakerSelectionResult
+from .transition_utils import AGENT_WRAPPER_PREFIX
 
 if TYPE_CHECKING:
     from ...conversable_agent import ConversableAgent
@@ -24,9 +25,6 @@ __all__ = [
     "TerminateTarget",
     "TransitionTarget",
 ]
-
-AGENT_WRAPPER_PREFIX = "wrapped_"
-
 
 class TransitionTarget(BaseModel):
     """Base of every target. A target either resolves directly to a speaker-selection result, or
