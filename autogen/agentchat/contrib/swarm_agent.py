@@ -41,6 +41,7 @@ from ..group.targets.transition_target import (
     StayTarget,
     TerminateTarget,
     TransitionTarget,
+    _DirectTarget,
 )
 
 __all__ = [
@@ -84,7 +85,7 @@ class AfterWorkOption(str, Enum):
     SWARM_MANAGER = "SWARM_MANAGER"
 
 
-class _CallableAfterWorkTarget(TransitionTarget):
+class _CallableAfterWorkTarget(_DirectTarget):
     """An after-work function ``(last_speaker, messages, groupchat) -> AfterWorkOption | agent | str``."""
 
     model_config = {"arbitrary_types_allowed": True}

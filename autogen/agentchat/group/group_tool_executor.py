@@ -203,9 +203,10 @@ class GroupToolExecutor(ConversableAgent):
         if self._group_manager is None:
             return False
         agent = self._group_manager.groupchat.agent_by_name(agent_name)
-        if not isinstance(agent, ConversableAgent):
+        handoffs = getattr(agent, "handoffs", None) if isinstance(agent, ConversableAgent) else None
+        if handoffs is None:
             return False
-        return any(c.llm_function_name == function_name for c in agent.handoffs.llm_conditions)
+        return any(c.llm_function_name == function_name for c in handoffs.llm_conditions)
 
     def get_sender_agent_for_message(self, message: dict[str, Any]) -> Agent | None:
         """The group member named by the tool-call message's ``name`` (None outside a group chat)."""

@@ -92,7 +92,7 @@ class Guardrail:
         self.activation_message = activation_message or f"Guardrail '{name}' has been activated."
 
     def check(self, context: str | list[dict[str, Any]]) -> GuardrailResult:
-        raise NotImplementedError(f"{type(self).__name__} must implement check().")
+        raise NotImplementedError(f"Requires subclasses to implement: {type(self).__name__}.check().")
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}(name={self.name!r}, condition={self.condition!r})"
@@ -106,7 +106,7 @@ class RegexGuardrail(Guardrail):
         try:
             self.regex = re.compile(condition)
         except re.error as e:
-            raise ValueError(f"RegexGuardrail '{name}' has an invalid regular expression {condition!r}: {e}.") from None
+            raise ValueError(f"Invalid regex pattern '{condition}' for RegexGuardrail '{name}': {e}.") from None
 
     def check(self, context: str | list[dict[str, Any]]) -> GuardrailResult:
         for text in _texts(context):

@@ -23,7 +23,7 @@ def test_regex_guardrail_checks():
     assert hit.reply == "Guardrail 'ssn' has been activated.\nJustification: Match found -> 123-45-6789"
     assert not g.check([{"content": "nothing here"}]).activated
     assert g.check([{"content": None}, {"content": "x 111-22-3333"}]).activated
-    with pytest.raises(ValueError, match="invalid regular expression"):
+    with pytest.raises(ValueError, match="Invalid regex pattern"):
         RegexGuardrail("bad", condition="(", target=AgentTarget(plain("x")))
 
 

@@ -68,7 +68,7 @@ def construct_broadcast_messages_list(
     RevertToUserTarget (when there is a user agent), otherwise to the current agent.
     """
     if not isinstance(messages, str):
-        return list(messages)
+        return messages
     if isinstance(target, (AgentTarget, AgentNameTarget)):
         recipient = next((a for a in group_chat.agents if a.name == target.agent_name), None)
         if recipient is None:
