@@ -59,7 +59,7 @@ def _translate(expression: str) -> tuple[str, list[str]]:
             name = m.group(1).strip()
             if "." in name:  # ${a.b} reads an attribute: outside the language, like any attribute access
                 raise ValueError(
-                    f"Attribute is not allowed in context expression {expression!r}: ${{{name}}}; "
+                    f"Operation type Attribute is not allowed in context expression {expression!r}: ${{{name}}}; "
                     "use flat variable names (e.g. ${user_is_premium})."
                 )
             if not _NAME.match(name):

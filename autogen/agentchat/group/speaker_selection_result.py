@@ -19,7 +19,8 @@ def agent_in_group(groupchat: GroupChat, name: str) -> Agent:
     agent = next((a for a in groupchat.agents if a.name == name), None)
     if agent is None:
         raise ValueError(
-            f"The transition names agent '{name}', which is not in the group chat (members: {[a.name for a in groupchat.agents]})."
+            f"Agent '{name}' not found in groupchat: the transition names an agent which is not in the group chat (members: "
+            f"{[a.name for a in groupchat.agents]})."
         )
     return agent
 
