@@ -6,12 +6,19 @@ import asyncio
 import uuid
 import warnings
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypedDict
 
 from ..io.base import IOStream
 from .utils import consolidate_chat_info
 
-__all__ = ["ChatResult", "initiate_chats", "a_initiate_chats"]
+__all__ = ["ChatResult", "CostDict", "initiate_chats", "a_initiate_chats"]
+
+
+class CostDict(TypedDict):
+    """`ChatResult.cost`: usage per model (and ``total_cost``), with and without cache hits."""
+
+    usage_including_cached_inference: dict[str, Any]
+    usage_excluding_cached_inference: dict[str, Any]
 
 
 @dataclass
@@ -24,7 +31,9 @@ class ChatResult:
     """The messages of the chat (the initiator's live history list)."""
     summary: str = ""
     """The chat summary (see summary_method)."""
-    cost: dict[str, dict[str, Any]] = field(default_factory=dict)
+    cost: CostDict = field(
+        default_factory=lambda: {"usage_including_cached_inference": {}, "usage_excluding_cached_inference": {}}
+    )
     """Usage and cost, including and excluding cache hits."""
     human_input: list[str] = field(default_factory=list)
     """Everything the human typed during the chat."""

@@ -84,13 +84,19 @@ class ContextVariables:
         return json.dumps(self.model_dump())
 
     def __getitem__(self, key: str) -> Any:
-        return self.data[key]
+        try:
+            return self.data[key]
+        except KeyError:
+            raise KeyError(f"Context variable '{key}' not found") from None
 
     def __setitem__(self, key: str, value: Any) -> None:
         self.data[key] = value
 
     def __delitem__(self, key: str) -> None:
-        del self.data[key]
+        try:
+            del self.data[key]
+        except KeyError:
+            raise KeyError(f"Cannot delete non-existent context variable '{key}'") from None
 
     def __contains__(self, key: object) -> bool:
         return key in self.data
@@ -109,7 +115,7 @@ class ContextVariables:
         return NotImplemented
 
     def __repr__(self) -> str:
-        return f"ContextVariables({self.data!r})"
+        return f"ContextVariables(data={self.data!r})"
 
     # pydantic support, so events and results can carry context variables
     @classmethod

@@ -41,6 +41,7 @@ from ..group.targets.transition_target import (
     StayTarget,
     TerminateTarget,
     TransitionTarget,
+    _DirectTarget,
 )
 
 __all__ = [
@@ -58,6 +59,8 @@ __all__ = [
 ]
 
 SWARM_TOOL_EXECUTOR_NAME = "_Swarm_Tool_Executor"
+#: The original's name for the same constant.
+__TOOL_EXECUTOR_NAME__ = SWARM_TOOL_EXECUTOR_NAME
 _warned: set[str] = set()
 
 
@@ -82,7 +85,7 @@ class AfterWorkOption(str, Enum):
     SWARM_MANAGER = "SWARM_MANAGER"
 
 
-class _CallableAfterWorkTarget(TransitionTarget):
+class _CallableAfterWorkTarget(_DirectTarget):
     """An after-work function ``(last_speaker, messages, groupchat) -> AfterWorkOption | agent | str``."""
 
     model_config = {"arbitrary_types_allowed": True}

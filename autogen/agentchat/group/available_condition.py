@@ -18,7 +18,7 @@ class AvailableCondition(BaseModel):
     """Base class: ``is_available(agent, messages)`` decides whether a condition takes part."""
 
     def is_available(self, agent: ConversableAgent, messages: list[dict[str, Any]]) -> bool:
-        raise NotImplementedError(f"{type(self).__name__} must implement is_available().")
+        raise NotImplementedError(f"Requires subclasses to implement: {type(self).__name__}.is_available().")
 
 
 class StringAvailableCondition(AvailableCondition):

@@ -16,7 +16,7 @@ class ContextCondition(BaseModel):
     """Base class: ``evaluate(context_variables) -> bool``."""
 
     def evaluate(self, context_variables: ContextVariables) -> bool:
-        raise NotImplementedError(f"{type(self).__name__} must implement evaluate().")
+        raise NotImplementedError(f"Requires subclasses to implement: {type(self).__name__}.evaluate().")
 
     def describe(self) -> str:
         """A short description for error messages and events."""

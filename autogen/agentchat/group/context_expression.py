@@ -57,6 +57,11 @@ def _translate(expression: str) -> tuple[str, list[str]]:
             if not m:
                 raise SyntaxError(f"'$' must start a variable like ${{name}} in context expression {expression!r}.")
             name = m.group(1).strip()
+            if "." in name:  # ${a.b} reads an attribute: outside the language, like any attribute access
+                raise ValueError(
+                    f"Operation type Attribute is not allowed in context expression {expression!r}: ${{{name}}}; "
+                    "use flat variable names (e.g. ${user_is_premium})."
+                )
             if not _NAME.match(name):
                 raise SyntaxError(f"Invalid variable name {name!r} in context expression {expression!r}.")
             names.append(name)
@@ -150,7 +155,11 @@ class ContextExpression(BaseModel):
     def evaluate(self, context_variables: ContextVariables | dict[str, Any]) -> bool:
         """True when the expression holds for ``context_variables``; a missing variable raises KeyError."""
         data = context_variables.data if isinstance(context_variables, ContextVariables) else context_variables
-        return bool(_evaluator(self.expression)[0](data))
+        evaluator, names = _evaluator(self.expression)
+        for key in names:  # every variable must be set, even one a short-circuit would not read
+            if key not in data:
+                raise KeyError(_missing(key, self.expression, data))
+        return bool(evaluator(data))
 
     def __str__(self) -> str:
         return f"ContextExpression<{self.expression}>"
@@ -254,8 +263,13 @@ def _reader(key: str, expression: str) -> Evaluator:
     def read(data: Any) -> Any:
         if key in data:
             return data[key]
-        raise KeyError(
-            f"Context expression {expression!r} reads ${{{key}}}, which is not set (set variables: {sorted(data)})."
-        )
+        raise KeyError(_missing(key, expression, data))
 
     return read
+
+
+def _missing(key: str, expression: str, data: Any) -> str:
+    return (
+        f"Missing context variable: '{key}' (context expression {expression!r} reads ${{{key}}}, which is not set; "
+        f"set variables: {sorted(data)})"
+    )

@@ -179,6 +179,38 @@ class GroupRuntime:
             agent.context_variables = self.context_variables  # one shared instance
             agent._group_manager = self.manager  # type: ignore[attr-defined]
 
+    # ------------------------------------------------------------------ the original's tuple view
+
+    def _as_tuple(self) -> tuple[Any, ...]:
+        """What the original's ``prepare_group_chat`` returned, in its order."""
+        return (
+            self.agents,
+            self.wrapped_agents,
+            self.user_agent,
+            self.context_variables,
+            self.initial_agent,
+            self.group_after_work,
+            self.executor,
+            self.groupchat,
+            self.manager,
+            self.messages,
+            self.initiator,
+            sorted(self.group_agent_names),
+            [self.temp_user] if self.temp_user is not None else [],
+        )
+
+    def __len__(self) -> int:
+        return 13
+
+    def __getitem__(self, index: int | slice) -> Any:
+        return self._as_tuple()[index]
+
+    def __iter__(self) -> Any:
+        return iter(self._as_tuple())
+
+    def __bool__(self) -> bool:
+        return True
+
     # ------------------------------------------------------------------ construction checks
 
     def _validate(self) -> None:

@@ -10,32 +10,46 @@ from __future__ import annotations
 
 import copy
 import functools
+import inspect
 import json
-from typing import TYPE_CHECKING, Any
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Annotated, Any
 
 from ..._effects import Flow
+from ...code_utils import content_str
 from ...io.base import IOStream
+from ...tools.dependency_injection import Depends, inject_params, on
 from ..agent import Agent
 from ..conversable.stock import a_run_reply_step, register_stock_flow, run_reply_step
 from ..conversable.tool_execution import STRUCTURED_OUTPUT_TOOL
 from ..conversable_agent import ConversableAgent
+from .context_variables import ContextVariables
 from .reply_result import ReplyResult
 from .targets.transition_target import TransitionTarget
 
 if TYPE_CHECKING:
-    from .context_variables import ContextVariables
+    from ...tools.tool import Tool
 
-__all__ = ["GROUP_TOOL_EXECUTOR_NAME", "GroupToolExecutor"]
+__all__ = ["GROUP_TOOL_EXECUTOR_NAME", "GroupToolExecutor", "__TOOL_EXECUTOR_NAME__"]
 
 GROUP_TOOL_EXECUTOR_NAME = "_Group_Tool_Executor"
+#: Name of the tool parameter that receives the group's shared context variables.
+CONTEXT_VARIABLES_PARAM_NAME = "context_variables"
+#: The original's name for the same constant.
+__TOOL_EXECUTOR_NAME__ = GROUP_TOOL_EXECUTOR_NAME
 
 
 def _content_text(content: Any) -> str:
-    """Tool results as text: str as is; targets and ReplyResults by str(); others as JSON (str() fallback)."""
+    """Tool results as text: str as is, targets and ReplyResults by str(), content parts as their
+    text, other values as JSON (str() when they are not JSON-serialisable); None is ""."""
+    if content is None:
+        return ""
     if isinstance(content, str):
         return content
     if isinstance(content, (ReplyResult, TransitionTarget)):
         return str(content)
+    if isinstance(content, list) and content and all(isinstance(i, dict) and "type" in i for i in content):
+        return content_str(content)
     dump = getattr(content, "model_dump_json", None)
     if callable(dump):
         return dump()
@@ -87,6 +101,8 @@ class GroupToolExecutor(ConversableAgent):
         self._group_next_target: TransitionTarget | None = None
         self._group_next_target_source: tuple[str, str] | None = None  # (kind, agent name) for the banner
         self._handoff_tool_names: set[str] = set()
+        self._tool_call_originator: str | None = None
+        self._group_manager: Any = None
         self.register_reply([Agent, None], GroupToolExecutor.generate_group_tool_reply, remove_other_reply_funcs=True)
         self.register_reply(
             [Agent, None], GroupToolExecutor.a_generate_group_tool_reply, ignore_async_in_sync_chat=True
@@ -114,14 +130,104 @@ class GroupToolExecutor(ConversableAgent):
     # ---------------------------------------------------------------- registration
 
     def register_agents_functions(self, agents: list[ConversableAgent], context_variables: ContextVariables) -> None:
-        """Take over the tools and function maps of ``agents``; tools get ``context_variables`` injected."""
+        """Take over the function maps and tools of ``agents``.
+
+        A tool's ``context_variables`` parameter receives the executor's (shared) context variables
+        at call time, and is never part of the schema the LLM sees.
+        """
         self.context_variables = context_variables
         for agent in agents:
-            for name, func in agent.function_map.items():
-                self._function_map[name] = func
+            self._function_map.update(agent._function_map)
+            for tool in list(agent.tools):
+                self._change_tool_context_variables_to_depends(agent, tool, context_variables)
             for tool in agent.tools:
-                # make_executable reads self.context_variables at call time: the shared instance.
-                self._function_map[tool.name] = tool.make_executable(agent=self, serialize=False)
+                self.register_for_execution(serialize=False, silent_override=True)(tool)
+
+    def _modify_context_variables_param(self, f: Callable[..., Any], context_variables: ContextVariables) -> Callable[..., Any]:
+        """A wrapper of ``f`` (async when ``f`` is) whose ``context_variables`` parameter is injected
+        with ``context_variables`` (``Annotated[ContextVariables, Depends(on(...))]``)."""
+        if inspect.iscoroutinefunction(f) or inspect.iscoroutinefunction(getattr(f, "__call__", None)):
+
+            async def wrapper(*args: Any, **kwargs: Any) -> Any:
+                return await f(*args, **kwargs)
+
+        else:
+
+            def wrapper(*args: Any, **kwargs: Any) -> Any:  # type: ignore[misc]
+                return f(*args, **kwargs)
+
+        functools.update_wrapper(wrapper, f, assigned=("__module__", "__name__", "__qualname__", "__doc__"), updated=())
+        sig = inspect.signature(f)
+        if CONTEXT_VARIABLES_PARAM_NAME in sig.parameters:
+            params = [
+                p.replace(annotation=Annotated[ContextVariables, Depends(on(context_variables))])
+                if name == CONTEXT_VARIABLES_PARAM_NAME
+                else p
+                for name, p in sig.parameters.items()
+            ]
+            wrapper.__signature__ = sig.replace(parameters=params)  # type: ignore[attr-defined]
+        return wrapper
+
+    def make_tool_copy_with_context_variables(self, current_tool: Tool, context_variables: ContextVariables) -> Tool | None:
+        """A copy of ``current_tool`` with ``context_variables`` injected, when its LLM schema still
+        shows that parameter (else None: nothing to change)."""
+        properties = ((current_tool.tool_schema.get("function") or {}).get("parameters") or {}).get("properties") or {}
+        if CONTEXT_VARIABLES_PARAM_NAME not in properties:
+            return None
+        func = inject_params(self._modify_context_variables_param(current_tool._func, context_variables))
+        return ConversableAgent._create_tool_if_needed(
+            func_or_tool=func, name=current_tool._name, description=current_tool._description
+        )
+
+    def _change_tool_context_variables_to_depends(self, agent: ConversableAgent, current_tool: Tool, context_variables: ContextVariables) -> None:
+        """Replace ``agent``'s tool by a copy whose ``context_variables`` is injected, if it needs one."""
+        new_tool = self.make_tool_copy_with_context_variables(current_tool, context_variables)
+        if new_tool is not None:
+            agent.remove_tool_for_llm(current_tool)
+            agent.register_for_llm()(new_tool)
+
+    # ---------------------------------------------------------------- who called, and handoff tools
+
+    def set_tool_call_originator(self, agent_name: str) -> None:
+        """Record the agent whose tool calls are being run (shown by safeguards)."""
+        self._tool_call_originator = agent_name
+
+    def get_tool_call_originator(self) -> str | None:
+        return self._tool_call_originator
+
+    def clear_tool_call_originator(self) -> None:
+        self._tool_call_originator = None
+
+    def function_is_agent_llm_handoff(self, agent_name: str, function_name: str) -> bool:
+        """True when ``function_name`` is one of agent ``agent_name``'s ``transfer_to_*`` handoff tools."""
+        if self._group_manager is None:
+            return False
+        agent = self._group_manager.groupchat.agent_by_name(agent_name)
+        handoffs = getattr(agent, "handoffs", None) if isinstance(agent, ConversableAgent) else None
+        if handoffs is None:
+            return False
+        return any(c.llm_function_name == function_name for c in handoffs.llm_conditions)
+
+    def get_sender_agent_for_message(self, message: dict[str, Any]) -> Agent | None:
+        """The group member named by the tool-call message's ``name`` (None outside a group chat)."""
+        if "name" in message and self._group_manager is not None:
+            return self._group_manager.groupchat.agent_by_name(message.get("name"))  # type: ignore[no-any-return]
+        return None
+
+    def is_handoff_function(self, message: dict[str, Any]) -> bool:
+        """True when one of the message's tool calls is a handoff tool of the agent that made it."""
+        agent_name = message.get("name")
+        if not agent_name or self._group_manager is None:
+            return False
+        return any(
+            self.function_is_agent_llm_handoff(agent_name, (call.get("function") or {}).get("name"))
+            for call in message.get("tool_calls") or []
+            if "name" in (call.get("function") or {})
+        )
+
+    def _normalize_tool_content(self, content: Any) -> str:
+        """A tool's result as the text of its response (see `_content_text`)."""
+        return _content_text(content)
 
     # ---------------------------------------------------------------- executing
 
@@ -177,7 +283,94 @@ class GroupToolExecutor(ConversableAgent):
     def _announce(self, target: TransitionTarget, source: tuple[str, str] | None) -> None:
         kind, caller = source or ("reply_result", "unknown")
         event_cls = _transition_event("OnConditionLLMTransitionEvent" if kind == "llm_handoff" else "ReplyResultTransitionEvent")
-        IOStream.get_default().send(event_cls._from_fields({"source_agent": caller, "transition_target": target}))
+        agent = self.get_sender_agent_for_message({"name": caller}) if self._group_manager is not None else None
+        IOStream.get_default().send(event_cls._from_fields({"source_agent": agent or caller, "transition_target": target}))
+
+    # ---------------------------------------------------------------- one agent's tool reply, by its public method
+
+    def _absorb(self, agent: Any, message: dict[str, Any], tool_message: dict[str, Any] | None) -> tuple[list[dict[str, Any]], TransitionTarget | None, str | None]:
+        """Apply the tool responses of ``tool_message`` (a reply to the one-call ``message``):
+        ReplyResult context updates go to ``agent.context_variables``; the last target wins."""
+        if tool_message is None:
+            raise ValueError(f"Tool call did not return a message (tool calls: {message.get('tool_calls')}).")
+        responses: list[dict[str, Any]] = []
+        target: TransitionTarget | None = None
+        kind: str | None = None
+        for response in tool_message.get("tool_responses") or []:
+            content = response.get("content")
+            if isinstance(content, ReplyResult):
+                if content.context_variables is not None and len(content.context_variables):
+                    agent.context_variables.update(content.context_variables.to_dict())
+                if content.target is not None:
+                    target, kind = content.target, "reply_result"
+            elif isinstance(content, TransitionTarget):
+                target, kind = content, "llm_handoff"
+            responses.append(dict(response, content=self._normalize_tool_content(content)))
+        return responses, target, kind
+
+    def _split_calls(self, agent: Any, messages: list[dict[str, Any]] | None, sender: Agent | None) -> tuple[dict[str, Any], list[dict[str, Any]]] | tuple[bool, Any]:
+        if messages is None:
+            messages = agent._oai_messages[sender]
+        message = messages[-1]
+        self.set_tool_call_originator(message.get("name", sender.name if sender is not None else "unknown"))
+        calls = message.get("tool_calls")
+        if not calls:
+            return False, None
+        for call in calls:
+            if (call.get("function") or {}).get("name") == STRUCTURED_OUTPUT_TOOL:
+                return True, (call.get("function") or {}).get("arguments", {})
+        return message, [dict(copy.deepcopy(message), tool_calls=[call]) for call in calls]
+
+    def _merge(
+        self,
+        message: dict[str, Any],
+        results: list[tuple[dict[str, Any], dict[str, Any], tuple[list[dict[str, Any]], TransitionTarget | None, str | None]]],
+    ) -> tuple[bool, dict[str, Any]]:
+        """One tool message answering every call; the last target set becomes the pending one."""
+        responses: list[dict[str, Any]] = []
+        next_target: TransitionTarget | None = None
+        kind: str | None = None
+        for single, _, (answered, target, target_kind) in results:
+            responses.extend(answered)
+            if target is not None:
+                next_target, kind = target, target_kind
+                caller = single.get("name") or "unknown"
+                self._announce(target, (target_kind or "reply_result", caller))
+        self._group_next_target = next_target
+        self._group_next_target_source = (kind, message.get("name") or "unknown") if kind else None
+        tool_message = dict(results[-1][1]) if results else {"role": "tool"}
+        tool_message["tool_responses"] = responses
+        tool_message["content"] = "\n".join(str(r.get("content")) for r in responses)
+        return True, tool_message
+
+    def _generate_group_tool_reply(
+        self, agent: Any, messages: list[dict[str, Any]] | None = None, sender: Agent | None = None, config: Any = None
+    ) -> tuple[bool, dict[str, Any] | None]:
+        """Run each tool call of the last message through ``agent.generate_tool_calls_reply`` (one
+        call at a time), applying ReplyResults and handoff targets to the group."""
+        split = self._split_calls(agent, messages, sender)
+        if not isinstance(split[0], dict):
+            return split  # type: ignore[return-value]
+        message, singles = split  # type: ignore[misc]
+        results = []
+        for single in singles:
+            _, tool_message = agent.generate_tool_calls_reply([single])
+            results.append((single, tool_message or {}, self._absorb(agent, single, tool_message)))
+        return self._merge(message, results)
+
+    async def _a_generate_group_tool_reply(
+        self, agent: Any, messages: list[dict[str, Any]] | None = None, sender: Agent | None = None, config: Any = None
+    ) -> tuple[bool, dict[str, Any] | None]:
+        """Async twin of `_generate_group_tool_reply` (``agent.a_generate_tool_calls_reply``)."""
+        split = self._split_calls(agent, messages, sender)
+        if not isinstance(split[0], dict):
+            return split  # type: ignore[return-value]
+        message, singles = split  # type: ignore[misc]
+        results = []
+        for single in singles:
+            _, tool_message = await agent.a_generate_tool_calls_reply([single])
+            results.append((single, tool_message or {}, self._absorb(agent, single, tool_message)))
+        return self._merge(message, results)
 
     def generate_group_tool_reply(
         self, messages: list[dict[str, Any]] | None = None, sender: Agent | None = None, config: Any | None = None

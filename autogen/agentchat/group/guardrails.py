@@ -10,11 +10,13 @@ import json
 import re
 from typing import Any
 
-from pydantic import BaseModel
+from pydantic import BaseModel, ConfigDict, Field
+
+from ...oai.client import OpenAIWrapper
 
 from .targets.transition_target import TransitionTarget
 
-__all__ = ["Guardrail", "GuardrailResult", "LLMGuardrail", "RegexGuardrail"]
+__all__ = ["Guardrail", "GuardrailCheckResult", "GuardrailResult", "LLMGuardrail", "RegexGuardrail"]
 
 
 def _texts(context: str | list[dict[str, Any]] | dict[str, Any] | None) -> list[str]:
@@ -42,14 +44,22 @@ def _texts(context: str | list[dict[str, Any]] | dict[str, Any] | None) -> list[
     return texts
 
 
-class GuardrailResult(BaseModel):
-    """The outcome of one check."""
-
-    model_config = {"arbitrary_types_allowed": True}
+class GuardrailCheckResult(BaseModel):
+    """What an LLM guardrail answers (the JSON schema asked of the model; no runtime objects in it)."""
 
     activated: bool
-    justification: str = "No justification provided"
+    justification: str = Field(default="No justification provided")
+
+
+class GuardrailResult(GuardrailCheckResult):
+    """The outcome of one check, with the guardrail that made it."""
+
+    model_config = ConfigDict(arbitrary_types_allowed=True)
+
     guardrail: Any = None
+
+    def __str__(self) -> str:
+        return f"Guardrail Result: {self.activated}\nJustification: {self.justification}"
 
     @property
     def reply(self) -> str:
@@ -61,16 +71,13 @@ class GuardrailResult(BaseModel):
     def parse(text: str, guardrail: Guardrail) -> GuardrailResult:
         """Read ``{"activated": bool, "justification": str}`` JSON (as an LLM guardrail answers)."""
         try:
-            data = json.loads(text)
-        except (TypeError, json.JSONDecodeError) as e:
-            raise ValueError(f"Guardrail '{guardrail.name}' got an answer that is not JSON: {text!r} ({e}).") from None
-        if not isinstance(data, dict) or "activated" not in data:
-            raise ValueError(f"Guardrail '{guardrail.name}' got {text!r}; expected {{\"activated\": bool, \"justification\": str}}.")
-        return GuardrailResult(
-            activated=bool(data["activated"]),
-            justification=str(data.get("justification") or "No justification provided"),
-            guardrail=guardrail,
-        )
+            checked = GuardrailCheckResult.model_validate(json.loads(text))
+        except (TypeError, ValueError) as e:  # JSONDecodeError and ValidationError are ValueErrors
+            raise ValueError(
+                f"Failed to parse GuardrailResult from text: {text!r} (guardrail '{guardrail.name}' expects "
+                '{"activated": bool, "justification": str})'
+            ) from e
+        return GuardrailResult(**checked.model_dump(), guardrail=guardrail)
 
 
 class Guardrail:
@@ -85,7 +92,7 @@ class Guardrail:
         self.activation_message = activation_message or f"Guardrail '{name}' has been activated."
 
     def check(self, context: str | list[dict[str, Any]]) -> GuardrailResult:
-        raise NotImplementedError(f"{type(self).__name__} must implement check().")
+        raise NotImplementedError(f"Requires subclasses to implement: {type(self).__name__}.check().")
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}(name={self.name!r}, condition={self.condition!r})"
@@ -99,7 +106,7 @@ class RegexGuardrail(Guardrail):
         try:
             self.regex = re.compile(condition)
         except re.error as e:
-            raise ValueError(f"RegexGuardrail '{name}' has an invalid regular expression {condition!r}: {e}.") from None
+            raise ValueError(f"Invalid regex pattern '{condition}' for RegexGuardrail '{name}': {e}.") from None
 
     def check(self, context: str | list[dict[str, Any]]) -> GuardrailResult:
         for text in _texts(context):
@@ -111,13 +118,8 @@ class RegexGuardrail(Guardrail):
         return GuardrailResult(activated=False, justification="No match found in the context.", guardrail=self)
 
 
-class _Judgement(BaseModel):
-    activated: bool
-    justification: str
-
-
 class LLMGuardrail(Guardrail):
-    """Asks an LLM whether the conversation breaks the rule ``condition`` (structured JSON answer)."""
+    """Asks an LLM whether the conversation meets ``condition``; it answers with `GuardrailCheckResult` JSON."""
 
     def __init__(
         self,
@@ -129,40 +131,32 @@ class LLMGuardrail(Guardrail):
     ) -> None:
         super().__init__(name, condition, target, activation_message)
         if not llm_config:
-            raise ValueError(f"LLMGuardrail '{name}' needs an llm_config.")
-        from ...llm_config.config import LLMConfig
+            raise ValueError(f"LLMGuardrail '{name}' needs an llm_config (LLMConfig is required).")
+        if not hasattr(llm_config, "deepcopy"):
+            from ...llm_config.config import LLMConfig
 
-        self.llm_config = LLMConfig.ensure_config(llm_config)
-        self._client: Any = None
-        self.system_message = (
-            "You check conversations against a rule. The rule is violated when: "
-            f"{condition}\n"
-            'Answer only with JSON {"activated": true|false, "justification": "<why>"}; '
-            '"activated" is true when the rule is violated.'
+            llm_config = LLMConfig.ensure_config(llm_config)
+        # A copy of its own: the structured answer format must not leak into the agents' config.
+        self.llm_config = llm_config.deepcopy()
+        setattr(self.llm_config, "response_format", GuardrailCheckResult)
+        # Building the wrapper is cheap: model clients are shared and made on the first request.
+        self.client = OpenAIWrapper(**self.llm_config.model_dump())
+        self.check_prompt = (
+            "You are a guardrail. Read the conversation you are given and decide whether this condition "
+            "is met in it; activate only when it is.\n\n"
+            f"**Condition: {self.condition}**"
         )
-
-    def _wrapper(self) -> Any:
-        if self._client is None:
-            from ...oai.client import OpenAIWrapper
-
-            self._client = OpenAIWrapper(**self.llm_config)
-        return self._client
 
     def check(self, context: str | list[dict[str, Any]]) -> GuardrailResult:
+        messages: list[dict[str, Any]] = [{"role": "system", "content": self.check_prompt}]
         if isinstance(context, str):
-            messages = [{"role": "user", "content": context}]
+            messages.append({"role": "user", "content": context})
+        elif isinstance(context, list):
+            messages.extend(context)
         else:
-            messages = [
-                {"role": "user", "content": f"{m.get('name', m.get('role', 'someone'))}: {text}"}
-                for m, text in ((m, t) for m in context for t in _texts([m]))
-            ]
-        client = self._wrapper()
-        response = client.create(
-            messages=[{"role": "system", "content": self.system_message}, *messages], response_format=_Judgement
-        )
-        answer = client.extract_text_or_completion_object(response)[0]
-        if isinstance(answer, _Judgement):
-            return GuardrailResult(activated=answer.activated, justification=answer.justification, guardrail=self)
-        if not isinstance(answer, str):
-            answer = getattr(answer, "content", None) or ""
+            raise ValueError(f"LLMGuardrail '{self.name}' checks a string or a list of messages, got {type(context).__name__}.")
+        response = self.client.create(messages=messages)
+        answer = response.choices[0].message.content
+        if isinstance(answer, GuardrailCheckResult):
+            return GuardrailResult(**answer.model_dump(), guardrail=self)
         return GuardrailResult.parse(answer, self)

@@ -18,7 +18,7 @@ class LLMCondition(BaseModel):
     """Base class: ``get_prompt(agent, messages)`` is what the LLM is told the handoff is for."""
 
     def get_prompt(self, agent: ConversableAgent, messages: list[dict[str, Any]]) -> str:
-        raise NotImplementedError(f"{type(self).__name__} must implement get_prompt().")
+        raise NotImplementedError(f"Requires subclasses to implement: {type(self).__name__}.get_prompt().")
 
 
 class StringLLMCondition(LLMCondition):

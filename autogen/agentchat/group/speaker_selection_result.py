@@ -15,10 +15,12 @@ __all__ = ["SpeakerSelectionResult"]
 
 def agent_in_group(groupchat: GroupChat, name: str) -> Agent:
     """The member called ``name``; a ValueError naming the members when there is none."""
-    agent = groupchat.agent_by_name(name)
+    # Looked up in `agents` (not `agent_by_name`): group members have unique names here.
+    agent = next((a for a in groupchat.agents if a.name == name), None)
     if agent is None:
         raise ValueError(
-            f"The transition names agent '{name}', which is not in the group chat (members: {groupchat.agent_names})."
+            f"Agent '{name}' not found in groupchat: the transition names an agent which is not in the group chat (members: "
+            f"{[a.name for a in groupchat.agents]})."
         )
     return agent
 
@@ -38,4 +40,7 @@ class SpeakerSelectionResult(BaseModel):
             return self.speaker_selection_method
         if self.terminate:
             return None
-        raise ValueError("SpeakerSelectionResult needs terminate, agent_name or speaker_selection_method.")
+        raise ValueError(
+            "Unable to establish speaker selection result: SpeakerSelectionResult needs terminate, agent_name or "
+            "speaker_selection_method."
+        )

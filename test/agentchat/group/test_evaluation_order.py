@@ -52,7 +52,7 @@ def test_context_condition_hands_off_before_any_llm_call(routed_server, router, 
     assert [m["content"] for m in result.chat_history] == ["start", "[Handing off to b]", "b answers"]
     assert "a" not in router.requests  # a never called its LLM
     assert last is b
-    assert [e.content.transition_target for e in stream.of_type("OnContextConditionTransitionEvent")] == ["b"]
+    assert [e.content.transition_target.display_name() for e in stream.of_type("OnContextConditionTransitionEvent")] == ["b"]
 
 
 def test_unavailable_context_condition_is_skipped(routed_server, router):

@@ -25,7 +25,7 @@ def plain(name: str) -> ConversableAgent:
 def test_run_group_chat_iter_yields_chosen_events():
     a, b = plain("a"), plain("b")
     response = run_group_chat_iter(RoundRobinPattern(initial_agent=a, agents=[a, b]), "go", max_rounds=4, yield_on=[AfterWorksTransitionEvent])
-    seen = [(e.content.source_agent, e.content.transition_target) for e in response]
+    seen = [(e.content.source_agent.name, e.content.transition_target.display_name()) for e in response]
     assert seen == [("a", "b"), ("b", "a")]
     assert response.summary == "from a"
 

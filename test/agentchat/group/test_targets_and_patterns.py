@@ -177,14 +177,18 @@ def test_function_target_after_work_updates_context_and_messages():
     result, ctx, last = initiate_group_chat(DefaultPattern(initial_agent=a, agents=[a, b]), "go", max_rounds=3)
     assert last is b and ctx["order"] == "42"
     sent = [m for m in b.chat_messages[a._group_manager] if m.get("role") == "system"]
-    assert sent == [{"content": "[FUNCTION_HANDOFF] handle order 42", "name": "route", "role": "system"}]
+    assert sent == [{"content": "[FUNCTION_HANDOFF] - Reply from function route: \n\n handle order 42", "name": "route", "role": "system"}]
 
 
 def test_function_target_signature_is_checked():
     with pytest.raises(ValueError, match="positional"):
         FunctionTarget(lambda only: None)
-    with pytest.raises(ValueError, match="no parameter"):
+    with pytest.raises(ValueError, match="Invalid extra_args"):
         FunctionTarget(lambda m, c: None, extra_args={"nope": 1})
+    with pytest.raises(ValueError, match="Missing required extra_args"):
+        FunctionTarget(lambda m, c, needed: None)
+    with pytest.raises(ValueError, match="callable"):
+        FunctionTarget("route")
 
 
 def test_round_robin_pattern_order_includes_user_last():

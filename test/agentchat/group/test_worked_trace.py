@@ -78,7 +78,7 @@ def test_worked_trace_sync(stream):
 
     reasons = [e.content.termination_reason for e in stream.of_type("TerminationEvent")]
     assert reasons[-1] == "No next speaker selected"
-    banners = [(type(e).__name__, e.content.source_agent, e.content.transition_target) for e in stream.events if "Transition" in type(e).__name__]
+    banners = [(type(e).__name__, *e.content.model_dump(include={"source_agent", "transition_target"}).values()) for e in stream.events if "Transition" in type(e).__name__]
     assert ("ReplyResultTransitionEvent", "a", "b") in banners
     assert ("AfterWorksTransitionEvent", "b", "Terminate") in banners
     speakers = [e.content.speaker for e in stream.of_type("GroupChatRunChatEvent")]

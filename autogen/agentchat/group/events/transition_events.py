@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any, ClassVar
 
-from pydantic import field_validator
+from pydantic import ConfigDict, field_serializer
 
-from ....events.base_event import AgentName, BaseEvent, wrap_event
+from ....events.base_event import BaseEvent, wrap_event
 
 __all__ = [
     "AfterWorksTransitionEvent",
@@ -17,31 +17,48 @@ __all__ = [
 ]
 
 
-def _target_name(value: Any) -> Any:
-    if isinstance(value, str) or value is None:
-        return value
-    display = getattr(value, "display_name", None)
-    return display() if callable(display) else str(value)
+def _agent_label(agent: Any) -> str:
+    name = getattr(agent, "name", None)
+    return name if isinstance(name, str) else str(agent)
+
+
+def _target_label(target: Any) -> str:
+    display = getattr(target, "display_name", None)
+    if callable(display):
+        try:
+            return str(display())
+        except Exception:  # noqa: BLE001 - a target that cannot name itself is shown as it prints
+            pass
+    return str(target)
 
 
 class _TransitionEvent(BaseEvent):
-    source_agent: AgentName
-    transition_target: str
+    """The agent (or its name) and the target it handed to. Both are kept as given, so watchers
+    can inspect them; a dump carries their names (events stay JSON-ready)."""
+
+    model_config = ConfigDict(arbitrary_types_allowed=True)
+
+    source_agent: Any
+    transition_target: Any
 
     # a ClassVar, not a pydantic private attribute (which would cost a post-init per event)
     _LABEL: ClassVar[str] = "Transition"
 
-    @field_validator("transition_target", mode="before")
-    @classmethod
-    def _name_of_target(cls, value: Any) -> Any:
-        return _target_name(value)
+    @field_serializer("source_agent")
+    def _dump_agent(self, value: Any) -> str:
+        return _agent_label(value)
+
+    @field_serializer("transition_target")
+    def _dump_target(self, value: Any) -> str:
+        return _target_label(value)
 
     def print(self, f: Callable[..., Any] | None = None) -> None:
         """Print "<label> (<source>): <target>" in magenta."""
         from ....events.agent_events import _colored
 
         f = f or print
-        f(_colored(f"***** {self._LABEL} ({self.source_agent}): {self.transition_target} *****", "magenta"), flush=True)
+        text = f"***** {self._LABEL} ({_agent_label(self.source_agent)}): {_target_label(self.transition_target)} *****"
+        f(_colored(text, "magenta"), flush=True)
 
 
 @wrap_event

@@ -7,10 +7,12 @@ from typing import TYPE_CHECKING, Any
 
 from ..context_variables import ContextVariables
 from ..targets.group_manager_target import GroupManagerSelectionMessage, GroupManagerTarget
-from .pattern import Pattern
+from .pattern import Pattern, _super_kwargs
 
 if TYPE_CHECKING:
     from ...conversable_agent import ConversableAgent
+    from ..group_runtime import GroupRuntime
+    from ..state import GroupChatState
 
 __all__ = ["AutoPattern"]
 
@@ -46,3 +48,13 @@ class AutoPattern(Pattern):
         for agent in self.agents:
             if not (agent.description or "").strip():
                 agent.description = f"Agent {agent.name}"
+
+    def prepare_group_chat(
+        self,
+        max_rounds: int,
+        messages: list[dict[str, Any]] | str,
+        *,
+        on_turn: Callable[[GroupChatState], None] | None = None,
+    ) -> GroupRuntime:
+        """The base run (see `Pattern.prepare_group_chat`)."""
+        return super().prepare_group_chat(**_super_kwargs(max_rounds, messages, on_turn))

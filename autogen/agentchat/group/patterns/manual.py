@@ -7,10 +7,12 @@ from typing import TYPE_CHECKING, Any
 
 from ..context_variables import ContextVariables
 from ..targets.transition_target import AskUserTarget
-from .pattern import Pattern
+from .pattern import Pattern, _super_kwargs
 
 if TYPE_CHECKING:
     from ...conversable_agent import ConversableAgent
+    from ..group_runtime import GroupRuntime
+    from ..state import GroupChatState
 
 __all__ = ["ManualPattern"]
 
@@ -39,3 +41,13 @@ class ManualPattern(Pattern):
             exclude_transit_message=exclude_transit_message,
             summary_method=summary_method,
         )
+
+    def prepare_group_chat(
+        self,
+        max_rounds: int,
+        messages: list[dict[str, Any]] | str,
+        *,
+        on_turn: Callable[[GroupChatState], None] | None = None,
+    ) -> GroupRuntime:
+        """The base run (see `Pattern.prepare_group_chat`)."""
+        return super().prepare_group_chat(**_super_kwargs(max_rounds, messages, on_turn))

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from abc import ABC
+from abc import ABC, abstractmethod
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
@@ -61,6 +61,7 @@ class Pattern(ABC):
     def configure_agents(self) -> None:
         """Adjust the agents before a run (patterns that set after-works override this)."""
 
+    @abstractmethod
     def prepare_group_chat(
         self,
         max_rounds: int,
@@ -68,7 +69,13 @@ class Pattern(ABC):
         *,
         on_turn: Callable[[GroupChatState], None] | None = None,
     ) -> GroupRuntime:
-        """Build the run: tool executor, wrapped agents, group chat, manager, transition function."""
+        """Build the run: tool executor, wrapped agents, group chat, manager, transition function.
+
+        Every pattern implements this (usually by calling this base version). The result is a
+        `GroupRuntime`, which also unpacks as the original's 13-tuple (agents, wrapped_agents,
+        user_agent, context_variables, initial_agent, group_after_work, tool_executor, groupchat,
+        manager, processed_messages, last_agent, group_agent_names, temp_user_list).
+        """
         from ..group_runtime import GroupRuntime
 
         return GroupRuntime(self, messages, max_rounds, on_turn=on_turn)
@@ -97,5 +104,26 @@ class Pattern(ABC):
         )
 
 
+def _super_kwargs(max_rounds: int, messages: Any, on_turn: Any) -> dict[str, Any]:
+    kwargs: dict[str, Any] = {"max_rounds": max_rounds, "messages": messages}
+    if on_turn is not None:
+        kwargs["on_turn"] = on_turn
+    return kwargs
+
+
 class DefaultPattern(Pattern):
     """Explicit handoffs only: context conditions, LLM handoffs, tool results and after-works."""
+
+    def prepare_group_chat(
+        self,
+        max_rounds: int,
+        messages: list[dict[str, Any]] | str,
+        *,
+        on_turn: Callable[[GroupChatState], None] | None = None,
+    ) -> GroupRuntime:
+        """The base run, with this pattern's own group after-work."""
+        prepared = super().prepare_group_chat(**_super_kwargs(max_rounds, messages, on_turn))
+        if isinstance(prepared, tuple):  # a base replaced by a plain tuple (the original's shape)
+            return (*prepared[:5], self.group_after_work, *prepared[6:])  # type: ignore[return-value]
+        prepared.group_after_work = self.group_after_work
+        return prepared

@@ -8,7 +8,7 @@ from pydantic import BaseModel
 
 from ..context_str import ContextStr, format_template
 from ..speaker_selection_result import SpeakerSelectionResult
-from .transition_target import TransitionTarget
+from .transition_target import TransitionTarget, _DirectTarget
 
 if TYPE_CHECKING:
     from ...conversable_agent import ConversableAgent
@@ -66,7 +66,7 @@ class GroupManagerSelectionMessageContextStr(GroupManagerSelectionMessage):
         return ContextStr(self.context_str_template)
 
 
-class GroupManagerTarget(TransitionTarget):
+class GroupManagerTarget(_DirectTarget):
     """The group manager's LLM chooses who speaks next (needs ``group_manager_args={"llm_config": ...}``)."""
 
     selection_message: GroupManagerSelectionMessage | None = None

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 from pydantic import BaseModel
 
 from ..speaker_selection_result import SpeakerSelectionResult
+from .transition_utils import AGENT_WRAPPER_PREFIX
 
 if TYPE_CHECKING:
     from ...conversable_agent import ConversableAgent
@@ -25,9 +26,6 @@ __all__ = [
     "TransitionTarget",
 ]
 
-AGENT_WRAPPER_PREFIX = "wrapped_"
-
-
 class TransitionTarget(BaseModel):
     """Base of every target. A target either resolves directly to a speaker-selection result, or
     (nested chats, inner group chats) is run by a hidden wrapper agent that joins the group."""
@@ -40,28 +38,28 @@ class TransitionTarget(BaseModel):
         self, groupchat: GroupChat, current_agent: ConversableAgent, user_agent: ConversableAgent | None
     ) -> SpeakerSelectionResult:
         """The next speaker, a speaker selection method, or the end of the chat."""
-        raise NotImplementedError(f"{type(self).__name__} does not resolve directly to a speaker.")
+        raise NotImplementedError(f"Requires subclasses to implement: {type(self).__name__}.resolve().")
 
     def display_name(self) -> str:
         """How the target is shown to people ("[Handing off to <display name>]")."""
-        raise NotImplementedError(f"{type(self).__name__} must implement display_name().")
+        raise NotImplementedError(f"Requires subclasses to implement: {type(self).__name__}.display_name().")
 
     def normalized_name(self) -> str:
         """The part of a handoff tool name naming this target."""
-        raise NotImplementedError(f"{type(self).__name__} must implement normalized_name().")
+        raise NotImplementedError(f"Requires subclasses to implement: {type(self).__name__}.normalized_name().")
 
     def needs_agent_wrapper(self) -> bool:
         """True when a hidden agent must run this target inside the group."""
-        return False
+        raise NotImplementedError(f"Requires subclasses to implement: {type(self).__name__}.needs_agent_wrapper().")
 
     def create_wrapper_agent(self, parent_agent: ConversableAgent, index: int) -> ConversableAgent:
         """The hidden agent that runs this target (only for targets that need one)."""
-        raise NotImplementedError(f"{type(self).__name__} does not need a wrapper agent.")
+        raise NotImplementedError(f"Requires subclasses to implement: {type(self).__name__}.create_wrapper_agent().")
 
     def activate_target(self, groupchat: GroupChat) -> None:
         """Make this target the group tool executor's pending next target."""
         for agent in groupchat.agents:
-            if getattr(agent, "is_group_tool_executor", False):
+            if getattr(agent, "is_group_tool_executor", False) is True or type(agent).__name__ == "GroupToolExecutor":
                 agent.set_next_target(self)  # type: ignore[attr-defined]
                 return
         raise ValueError(
@@ -76,13 +74,23 @@ class TransitionTarget(BaseModel):
         return f"Transfer to {self.display_name()}"
 
 
-class _NamedAgentTarget(TransitionTarget):
-    """What AgentTarget and AgentNameTarget share: the named agent speaks next."""
-
-    agent_name: str
+class _DirectTarget(TransitionTarget):
+    """A target that resolves to a speaker by itself (no wrapper agent)."""
 
     def can_resolve_for_speaker_selection(self) -> bool:
         return True
+
+    def needs_agent_wrapper(self) -> bool:
+        return False
+
+    def create_wrapper_agent(self, parent_agent: ConversableAgent, index: int) -> ConversableAgent:
+        raise NotImplementedError(f"{type(self).__name__} does not require wrapping in an agent.")
+
+
+class _NamedAgentTarget(_DirectTarget):
+    """What AgentTarget and AgentNameTarget share: the named agent speaks next."""
+
+    agent_name: str
 
     def resolve(self, groupchat: GroupChat, current_agent: ConversableAgent, user_agent: ConversableAgent | None) -> SpeakerSelectionResult:
         return SpeakerSelectionResult(agent_name=self.agent_name)
@@ -118,11 +126,8 @@ class AgentNameTarget(_NamedAgentTarget):
         super().__init__(**data)
 
 
-class TerminateTarget(TransitionTarget):
+class TerminateTarget(_DirectTarget):
     """End the conversation."""
-
-    def can_resolve_for_speaker_selection(self) -> bool:
-        return True
 
     def resolve(self, groupchat: GroupChat, current_agent: ConversableAgent, user_agent: ConversableAgent | None) -> SpeakerSelectionResult:
         return SpeakerSelectionResult(terminate=True)
@@ -137,11 +142,8 @@ class TerminateTarget(TransitionTarget):
         return "Terminate"
 
 
-class StayTarget(TransitionTarget):
+class StayTarget(_DirectTarget):
     """The current agent speaks again."""
-
-    def can_resolve_for_speaker_selection(self) -> bool:
-        return True
 
     def resolve(self, groupchat: GroupChat, current_agent: ConversableAgent, user_agent: ConversableAgent | None) -> SpeakerSelectionResult:
         return SpeakerSelectionResult(agent_name=current_agent.name)
@@ -156,17 +158,14 @@ class StayTarget(TransitionTarget):
         return "Stay with agent"
 
 
-class RevertToUserTarget(TransitionTarget):
+class RevertToUserTarget(_DirectTarget):
     """The pattern's user agent speaks next (the pattern must have one)."""
-
-    def can_resolve_for_speaker_selection(self) -> bool:
-        return True
 
     def resolve(self, groupchat: GroupChat, current_agent: ConversableAgent, user_agent: ConversableAgent | None) -> SpeakerSelectionResult:
         if user_agent is None:
             raise ValueError(
-                f"RevertToUserTarget (reached from agent '{current_agent.name}') needs a user agent: "
-                "pass user_agent=... to the pattern."
+                f"User agent must be provided to the chat for the revert_to_user option (RevertToUserTarget reached "
+                f"from agent '{current_agent.name}'): pass user_agent=... to the pattern."
             )
         return SpeakerSelectionResult(agent_name=user_agent.name)
 
@@ -180,11 +179,8 @@ class RevertToUserTarget(TransitionTarget):
         return "Revert to User"
 
 
-class AskUserTarget(TransitionTarget):
+class AskUserTarget(_DirectTarget):
     """A human picks the next speaker from a numbered list ("manual" selection)."""
-
-    def can_resolve_for_speaker_selection(self) -> bool:
-        return True
 
     def resolve(self, groupchat: GroupChat, current_agent: ConversableAgent, user_agent: ConversableAgent | None) -> SpeakerSelectionResult:
         return SpeakerSelectionResult(speaker_selection_method="manual")
@@ -199,7 +195,7 @@ class AskUserTarget(TransitionTarget):
         return "Ask User"
 
 
-class RandomAgentTarget(TransitionTarget):
+class RandomAgentTarget(_DirectTarget):
     """A random agent among ``agents``, never the current one."""
 
     agent_names: list[str]
@@ -209,9 +205,6 @@ class RandomAgentTarget(TransitionTarget):
         if agents is not None:
             data["agent_names"] = [a if isinstance(a, str) else a.name for a in agents]
         super().__init__(**data)
-
-    def can_resolve_for_speaker_selection(self) -> bool:
-        return True
 
     def resolve(self, groupchat: GroupChat, current_agent: ConversableAgent, user_agent: ConversableAgent | None) -> SpeakerSelectionResult:
         choices = [n for n in self.agent_names if n != current_agent.name]
@@ -226,7 +219,7 @@ class RandomAgentTarget(TransitionTarget):
         return self.nominated_name
 
     def normalized_name(self) -> str:
-        return "random_agent"
+        return self.display_name()
 
     def referenced_agent_names(self) -> list[str]:
         return list(self.agent_names)
@@ -245,6 +238,14 @@ class NestedChatTarget(TransitionTarget):
         super().__init__(**data)
         if not isinstance(self.nested_chat_config.get("chat_queue"), list) or not self.nested_chat_config["chat_queue"]:
             raise ValueError("NestedChatTarget needs nested_chat_config={'chat_queue': [<chat dict>, ...]}.")
+
+    def can_resolve_for_speaker_selection(self) -> bool:
+        return False
+
+    def resolve(self, groupchat: GroupChat, current_agent: ConversableAgent, user_agent: ConversableAgent | None) -> SpeakerSelectionResult:
+        raise NotImplementedError(
+            "NestedChatTarget does not support the resolve method: it runs in a wrapper agent (see create_wrapper_agent)."
+        )
 
     def needs_agent_wrapper(self) -> bool:
         return True
