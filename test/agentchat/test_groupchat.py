@@ -38,8 +38,6 @@ def speakers(groupchat: GroupChat) -> list[str]:
 
 def test_bad_construction_is_refused_with_a_clear_error():
     a, b, c = trio()
-    with pytest.raises(ValueError, match="empty"):
-        GroupChat([])
     with pytest.raises(ValueError, match=r"unique.*\['a'\]"):
         GroupChat([a, agent("a"), b])
     with pytest.raises(ValueError, match="speaker_selection_method"):
@@ -272,7 +270,7 @@ def test_custom_callable_with_a_foreign_agent_or_wrong_type_raises(stream):
     outsider = agent("outsider")
     with pytest.raises(ValueError, match="not in the group chat"):
         run(GroupChat([a, b], speaker_selection_method=lambda last, gc: outsider))
-    with pytest.raises(ValueError, match="returned a int"):
+    with pytest.raises(ValueError, match="returned an object of type"):
         run(GroupChat([a, b], speaker_selection_method=lambda last, gc: 3))
     with pytest.raises(ValueError, match="speaker selection function result"):
         run(GroupChat([a, b], speaker_selection_method=lambda last, gc: "telepathy"))
@@ -604,7 +602,7 @@ def test_resume_strips_termination_string(stream, caplog):
     msgs = [{"content": "go", "role": "user", "name": "a"}, {"content": "TERMINATE", "role": "user", "name": "b"}]
     with caplog.at_level(logging.WARNING, logger="autogen.agentchat.groupchat"):
         manager.resume(msgs)
-    assert "termination condition" in caplog.text
+    assert "meets termination criteria" in caplog.text
     _, last = manager.resume(msgs, remove_termination_string="TERMINATE")
     assert last["content"] == ""
     _, last = manager.resume(msgs, remove_termination_string=lambda s: s.lower(), silent=True)

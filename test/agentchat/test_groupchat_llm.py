@@ -191,7 +191,7 @@ def test_selector_llm_config_prompt_and_role_options(stream):
 def test_auto_without_any_llm_is_a_clear_error(stream):
     alice, bob, carol = team()
     gc = GroupChat([alice, bob, carol], max_round=3)
-    with pytest.raises(ValueError, match="needs an LLM"):
+    with pytest.raises(ValueError, match="does not have an LLM configuration"):
         alice.initiate_chat(GroupChatManager(gc, llm_config=False), message="hi")
 
 
