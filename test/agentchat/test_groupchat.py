@@ -40,8 +40,6 @@ def test_bad_construction_is_refused_with_a_clear_error():
     a, b, c = trio()
     with pytest.raises(ValueError, match=r"unique.*\['a'\]"):
         GroupChat([a, agent("a"), b])
-    with pytest.raises(ValueError, match="speaker_selection_method"):
-        GroupChat([a, b], speaker_selection_method="loudest")
     with pytest.raises(ValueError, match="speaker_transitions_type"):
         GroupChat([a, b], allowed_or_disallowed_speaker_transitions={a: [b]})
     with pytest.raises(ValueError, match="not both"):
@@ -663,3 +661,90 @@ def test_agent_by_name_allocates_nothing_per_lookup() -> None:
         tracemalloc.stop()
     # A copy of the member list per call would take 200 pointers (1.6 KB) at least.
     assert peak - before < 512
+
+
+# ---------------------------------------------------------------------------------- selection steps (ag2's private API)
+
+
+def test_prepare_and_select_agents_reports_choice_candidates_and_llm_messages():
+    a, b, c = trio()
+    gc = GroupChat([a, b, c], messages=[{"content": "hi", "role": "user", "name": "a"}], speaker_selection_method="round_robin")
+    assert gc._prepare_and_select_agents(a) == (b, [a, b, c], None)
+    gc.speaker_selection_method = "auto"
+    chosen, candidates, for_llm = gc._prepare_and_select_agents(a)
+    assert chosen is None and candidates == [a, b, c]
+    assert for_llm == gc.messages and for_llm is not gc.messages
+    # a trailing call is blanked for the selecting LLM, the transcript itself is left alone
+    call = {"content": None, "role": "assistant", "name": "a", "tool_calls": [{"id": "1", "type": "function", "function": {"name": "f", "arguments": "{}"}}]}
+    c.function_map["f"] = lambda: 1
+    gc.messages.append(call)
+    chosen, candidates, for_llm = gc._prepare_and_select_agents(a)
+    assert chosen is c and candidates == [c]
+    assert gc.messages[-1]["tool_calls"]
+
+
+def test_prepare_and_select_agents_with_a_custom_function():
+    a, b, c = trio()
+    gc = GroupChat([a, b, c], speaker_selection_method=lambda last, group: c)
+    assert gc._prepare_and_select_agents(a) == (c, [a, b, c], None)
+    gc.speaker_selection_method = lambda last, group: "round_robin"
+    assert gc._prepare_and_select_agents(b)[0] is c
+
+
+def test_eligibility_policies_are_applied_once_and_say_who_was_excluded():
+    a, b, c = trio()
+    calls = []
+
+    class Count:
+        def is_eligible(self, agent, ctx):
+            calls.append(agent.name)
+            return agent.name != "b"
+
+    gc = GroupChat([a, b, c], speaker_selection_method="random", eligibility_policies=[Count()])
+    assert gc._prepare_and_select_agents(a)[1] == [a, c]
+    assert calls == ["a", "b", "c"]
+    from autogen import NoEligibleSpeakerError
+
+    with pytest.raises(NoEligibleSpeakerError, match=r"No eligible agents.*\['b'\]"):
+        gc._apply_eligibility_policies([b], last_speaker=None, round_index=0)
+    assert GroupChat([a, b])._apply_eligibility_policies([], last_speaker=None, round_index=0) == []
+
+
+def test_sole_executor_of_a_call_speaks_even_after_itself_unless_policies_are_set(stream):
+    runner = agent("runner", function_map={"f": lambda: 1})
+    other = agent("other")
+    call = {"content": None, "role": "assistant", "name": "runner", "function_call": {"name": "f", "arguments": "{}"}}
+    gc = GroupChat([runner, other], messages=[call], allow_repeat_speaker=False, speaker_selection_method="round_robin")
+    assert gc._prepare_and_select_agents(runner)[0] is runner  # pyautogen 0.2: the call gets run
+
+    class Everyone:
+        def is_eligible(self, agent, ctx):
+            return True
+
+    from autogen import NoEligibleSpeakerError
+
+    gc.eligibility_policies = [Everyone()]
+    with pytest.raises(NoEligibleSpeakerError, match="All candidates were eliminated"):
+        gc._prepare_and_select_agents(runner)  # ag2 0.13 with policies: the repeat rule holds
+
+
+def test_empty_group_can_be_built_then_filled():
+    gc = GroupChat([], messages=[{"content": "hello", "role": "user", "name": "x"}])
+    assert gc.agents == [] and gc.messages[0]["content"] == "hello"
+    with pytest.raises(ValueError, match="underpopulated with 0 agents"):
+        gc._prepare_and_select_agents(agent("x"))
+    a, b, _ = trio()
+    gc.agents.extend([a, b])
+    gc.speaker_selection_method = "round_robin"
+    assert gc._prepare_and_select_agents(a)[0] is b
+
+
+def test_unknown_selection_method_is_reported_at_construction_and_refused_at_selection(stream, caplog):
+    a, b, _ = trio()
+    with caplog.at_level(logging.WARNING, logger="autogen.agentchat.groupchat"):
+        gc = GroupChat([a, b], speaker_selection_method="loudest")
+    assert "loudest" in caplog.text
+    with pytest.raises(ValueError, match="speaker_selection_method"):
+        run(gc)
+    gc.speaker_selection_method = "round_robin"
+    run(gc)

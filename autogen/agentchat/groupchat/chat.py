@@ -116,7 +116,12 @@ class GroupChat(SpeakerSelection, AutoSelection, Transitions, Guardrails):
 
     def __post_init__(self) -> None:
         self._validate_agents()
-        self._validate_method(self.speaker_selection_method, "speaker_selection_method")
+        try:
+            self._validate_method(self.speaker_selection_method, "speaker_selection_method")
+        except ValueError as e:
+            # ag2 builds the chat and raises at the first selection (code may set a valid method
+            # before chatting); say so now, raise then.
+            logger.warning("%s Speaker selection will fail until it is changed.", e)
         if not isinstance(self.max_round, int) or isinstance(self.max_round, bool) or self.max_round < 0:
             raise ValueError(f"GroupChat max_round must be an int >= 0, got {self.max_round!r}.")
         self._build_transitions()
