@@ -748,3 +748,11 @@ def test_unknown_selection_method_is_reported_at_construction_and_refused_at_sel
         run(gc)
     gc.speaker_selection_method = "round_robin"
     run(gc)
+
+
+def test_member_reset_forgets_the_chat_but_keeps_an_earlier_chat_result(stream):
+    a, b, c = trio()
+    _, result = run(GroupChat([a, b, c], max_round=2, speaker_selection_method="round_robin"))
+    a.reset()
+    assert dict(a.chat_messages) == {}
+    assert [m["content"] for m in result.chat_history] == ["hi", "from b"]
