@@ -10,7 +10,7 @@ import logging
 import pytest
 from _streams import RecordingStream
 
-from autogen import ConversableAgent, GroupChat, GroupChatManager
+from autogen import Agent, ConversableAgent, GroupChat, GroupChatManager
 from autogen.agentchat.group.eligibility import AgentDescriptionGuard, AgentEligibilityPolicy, SelectionContext
 from autogen.exception_utils import AgentNameConflictError, UndefinedNextAgentError
 from autogen.graph_utils import check_graph_validity, invert_disallowed_to_allowed
@@ -756,3 +756,19 @@ def test_member_reset_forgets_the_chat_but_keeps_an_earlier_chat_result(stream):
     a.reset()
     assert dict(a.chat_messages) == {}
     assert [m["content"] for m in result.chat_history] == ["hi", "from b"]
+
+
+def test_any_agent_can_run_a_group_chat_with_run_chat_registered(stream):
+    import asyncio
+
+    a, b, c = trio()
+    gc = GroupChat([a, b, c], max_round=3, speaker_selection_method="round_robin")
+    host = ConversableAgent("host", llm_config=False, human_input_mode="NEVER")
+    host.register_reply(Agent, GroupChatManager.run_chat, config=gc, reset_config=GroupChat.reset)
+    host.register_reply(Agent, GroupChatManager.a_run_chat, config=gc, reset_config=GroupChat.reset, ignore_async_in_sync_chat=True)
+    a.initiate_chat(host, message="hi")
+    assert speakers(gc) == ["a", "b", "c"]
+    assert [m["content"] for m in c.chat_messages[host]] == ["hi", "from b", "from c"]
+    gc.reset()
+    asyncio.run(a.a_initiate_chat(host, message="hi again"))
+    assert speakers(gc) == ["a", "b", "c"]

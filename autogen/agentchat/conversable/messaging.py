@@ -221,7 +221,11 @@ class Messaging(ReplyRegistry):
                     ran = {key}
                 else:
                     ran.add(key)
-                step = getattr(self, flow_name)(messages, sender, config)
+                flow = getattr(self, flow_name, None)
+                if flow is None:  # another class's stock step registered here (GroupChatManager.run_chat on a plain agent)
+                    step = yield Call(*twins_of(func), self, messages, sender, config)
+                else:
+                    step = flow(messages, sender, config)
                 final, reply = step if type(step) is tuple else (yield from step)
             elif is_inline(func):  # the library's own sync reply function: called in place
                 final, reply = func(self, messages=messages, sender=sender, config=entry["config"])
