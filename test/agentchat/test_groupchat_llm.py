@@ -486,3 +486,35 @@ def test_create_internal_agents_builds_a_checked_pair():
         assert checker.generate_reply([{"content": "x", "role": "user"}], selecting) == "judged"
     with pytest.raises(ValueError, match="does not have an LLM configuration"):
         GroupChat([alice, bob])._create_internal_agents([alice, bob], 3, [], judge, GroupChatManager(GroupChat([alice, bob]), llm_config=False))
+
+
+def test_reflection_summary_of_a_group_chat_goes_through_an_overridden_client_call(stream):
+    seen = []
+
+    class Summariser(ConversableAgent):
+        def _generate_oai_reply_from_client(self, llm_client, messages, cache):
+            seen.append(messages)
+            return "summary!"
+
+    alice = Summariser("alice", llm_config=False, human_input_mode="NEVER", default_auto_reply="from alice")
+    bob = agent("bob")
+    with FakeLLMServer([]) as server:
+        gc = GroupChat([alice, bob], max_round=2, speaker_selection_method="round_robin")
+        manager = GroupChatManager(gc, llm_config=server.llm_config)
+        result = alice.initiate_chat(
+            manager, message="hi", summary_method="reflection_with_llm", summary_args={"summary_role": "user"}
+        )
+        assert server.requests == []
+    assert result.summary == "summary!"
+    assert [m["content"] for m in seen[0][:-1]] == ["hi", "from bob"]  # the whole transcript
+    assert seen[0][-1]["role"] == "user"
+
+
+def test_append_oai_message_takes_both_call_forms_and_the_role_override():
+    checking, selecting = agent("checking_agent"), agent("speaker_selection_agent")
+    checking._append_oai_message({"content": "pick", "override_role": "system"}, conversation_id=selecting)
+    checking._append_oai_message("as 0.2 did", "user", selecting, False)
+    assert checking.chat_messages[selecting] == [
+        {"content": "pick", "role": "system", "name": "checking_agent"},
+        {"content": "as 0.2 did", "role": "user", "name": "speaker_selection_agent"},
+    ]
