@@ -291,8 +291,9 @@ class ConversableAgent(
                     no_preserved = keep
                 _emit("ClearConversableAgentHistoryEvent", agent=self, no_events_preserved=no_preserved)
             else:
-                for conversation in self._oai_messages.values():
-                    conversation.clear()
+                # forget the conversations (as ag2), without emptying lists handed out earlier
+                # (a ChatResult.chat_history is the history list itself)
+                self._oai_messages.clear()
         else:
             self._oai_messages[recipient].clear()
             if nr_messages_to_preserve:

@@ -191,7 +191,7 @@ def test_selector_llm_config_prompt_and_role_options(stream):
 def test_auto_without_any_llm_is_a_clear_error(stream):
     alice, bob, carol = team()
     gc = GroupChat([alice, bob, carol], max_round=3)
-    with pytest.raises(ValueError, match="needs an LLM"):
+    with pytest.raises(ValueError, match="does not have an LLM configuration"):
         alice.initiate_chat(GroupChatManager(gc, llm_config=False), message="hi")
 
 
@@ -403,3 +403,118 @@ def test_members_use_the_chat_cache_during_the_run(stream):
         alice.initiate_chat(manager, message="hi", cache=cache)
         assert first == 2 and len(server.requests) == first  # the same requests were answered from the cache
         assert bob.client_cache is None and alice.client_cache is None
+
+
+# ---------------------------------------------------------------------------------- selection parts (ag2's private API)
+
+
+def test_overridden_auto_select_speaker_is_used_by_sync_and_async_chats(stream):
+    import asyncio
+
+    alice, bob, carol = team()
+    seen = []
+
+    class Fixed(GroupChat):
+        def _auto_select_speaker(self, last_speaker, selector, messages, agents):
+            seen.append(("sync", [a.name for a in agents], len(messages)))
+            return carol
+
+        async def a_auto_select_speaker(self, last_speaker, selector, messages, agents):
+            seen.append(("async", [a.name for a in agents], len(messages)))
+            return bob
+
+    gc = Fixed([alice, bob, carol], max_round=2)
+    alice.initiate_chat(GroupChatManager(gc, llm_config=False), message="hi")  # no LLM is needed
+    assert names(gc) == ["alice", "carol"]
+    gc2 = Fixed([alice, bob, carol], max_round=2)
+    asyncio.run(alice.a_initiate_chat(GroupChatManager(gc2, llm_config=False), message="hi"))
+    assert names(gc2) == ["alice", "bob"]
+    assert seen == [("sync", ["alice", "bob", "carol"], 1), ("async", ["alice", "bob", "carol"], 1)]
+
+
+def test_auto_select_speaker_called_directly_reads_the_messages_given(stream):
+    alice, bob, carol = team()
+    with FakeLLMServer(["nobody", "carol"]) as server:
+        gc = GroupChat([alice, bob, carol], messages=[{"content": "x", "role": "user", "name": "alice"}])
+        manager = GroupChatManager(gc, llm_config=server.llm_config)
+        given = [{"content": "who next?", "role": "user", "name": "alice"}]
+        assert gc._auto_select_speaker(alice, manager, given, [bob, carol]) is carol
+        assert given == [{"content": "who next?", "role": "user", "name": "alice"}]  # not changed
+        assert server.requests[0].messages[1]["content"] == "who next?"
+        assert "['bob', 'carol']" in server.requests[0].messages[0]["content"]
+
+
+def test_validate_speaker_name_and_verdicts():
+    alice, bob, carol = team()
+    gc = GroupChat([alice, bob, carol], select_speaker_auto_none_template="Pick one of {agentlist}; {{braces}} stay")
+    history = [{"content": "bob, surely", "role": "user"}]
+    assert gc._validate_speaker_name(None, history, None, None, 1, 1, [alice, bob]) == (True, None)
+    assert history[-1] == {"role": "user", "content": "[AGENT SELECTED]bob"}
+    follow_up = gc._validate_speaker_name(None, [{"content": "no idea"}], None, None, 2, 1, [alice, bob])[1]
+    assert follow_up == {
+        "content": "Pick one of ['alice', 'bob']; {braces} stay",
+        "name": "checking_agent",
+        "override_role": "system",
+    }
+    history = [{"content": "alice and bob"}]
+    gc._validate_speaker_name(None, history, None, None, 0, 3, [alice, bob])
+    assert history[-1]["content"].startswith("[AGENT SELECTION FAILED]Select speaker attempt #3 of 3")
+
+    from autogen import ChatResult
+
+    def verdict(text):
+        return ChatResult(chat_history=[{"content": text, "role": "user"}])
+
+    assert gc._process_speaker_selection_result(verdict("[AGENT SELECTED]carol"), alice, None) is carol
+    assert gc._process_speaker_selection_result(verdict("[AGENT SELECTION FAILED]no"), alice, [alice, carol]) is carol
+    assert gc._process_speaker_selection_result(verdict("[AGENT SELECTED]dave"), bob, None) is carol
+    assert gc._process_speaker_selection_result(ChatResult(chat_history=[]), bob, None) is None
+
+
+def test_create_internal_agents_builds_a_checked_pair():
+    alice, bob, _ = team()
+    with FakeLLMServer([]) as server:
+        gc = GroupChat([alice, bob], select_speaker_auto_llm_config=server.llm_config)
+        history = [{"content": "hi", "role": "user", "name": "alice"}]
+
+        def judge(recipient, messages, sender, config):
+            return True, "judged"
+
+        checker, selecting = gc._create_internal_agents([alice, bob], 3, history, judge)
+        assert checker.name == "checking_agent" and selecting.name == "speaker_selection_agent"
+        assert "alice" in selecting.system_message and selecting.chat_messages[checker] is history
+        assert checker.generate_reply([{"content": "x", "role": "user"}], selecting) == "judged"
+    with pytest.raises(ValueError, match="does not have an LLM configuration"):
+        GroupChat([alice, bob])._create_internal_agents([alice, bob], 3, [], judge, GroupChatManager(GroupChat([alice, bob]), llm_config=False))
+
+
+def test_reflection_summary_of_a_group_chat_goes_through_an_overridden_client_call(stream):
+    seen = []
+
+    class Summariser(ConversableAgent):
+        def _generate_oai_reply_from_client(self, llm_client, messages, cache):
+            seen.append(messages)
+            return "summary!"
+
+    alice = Summariser("alice", llm_config=False, human_input_mode="NEVER", default_auto_reply="from alice")
+    bob = agent("bob")
+    with FakeLLMServer([]) as server:
+        gc = GroupChat([alice, bob], max_round=2, speaker_selection_method="round_robin")
+        manager = GroupChatManager(gc, llm_config=server.llm_config)
+        result = alice.initiate_chat(
+            manager, message="hi", summary_method="reflection_with_llm", summary_args={"summary_role": "user"}
+        )
+        assert server.requests == []
+    assert result.summary == "summary!"
+    assert [m["content"] for m in seen[0][:-1]] == ["hi", "from bob"]  # the whole transcript
+    assert seen[0][-1]["role"] == "user"
+
+
+def test_append_oai_message_takes_both_call_forms_and_the_role_override():
+    checking, selecting = agent("checking_agent"), agent("speaker_selection_agent")
+    checking._append_oai_message({"content": "pick", "override_role": "system"}, conversation_id=selecting)
+    checking._append_oai_message("as 0.2 did", "user", selecting, False)
+    assert checking.chat_messages[selecting] == [
+        {"content": "pick", "role": "system", "name": "checking_agent"},
+        {"content": "as 0.2 did", "role": "user", "name": "speaker_selection_agent"},
+    ]

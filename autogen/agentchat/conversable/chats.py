@@ -199,7 +199,10 @@ class Chats:
                 raise ValueError("reflection_with_llm needs an LLM client on the sender or the recipient.")
             messages = [*recipient.chat_messages_for_summary(self), {"role": role, "content": prompt}]
             try:
-                summary = yield from self._llm_flow(client, to_api_messages([], messages), None, llm_cache)  # type: ignore[attr-defined]
+                if _replaced_from_client(self):  # user code (e.g. a test double) takes the LLM call
+                    summary = yield Call(self._generate_oai_reply_from_client, None, llm_client=client, messages=messages, cache=llm_cache)  # type: ignore[attr-defined]
+                else:
+                    summary = yield from self._llm_flow(client, to_api_messages([], messages), None, llm_cache)  # type: ignore[attr-defined]
                 if summary is None:
                     warnings.warn(f"The LLM returned no reply to {self.name}.", UserWarning, stacklevel=2)  # type: ignore[attr-defined]
             except Exception as e:
@@ -377,3 +380,14 @@ def _apply_nested_carryover(config: dict[str, Any], message: Any, messages: list
     if not text or not isinstance(message, str):
         return message
     return f"{message}\nContext:\n{text}"
+
+
+def _replaced_from_client(agent: Any) -> bool:
+    """Whether ``agent``'s ``_generate_oai_reply_from_client`` is not the library's own (overridden,
+    patched on the class or set on the instance): the summary then calls it, as ag2 does."""
+    from .llm_reply import LLMReply
+
+    return (
+        getattr(type(agent), "_generate_oai_reply_from_client", None) is not LLMReply._generate_oai_reply_from_client
+        or "_generate_oai_reply_from_client" in agent.__dict__
+    )

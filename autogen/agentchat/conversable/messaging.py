@@ -45,10 +45,28 @@ class Messaging(ReplyRegistry):
     # ------------------------------------------------------------------ records
 
     def _append_oai_message(
-        self, message: dict[str, Any] | str, role: str, conversation_id: Agent, is_sending: bool
+        self,
+        message: dict[str, Any] | str,
+        role: Any = "assistant",
+        conversation_id: Agent | None = None,
+        is_sending: bool | None = None,
+        name: str | None = None,
     ) -> bool:
-        sender_name = self.name if is_sending else conversation_id.name  # type: ignore[attr-defined]
-        stored = normalize_message(message, role, sender_name)
+        """Store ``message`` in the conversation with ``conversation_id``; False when it is not a
+        valid message. Takes pyautogen 0.2's ``(message, role, conversation_id, is_sending)`` and
+        ag2 0.13's ``(message, conversation_id, role="assistant", name=None)``."""
+        if not isinstance(role, str):  # ag2 0.13's order: the conversation comes second
+            role, conversation_id, name = (
+                conversation_id if isinstance(conversation_id, str) else "assistant",
+                role,
+                is_sending if isinstance(is_sending, str) else name,
+            )
+            is_sending = None
+        if conversation_id is None:
+            raise TypeError("_append_oai_message needs the conversation_id (the agent the conversation is with).")
+        if name is None:
+            name = conversation_id.name if is_sending is False else self.name  # type: ignore[attr-defined]
+        stored = normalize_message(message, role, name)
         if stored is None:
             return False
         self._oai_messages[conversation_id].append(stored)
@@ -221,7 +239,11 @@ class Messaging(ReplyRegistry):
                     ran = {key}
                 else:
                     ran.add(key)
-                step = getattr(self, flow_name)(messages, sender, config)
+                flow = getattr(self, flow_name, None)
+                if flow is None:  # another class's stock step registered here (GroupChatManager.run_chat on a plain agent)
+                    step = yield Call(*twins_of(func), self, messages, sender, config)
+                else:
+                    step = flow(messages, sender, config)
                 final, reply = step if type(step) is tuple else (yield from step)
             elif is_inline(func):  # the library's own sync reply function: called in place
                 final, reply = func(self, messages=messages, sender=sender, config=entry["config"])

@@ -116,19 +116,25 @@ class GroupChat(SpeakerSelection, AutoSelection, Transitions, Guardrails):
 
     def __post_init__(self) -> None:
         self._validate_agents()
-        self._validate_method(self.speaker_selection_method, "speaker_selection_method")
+        try:
+            self._validate_method(self.speaker_selection_method, "speaker_selection_method")
+        except ValueError as e:
+            # ag2 builds the chat and raises at the first selection (code may set a valid method
+            # before chatting); say so now, raise then.
+            logger.warning("%s Speaker selection will fail until it is changed.", e)
         if not isinstance(self.max_round, int) or isinstance(self.max_round, bool) or self.max_round < 0:
             raise ValueError(f"GroupChat max_round must be an int >= 0, got {self.max_round!r}.")
         self._build_transitions()
         for name in (
             "select_speaker_message_template",
+            "role_for_select_speaker_messages",
             "select_speaker_auto_multiple_template",
             "select_speaker_auto_none_template",
-            "role_for_select_speaker_messages",
         ):
             value = getattr(self, name)
             if not isinstance(value, str) or not value:
-                raise ValueError(f"GroupChat {name} must be a non-empty str.")
+                # ag2's wording first (code matches on it), then what to do
+                raise ValueError(f"{name} cannot be empty or None. Give GroupChat a non-empty str (or leave the default).")
         if self.select_speaker_prompt_template is not None and not isinstance(self.select_speaker_prompt_template, str):
             raise ValueError("GroupChat select_speaker_prompt_template must be a str or None.")
         if self.select_speaker_prompt_template == "":
@@ -144,16 +150,20 @@ class GroupChat(SpeakerSelection, AutoSelection, Transitions, Guardrails):
             if transforms is None or not isinstance(
                 self.select_speaker_transform_messages, transforms.TransformMessages
             ):
-                raise ValueError("GroupChat select_speaker_transform_messages must be None or a TransformMessages.")
+                raise ValueError(
+                    "select_speaker_transform_messages must be None or MessageTransforms. Pass a "
+                    "autogen.agentchat.contrib.capabilities.transform_messages.TransformMessages."
+                )
             self._speaker_selection_transforms = self.select_speaker_transform_messages
         if self.eligibility_policies is None:
             self.eligibility_policies = []
         if not isinstance(self.eligibility_policies, list):
             raise ValueError("GroupChat eligibility_policies must be a list of AgentEligibilityPolicy objects.")  # noqa: TRY004
-        for policy in self.eligibility_policies:
+        for i, policy in enumerate(self.eligibility_policies):
             if not isinstance(policy, AgentEligibilityPolicy):
                 raise ValueError(  # noqa: TRY004
-                    f"GroupChat eligibility_policies holds {policy!r}, which has no is_eligible(agent, ctx) method."
+                    f"eligibility_policies[{i}] does not implement AgentEligibilityPolicy (missing is_eligible method). "
+                    f"Got {type(policy).__name__}: give it an is_eligible(agent, ctx) -> bool method."
                 )
         self._selection_agents_cache: tuple[Any, ConversableAgent, ConversableAgent] | None = None
         self._mention_patterns: dict[str, re.Pattern[str]] = {}
@@ -165,8 +175,7 @@ class GroupChat(SpeakerSelection, AutoSelection, Transitions, Guardrails):
             self.agents = list(self.agents)
         if not isinstance(self.agents, list):
             raise ValueError(f"GroupChat agents must be a list of agents, got {type(self.agents).__name__}.")  # noqa: TRY004
-        if not self.agents:
-            raise ValueError("GroupChat needs at least one agent (usually two or more); the agents list is empty.")
+        # An empty (or one-agent) group may be built and filled later; selection checks the count.
         names: list[str] = []
         for agent in self.agents:
             name = getattr(agent, "name", None)
@@ -176,7 +185,7 @@ class GroupChat(SpeakerSelection, AutoSelection, Transitions, Guardrails):
         duplicates = sorted({n for n in names if names.count(n) > 1})
         if duplicates:
             raise ValueError(
-                f"GroupChat agent names must be unique; these appear more than once: {duplicates}. "
+                f"GroupChat agents must have unique names. Duplicate agent names found: {duplicates}. "
                 "Give every agent its own name."
             )
 

@@ -124,11 +124,11 @@ class GroupChatManager(Relay, Resume, ConversableAgent):
             return True, None
         message: dict[str, Any] = messages[-1]
         speaker: Agent | None = sender
-        silent = self._silent
+        silent = getattr(self, "_silent", False)  # (self may be a plain agent: see run_chat)
         reason: str | None = None
         plain: dict[int, bool] = {}  # which members use the stock receive (see _broadcast_flow)
         if groupchat.send_introductions:
-            yield from self._broadcast_flow(groupchat.introductions_msg(), None, groupchat)
+            yield from Relay._broadcast_flow(self, groupchat.introductions_msg(), None, groupchat)
         # Members use the manager's cache for this run; their own is put back afterwards (kept here,
         # not in previous_cache, which the two-agent chat of the initiator is using).
         saved_caches: list[tuple[Any, Any]] = []
@@ -141,7 +141,7 @@ class GroupChatManager(Relay, Resume, ConversableAgent):
             for i in range(groupchat.max_round):
                 self._last_speaker = speaker
                 message = groupchat._append(message, speaker)  # type: ignore[arg-type]
-                yield from self._broadcast_flow(message, speaker, groupchat, plain)
+                yield from Relay._broadcast_flow(self, message, speaker, groupchat, plain)
                 if is_termination(self, message):
                     reason = f"Termination message condition on the GroupChatManager '{self.name}' met"
                     break
@@ -182,7 +182,7 @@ class GroupChatManager(Relay, Resume, ConversableAgent):
                     and "CLEAR HISTORY" in reply["content"].upper()
                 ):
                     reply = dict(reply)
-                    reply["content"] = self.clear_agents_history(reply, groupchat)
+                    reply["content"] = GroupChatManager.clear_agents_history(self, reply, groupchat)  # type: ignore[arg-type]
                 yield from send_flow(speaker, reply, self, False, silent)
                 message = self.last_message(speaker)  # type: ignore[assignment]
             else:
@@ -198,14 +198,17 @@ class GroupChatManager(Relay, Resume, ConversableAgent):
     def run_chat(
         self, messages: list[dict[str, Any]] | None = None, sender: Agent | None = None, config: GroupChat | None = None
     ) -> tuple[bool, None]:
-        """Run the group chat from the last message of ``sender`` (registered as a reply function)."""
-        return run_sync(self._run_chat_flow(messages, sender, config))
+        """Run the group chat from the last message of ``sender`` (registered as a reply function).
+
+        Any agent can run a group chat this way: ``agent.register_reply(Agent, GroupChatManager.run_chat,
+        config=groupchat)`` (``self`` need not be a GroupChatManager)."""
+        return run_sync(GroupChatManager._run_chat_flow(self, messages, sender, config))  # type: ignore[arg-type]
 
     async def a_run_chat(
         self, messages: list[dict[str, Any]] | None = None, sender: Agent | None = None, config: GroupChat | None = None
     ) -> tuple[bool, None]:
         """Async twin of `run_chat`."""
-        return await run_async(self._run_chat_flow(messages, sender, config))
+        return await run_async(GroupChatManager._run_chat_flow(self, messages, sender, config))  # type: ignore[arg-type]
 
     # ------------------------------------------------------------------ clear history command
 

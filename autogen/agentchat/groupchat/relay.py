@@ -46,8 +46,10 @@ class Relay:
 
         Members with the stock receive get it now (see `_relay`); the flow returned sends to the
         others (``()`` when there are none, the usual case: no generator per round)."""
-        slow = self._relay(message, exclude, groupchat, plain)
-        return self._send_each(slow) if slow else ()
+        # Class-qualified calls: the manager's chat loop also runs on a plain agent that registered
+        # GroupChatManager.run_chat as a reply function (ag2's "plugin" use).
+        slow = Relay._relay(self, message, exclude, groupchat, plain)
+        return Relay._send_each(self, slow) if slow else ()
 
     def _send_each(self, deliveries: list[tuple[Agent, Any]]) -> Flow[None]:
         for agent, outgoing in deliveries:
@@ -91,7 +93,7 @@ class Relay:
                 stock = plain[id(agent)] = is_stock(agent, Messaging, RECEIVE_ATTRS)
             if outgoing is message and fast_sender and stock:
                 if mine is None:
-                    mine, theirs = self._relayed_forms(message)
+                    mine, theirs = Relay._relayed_forms(self, message)
                 records[agent].append(mine)
                 agent._oai_messages[self].append(theirs)  # type: ignore[attr-defined]
                 if shown:

@@ -174,7 +174,8 @@ class Resume:
             last["content"] = remove(last["content"])
         if is_termination(self, last):
             logger.warning(
-                "The last message to resume from meets the termination condition; the chat may stop at once."
+                "WARNING: Last message meets termination criteria and this may terminate the chat. "
+                "(Pass remove_termination_string to resume() to strip the termination text.)"
             )
 
     # ------------------------------------------------------------------ saving

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 import random
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from ..._effects import Call, Flow, run_async, run_sync
@@ -45,6 +46,9 @@ class SpeakerSelection:
     eligibility_policies: list[AgentEligibilityPolicy]
     _default_graph: bool
     _warned_two_agents: bool
+    # from the auto selection part (auto_selection.AutoSelection)
+    _selection_messages: Callable[[], list[dict[str, Any]]]
+    _auto_step: Callable[..., Flow[Agent]]
 
     @staticmethod
     def _validate_method(method: Any, what: str) -> None:
@@ -81,12 +85,13 @@ class SpeakerSelection:
         return random.choice(self.agents if agents is None else agents)
 
     def _candidates(self, last_speaker: Agent, method: str) -> list[Agent]:
-        """The agents that may speak next (steps 2-6 of the selection): never empty."""
+        """The agents that may speak next: the function-call filter, the repeat rule, the transition
+        graph, then the eligibility policies. Never empty: raises instead."""
         n = len(self.agents)
         if n < 2:
             raise ValueError(
-                f"GroupChat has {n} agent; speaker selection needs at least two. "
-                "Add agents, or let the two agents talk directly with initiate_chat."
+                f"GroupChat is underpopulated with {n} agents: speaker selection needs at least two. "
+                "Add agents, or let two agents talk directly with initiate_chat."
             )
         repeat = self._repeat_allowed(last_speaker)
         if n == 2 and method != "round_robin" and repeat and not self._warned_two_agents:
@@ -95,7 +100,9 @@ class SpeakerSelection:
                 "GroupChat has only two agents and the same speaker may be chosen twice in a row; consider "
                 "speaker_selection_method='round_robin' or allow_repeat_speaker=False."
             )
+        round_index = len(self.messages)
         candidates = self.agents
+        filtered = False  # the function-call filter ran, and with it the eligibility policies
         last = self.messages[-1] if self.messages else None
         if self.func_call_filter and last is not None and (last.get("function_call") or last.get("tool_calls")):
             funcs = called_functions(last)
@@ -104,83 +111,130 @@ class SpeakerSelection:
                 able = [a for a in self.agents if getattr(a, "function_map", None)]
             if not able:
                 raise ValueError(
-                    f"No agent of the group can execute {', '.join(funcs)}: register the function for execution "
-                    "on a member (register_for_execution or register_function(..., executor=...))."
+                    f"No agent can execute the function {', '.join(funcs)}. Please check the function_map of the "
+                    "agents: register the function for execution on a member (register_for_execution or "
+                    "register_function(..., executor=...))."
                 )
-            if len(able) == 1:
-                # The only executor speaks, whatever the repeat and transition rules say.
-                return self._apply_policies(able, last_speaker)
-            candidates = able
+            if len(able) == 1 and not self.eligibility_policies:
+                # pyautogen 0.2: the only agent able to run the call speaks, whatever the repeat and
+                # transition rules say (ag2 0.13 would end the chat with the call unanswered).
+                return able
+            candidates = self._apply_eligibility_policies(able, last_speaker, round_index)
+            filtered = True
         if not repeat:
             candidates = [a for a in candidates if a is not last_speaker]
-        if not self._default_graph and is_in(self.agents, last_speaker):
+        in_group = is_in(self.agents, last_speaker)
+        by_graph: list[Agent] | None
+        if self._default_graph:
+            by_graph = candidates if in_group else None  # the default graph is the repeat rule, applied above
+        else:
             allowed = self._allowed_after(last_speaker)
-            if allowed is None:
+            if allowed is None and in_group:
                 raise NoEligibleSpeakerError(
                     f"Agent '{last_speaker.name}' has no outgoing speaker transition, so nobody can speak after it."
                 )
-            candidates = [a for a in candidates if is_in(allowed, a)]
-        if not candidates:
-            if self.eligibility_policies:
-                raise NoEligibleSpeakerError(f"No agent may speak after '{getattr(last_speaker, 'name', None)}'.")
-            candidates = self.agents  # legacy: an empty filter result means everyone
-        return self._apply_policies(candidates, last_speaker)
+            # a speaker from outside the group is bound by no transition
+            by_graph = None if allowed is None else [a for a in candidates if is_in(allowed, a)]
+        if by_graph:
+            candidates = by_graph
+        elif by_graph is not None and filtered:
+            raise NoEligibleSpeakerError(
+                "All candidates were eliminated after eligibility policies and speaker filters (allow_repeat_speaker "
+                f"or transition rules): nobody who can run {', '.join(called_functions(last or {}))} "
+                f"may speak after '{last_speaker.name}'."
+            )
+        # else (ag2's legacy rule): when the graph leaves nobody, the candidates before it stay
+        if not filtered:
+            candidates = self._apply_eligibility_policies(candidates, last_speaker, round_index)
+        return candidates
 
-    def _apply_policies(self, candidates: list[Agent], last_speaker: Agent | None) -> list[Agent]:
-        if not self.eligibility_policies:
-            return candidates
+    def _apply_eligibility_policies(
+        self, agents: list[Agent], last_speaker: Agent | None, round_index: int
+    ) -> list[Agent]:
+        """The agents of ``agents`` every eligibility policy accepts (AND); ``agents`` itself when
+        there are no policies. Raises `NoEligibleSpeakerError` when the policies leave nobody."""
+        policies = tuple(self.eligibility_policies)  # the list may change while the policies run
+        if not policies:
+            return agents
         ctx = SelectionContext(
-            round=len(self.messages),
-            last_speaker=getattr(last_speaker, "name", None),
-            participants=tuple(self.agent_names),
+            round=round_index,
+            last_speaker=None if last_speaker is None else last_speaker.name,
+            participants=tuple(a.name for a in self.agents),
         )
-        kept = [a for a in candidates if all(p.is_eligible(a, ctx) for p in self.eligibility_policies)]
+        kept = [a for a in agents if all(p.is_eligible(a, ctx) for p in policies)]
         if not kept:
             raise NoEligibleSpeakerError(
-                f"The eligibility policies excluded every candidate ({[a.name for a in candidates]})."
+                f"No eligible agents after applying eligibility policies: {len(policies)} policy/policies "
+                f"excluded every one of the {len(agents)} candidates {[a.name for a in agents]}."
             )
         return kept
 
-    def _select_speaker_flow(self, last_speaker: Agent, selector: ConversableAgent | None) -> Flow[Agent]:
+    def _prepare_flow(self, last_speaker: Agent) -> Flow[tuple[Agent | None, list[Agent], list[dict[str, Any]] | None]]:
+        """Steps before the LLM: ``(chosen agent or None, candidates, messages for the LLM or None)``.
+
+        A custom selection function, the candidates' filters and the manual, random and round robin
+        methods run here; "auto" returns no agent but the transcript the selecting LLM reads.
+        """
         method: Any = self.speaker_selection_method
-        from_callable = False
         if callable(method):
             # user code is an effect; the library's own selection (a pattern's) is called in place
             chosen = method(last_speaker, self) if is_inline(method) else (yield Call(method, None, last_speaker, self))
             if chosen is None:
-                raise NoEligibleSpeakerError("The custom speaker selection function returned None, so the chat ends.")
+                raise NoEligibleSpeakerError("Custom speaker selection function returned None. Terminating conversation.")
             if isinstance(chosen, str):
+                # a method name: the usual selection runs, eligibility policies included
                 self._validate_method(chosen, "custom speaker selection function result")
-                method, from_callable = chosen, True
+                method = chosen
             elif is_in(self.agents, chosen):
-                return chosen
+                return chosen, self.agents, None  # an explicit choice bypasses the policies (as in ag2)
             elif hasattr(chosen, "name"):
                 raise ValueError(
-                    f"The custom speaker selection function returned agent '{chosen.name}', which is not in the group chat."
+                    f"Custom speaker selection function returned an agent {chosen.name} not in the group chat."
                 )
             else:
                 raise ValueError(
-                    "The custom speaker selection function must return an agent of the group, a method name or None; "
-                    f"it returned a {type(chosen).__name__}."
+                    f"Custom speaker selection function returned an object of type {type(chosen)} instead of Agent "
+                    "or str: return an agent of the group, a method name or None."
                 )
         else:
             self._validate_method(method, "speaker_selection_method")  # it may have been changed since
         method = method.lower()
         candidates = self._candidates(last_speaker, method)
         if len(candidates) == 1:
-            return candidates[0]
+            return candidates[0], candidates, None
         if method == "manual":
-            chosen = yield Call(self.manual_select_speaker, None, candidates)
-            if chosen is not None:
-                return chosen
-            if not from_callable:
-                return self.next_agent(last_speaker, candidates)
-            method = "auto"  # a callable asked for a human who did not answer: let the LLM choose
+            return (yield Call(self.manual_select_speaker, None, candidates)), candidates, None
         if method == "round_robin":
-            return self.next_agent(last_speaker, candidates)
+            return self.next_agent(last_speaker, candidates), candidates, None
         if method == "random":
-            return self.random_select_speaker(candidates)  # type: ignore[return-value]
-        return (yield from self._auto_select_flow(last_speaker, selector, candidates))
+            return self.random_select_speaker(candidates), candidates, None
+        return None, candidates, self._selection_messages()
+
+    def _prepare_and_select_agents(
+        self, last_speaker: Agent
+    ) -> tuple[Agent | None, list[Agent], list[dict[str, Any]] | None]:
+        """The speaker selection up to the LLM: ``(selected agent, candidates, messages)``.
+
+        For "auto" the agent is None and ``messages`` is the transcript for the selecting LLM (a
+        trailing function or tool call blanked); manual selection without an answer gives
+        ``(None, candidates, None)``. Raises `NoEligibleSpeakerError` when nobody may speak.
+        """
+        return run_sync(self._prepare_flow(last_speaker))
+
+    def _select_speaker_flow(self, last_speaker: Agent, selector: ConversableAgent | None) -> Flow[Agent]:
+        if _replaced(self, "_prepare_and_select_agents"):
+            chosen, agents, messages = yield Call(self._prepare_and_select_agents, None, last_speaker)
+        else:
+            chosen, agents, messages = yield from self._prepare_flow(last_speaker)
+        if chosen is not None:
+            return chosen
+        if messages is None:  # the human did not choose
+            method = self.speaker_selection_method
+            if isinstance(method, str) and method.lower() == "manual":
+                return self.next_agent(last_speaker, agents)
+            # a custom function asked for a human who did not answer: the LLM chooses
+            messages = self._selection_messages()
+        return (yield from self._auto_step(last_speaker, selector, messages, agents))
 
     def select_speaker(self, last_speaker: Agent, selector: ConversableAgent) -> Agent:
         """Choose who speaks after ``last_speaker``; ``selector`` (the manager) lends its LLM config."""
@@ -189,3 +243,12 @@ class SpeakerSelection:
     async def a_select_speaker(self, last_speaker: Agent, selector: ConversableAgent) -> Agent:
         """Async twin of `select_speaker`."""
         return await run_async(self._select_speaker_flow(last_speaker, selector))
+
+
+_STOCK = {"_prepare_and_select_agents": SpeakerSelection._prepare_and_select_agents}
+
+
+def _replaced(group: Any, name: str) -> bool:
+    """Whether ``group``'s method ``name`` is not the library's own (overridden, patched on the
+    class, or set on the instance): it then runs as user code, an effect."""
+    return getattr(type(group), name) is not _STOCK[name] or name in group.__dict__

@@ -30,7 +30,7 @@ class Transitions:
     def _build_transitions(self) -> None:
         repeat = self.allow_repeat_speaker
         if repeat is not None and not isinstance(repeat, (bool, list)):
-            raise ValueError("GroupChat allow_repeat_speaker must be a bool, a list of agents, or None.")
+            raise ValueError("GroupChat allow_repeat_speaker should be a bool or a list of Agents.")
         if isinstance(self.speaker_transitions_type, str):
             self.speaker_transitions_type = self.speaker_transitions_type.lower()
         if self.speaker_transitions_type not in self._VALID_SPEAKER_TRANSITIONS_TYPE:
