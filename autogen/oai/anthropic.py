@@ -43,6 +43,7 @@ from .anthropic_convert import (
 from .endpoints import on_registry_clear
 from .errors import FailureKind, MissingAPIKeyError, register_failure_classifier
 from .pricing import normalize_price
+from .request import sdk_parameter_names
 from .structured import format_structured_content
 
 __all__ = [
@@ -417,12 +418,12 @@ class AnthropicClient:
         """Send one Messages request and return an OpenAI-shaped ChatCompletion (with ``.cost``)."""
         client = self.sdk_client()
         request, mode, stream, timeout = self._prepare(params)
-        extra = {"timeout": timeout} if timeout is not None else {}
+        kwargs = _call_kwargs(client.messages.create, request, stream, timeout)
         if not stream:
-            return self._completion(client.messages.create(**request, **extra), request, mode)
+            return self._completion(client.messages.create(**kwargs), request, mode)
         assembler = _StreamAssembler()
         send = _stream_sender()
-        for event in client.messages.create(**request, stream=True, **extra):
+        for event in client.messages.create(**kwargs):
             text = assembler.add(event)
             if text:
                 send(text)
@@ -432,12 +433,12 @@ class AnthropicClient:
         """Async twin of :meth:`create`, on the loop's ``AsyncAnthropic`` client."""
         client = self.async_sdk_client()
         request, mode, stream, timeout = self._prepare(params)
-        extra = {"timeout": timeout} if timeout is not None else {}
+        kwargs = _call_kwargs(client.messages.create, request, stream, timeout)
         if not stream:
-            return self._completion(await client.messages.create(**request, **extra), request, mode)
+            return self._completion(await client.messages.create(**kwargs), request, mode)
         assembler = _StreamAssembler()
         send = _stream_sender()
-        async for event in await client.messages.create(**request, stream=True, **extra):
+        async for event in await client.messages.create(**kwargs):
             text = assembler.add(event)
             if text:
                 send(text)
@@ -558,6 +559,23 @@ class AnthropicClient:
             raise ValueError(
                 f"Failed to parse response as valid JSON matching the schema for Structured Output: {e!s}"
             ) from e
+
+
+def _call_kwargs(method: Any, request: dict[str, Any], stream: bool, timeout: Any) -> dict[str, Any]:
+    """Keyword arguments for the SDK's ``messages.create``: request fields this SDK version has no
+    parameter for (newer SDKs dropped ``temperature``/``top_p``/``top_k``) travel in ``extra_body``."""
+    accepted = sdk_parameter_names(method)
+    kwargs: dict[str, Any] = {}
+    extra_body: dict[str, Any] = {}
+    for key, value in request.items():
+        (kwargs if key in accepted else extra_body)[key] = value
+    if extra_body:
+        kwargs["extra_body"] = extra_body
+    if stream:
+        kwargs["stream"] = True
+    if timeout is not None:
+        kwargs["timeout"] = timeout
+    return kwargs
 
 
 def oai_messages_to_anthropic_messages(params: dict[str, Any]) -> list[dict[str, Any]]:
