@@ -129,7 +129,7 @@ def clear_anthropic_clients() -> None:
     for client in clients:
         try:
             client.close()
-        except Exception:  # noqa: BLE001 - closing is best effort
+        except Exception:  # noqa: BLE001, S110 - closing is best effort
             pass
 
 

@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import enum
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
 from email.utils import parsedate_to_datetime
-from collections.abc import Callable
 from typing import Any
 
 __all__ = [

@@ -74,7 +74,7 @@ def check_request(body: dict[str, Any]) -> str | None:
         if i > 0 and messages[i - 1].get("role") == role:
             return f"messages: roles must alternate between \"user\" and \"assistant\" (messages.{i} repeats {role!r})"
         if set(message) - {"role", "content"}:
-            extra = sorted(set(message) - {"role", "content"})[0]
+            extra = min(set(message) - {"role", "content"})
             return f"messages.{i}.{extra}: Extra inputs are not permitted"
         blocks = _blocks(message.get("content"))
         if not blocks:

@@ -4,17 +4,17 @@ FakeLLMServer(dialect="anthropic"), which refuses any request the Messages API w
 
 from __future__ import annotations
 
-import json
+import itertools
 
 import pytest
 
 pytest.importorskip("anthropic")
 
-from autogen import ConversableAgent, GroupChat, GroupChatManager  # noqa: E402
-from autogen.agentchat.group import AgentTarget, OnCondition, StringLLMCondition  # noqa: E402
-from autogen.agentchat.group.multi_agent_chat import initiate_group_chat  # noqa: E402
-from autogen.agentchat.group.patterns import DefaultPattern  # noqa: E402
-from autogen.testing import FakeLLMServer, tool_call  # noqa: E402
+from autogen import ConversableAgent, GroupChat, GroupChatManager
+from autogen.agentchat.group import AgentTarget, OnCondition, StringLLMCondition
+from autogen.agentchat.group.multi_agent_chat import initiate_group_chat
+from autogen.agentchat.group.patterns import DefaultPattern
+from autogen.testing import FakeLLMServer, tool_call
 
 MODEL = "claude-sonnet-4-5"
 
@@ -78,7 +78,7 @@ def test_group_chat_with_auto_speaker_selection(stream):
         last = claude.requests[2]
         assert "alice: plans" in last.system  # the selection prompts travel in the top-level system
         roles = [m["role"] for m in last.messages]
-        assert roles[0] == "user" and all(a != b for a, b in zip(roles, roles[1:])) and roles[-1] == "user"
+        assert roles[0] == "user" and all(a != b for a, b in itertools.pairwise(roles)) and roles[-1] == "user"
 
 
 def test_pattern_chat_with_an_llm_handoff(stream):

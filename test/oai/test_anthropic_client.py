@@ -13,11 +13,11 @@ import pytest
 
 pytest.importorskip("anthropic")
 
-from pydantic import BaseModel  # noqa: E402
+from pydantic import BaseModel
 
-from autogen import OpenAIWrapper  # noqa: E402
-from autogen.oai.anthropic import AnthropicClient, AnthropicLLMConfigEntry, _calculate_cost  # noqa: E402
-from autogen.testing import FakeLLMServer, Fault, tool_call  # noqa: E402
+from autogen import OpenAIWrapper
+from autogen.oai.anthropic import AnthropicClient, AnthropicLLMConfigEntry, _calculate_cost
+from autogen.testing import FakeLLMServer, Fault, tool_call
 
 MODEL = "claude-sonnet-4-5"
 TOOLS = [
