@@ -99,6 +99,28 @@ ROUTING_METHODS = ("fixed_order", "round_robin")
 _CONNECTION_KEYS = CLIENT_KWARGS - {"max_retries"}
 
 
+# api_types served by a client of their own over the provider's SDK ("module:Class"); the module is
+# imported when a config names the api_type, the SDK at the first request. Every other api_type goes
+# through the openai SDK (OpenAIClient). A native client class offers ``from_wrapper_config(config, *,
+# response_format, config_index)`` and ``CONNECTION_KEYS`` besides the ModelClient protocol.
+NATIVE_CLIENTS: dict[str, str] = {
+    "anthropic": "autogen.oai.anthropic:AnthropicClient",
+}
+
+
+def native_client_class(api_type: Any) -> Any:
+    """The native client class for ``api_type``, or None when it goes through the openai SDK."""
+    if not isinstance(api_type, str):
+        return None
+    target = NATIVE_CLIENTS.get(api_type.strip().lower())
+    if target is None:
+        return None
+    import importlib
+
+    module, _, name = target.partition(":")
+    return getattr(importlib.import_module(module), name)
+
+
 class PlaceHolderClient:
     """Stands in for a ``model_client_cls`` entry until ``register_model_client`` supplies the class."""
 
@@ -212,8 +234,16 @@ class OpenAIWrapper:
                 params["tools"] = _merge_tools(entry["tools"], extra["tools"])
             self._config_list.append(params)
             full = {**base_config, **entry}
+            native = None if full.get("model_client_cls") else native_client_class(full.get("api_type"))
             if full.get("model_client_cls"):
                 self._clients.append(PlaceHolderClient(entry))
+            elif native is not None:
+                self._clients.append(
+                    native.from_wrapper_config(full, response_format=entry.get("response_format"), config_index=i)
+                )
+                # the provider's connection settings (keys, regions) are neither request fields nor cache keys
+                for key in native.CONNECTION_KEYS & params.keys():
+                    del params[key]
             else:
                 self._clients.append(OpenAIClient(full, response_format=entry.get("response_format"), config_index=i))
 

@@ -99,7 +99,6 @@ PROVIDERS: dict[str, Provider] = {
 # api_types with a native SDK in the original; here they are reached through their providers'
 # OpenAI-compatible endpoints (when one exists).
 _COMPATIBLE_ENDPOINT_HINTS: dict[str, str] = {
-    "anthropic": "Anthropic's OpenAI-compatible endpoint https://api.anthropic.com/v1/",
     "anthropic_v2": "Anthropic's OpenAI-compatible endpoint https://api.anthropic.com/v1/",
     "google": "Gemini's OpenAI-compatible endpoint https://generativelanguage.googleapis.com/v1beta/openai/",
     "google_vertex": "Vertex AI's OpenAI-compatible chat completions endpoint",
@@ -325,8 +324,18 @@ def get_async_client(endpoint: Endpoint) -> Any:
     return client
 
 
+_clear_hooks: list[Any] = []
+
+
+def on_registry_clear(hook: Any) -> None:
+    """Call ``hook()`` whenever :func:`clear_client_registry` runs (native clients' own registries)."""
+    _clear_hooks.append(hook)
+
+
 def clear_client_registry() -> None:
     """Forget every shared client (new ones are built on the next call). Mainly for tests."""
+    for hook in list(_clear_hooks):
+        hook()
     with _lock:
         clients = list(_sync_clients.values())
         _sync_clients.clear()

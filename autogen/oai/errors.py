@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import enum
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
 from email.utils import parsedate_to_datetime
 from typing import Any
@@ -23,6 +24,7 @@ __all__ = [
     "ModelClientNotRegisteredError",
     "UnsupportedAPITypeError",
     "classify_failure",
+    "register_failure_classifier",
     "retry_after_seconds",
 ]
 
@@ -91,10 +93,30 @@ class FailureKind(enum.Enum):
     PROPAGATE = "propagate"  # not a model failure: let it through untouched
 
 
+# Provider SDKs' own exception classifiers, by the top-level package the exception comes from.
+_PROVIDER_CLASSIFIERS: dict[str, Callable[[BaseException], FailureKind | None]] = {}
+
+
+def register_failure_classifier(package: str, classify: Callable[[BaseException], FailureKind | None]) -> None:
+    """Teach :func:`classify_failure` a provider SDK's exceptions.
+
+    ``classify`` is called with every failure whose class lives in ``package`` (e.g. ``"anthropic"``)
+    and returns a :class:`FailureKind`, or None to fall back to the generic rules. A provider client
+    module registers its classifier when it is imported, which happens before its SDK can raise.
+    """
+    _PROVIDER_CLASSIFIERS[package] = classify
+
+
 def classify_failure(exc: BaseException) -> FailureKind:
     """Classify an exception raised while calling a model."""
     if isinstance(exc, (MissingAPIKeyError, UnsupportedAPITypeError, ModelClientNotRegisteredError)):
         return FailureKind.PROPAGATE
+    if _PROVIDER_CLASSIFIERS:
+        provider = _PROVIDER_CLASSIFIERS.get(type(exc).__module__.partition(".")[0])
+        if provider is not None:
+            kind = provider(exc)
+            if kind is not None:
+                return kind
     if getattr(exc, "code", None) == "content_filter":
         return FailureKind.RAISE
     openai = _openai_if_loaded()

@@ -31,6 +31,11 @@ class RecordedRequest:
         return msgs if isinstance(msgs, list) else []
 
     @property
+    def system(self) -> Any:
+        """``body["system"]``: the Anthropic dialect's top-level system prompt (None when absent)."""
+        return self.body.get("system")
+
+    @property
     def model(self) -> str | None:
         """The model name the client asked for."""
         return self.body.get("model")

@@ -14,7 +14,7 @@ import uuid
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from .completion import build_completion, stream_chunks
+from .dialects import DIALECTS
 from .http11 import HTTPError, RawRequest, error_body, format_response, read_request
 from .recorded import RecordedRequest
 from .replies import FakeReply, Fault
@@ -43,6 +43,9 @@ class FakeLLMServer:
         model: the model name listed by ``GET /v1/models`` and put in ``config_list``.
         host: interface to bind; keep 127.0.0.1.
         port: TCP port; 0 picks a free one.
+        dialect: the provider API spoken: "openai" (chat completions) or "anthropic" (Messages API at
+            ``POST /v1/messages``, JSON and SSE events, Anthropic error bodies; requests the real API
+            would refuse, such as non-alternating roles or unanswered tool_use blocks, get its 400).
 
     Use as a context manager (``with FakeLLMServer(["hi"]) as server: ...``) or call ``start()``/``stop()``.
     Routes: ``POST /v1/chat/completions`` (any path ending in ``/chat/completions``), ``GET /v1/models``.
@@ -60,7 +63,12 @@ class FakeLLMServer:
         model: str = "fake-model",
         host: str = "127.0.0.1",
         port: int = 0,
+        dialect: str = "openai",
     ) -> None:
+        if dialect not in DIALECTS:
+            raise ValueError(f"Unknown dialect {dialect!r}; FakeLLMServer speaks {sorted(DIALECTS)}.")
+        self.dialect = dialect
+        self._dialect = DIALECTS[dialect]
         if delay < 0:
             raise ValueError(f"delay must be >= 0 seconds, got {delay}.")
         self._script = ReplyScript(replies, default_reply, owner="FakeLLMServer")
@@ -190,13 +198,13 @@ class FakeLLMServer:
 
     @property
     def base_url(self) -> str:
-        """The OpenAI ``base_url``: "http://127.0.0.1:<port>/v1"."""
-        return f"{self.url}/v1"
+        """The SDK's ``base_url``: "http://127.0.0.1:<port>/v1" (OpenAI), the server root (Anthropic)."""
+        return self.url + self._dialect.api_path
 
     @property
     def config_list(self) -> list[dict[str, Any]]:
-        """A fresh one-entry config list pointing at this server."""
-        return [{"model": self.model, "api_key": "sk-fake", "base_url": self.base_url}]
+        """A fresh one-entry config list pointing at this server (``api_type="anthropic"`` for that dialect)."""
+        return [self._dialect.entry(self)]
 
     @property
     def llm_config(self) -> dict[str, Any]:
@@ -277,35 +285,26 @@ class FakeLLMServer:
 
         keep = raw.keep_alive
         path = raw.path.rstrip("/")
-        if path.endswith("/chat/completions"):
+        dialect = self._dialect
+        if path.endswith(dialect.route):
             if raw.method != "POST":
-                return await self._send_error(writer, 405, "Use POST for /chat/completions.", keep)
-            if not isinstance(body, dict):
-                return await self._send_error(writer, 400, "The request body must be a JSON object.", keep)
-            if not isinstance(body.get("messages"), list):
-                return await self._send_error(
-                    writer,
-                    400,
-                    "Missing required parameter: 'messages' (a list of messages).",
-                    keep,
-                    param="messages",
-                )
+                return await self._send_error(writer, 405, f"Use POST for {dialect.route}.", keep)
+            problem = dialect.check(body)
+            if problem is not None:
+                return await self._send_error(writer, 400, problem[0], keep, param=problem[1])
             return await self._chat_completion(record, writer, keep)
-        if raw.method == "GET" and path in ("/v1/models", "/models"):
+        openai = dialect.name == "openai"
+        if openai and raw.method == "GET" and path in ("/v1/models", "/models"):
             listing = {"object": "list", "data": [self._model_card()]}
             return await self._send(writer, 200, _dumps(listing), keep)
-        if raw.method == "GET" and path.rsplit("/", 1)[0] in ("/v1/models", "/models"):
+        if openai and raw.method == "GET" and path.rsplit("/", 1)[0] in ("/v1/models", "/models"):
             if path.rsplit("/", 1)[1] == self.model:
                 return await self._send(writer, 200, _dumps(self._model_card()), keep)
             return await self._send_error(
                 writer, 404, f"The model '{path.rsplit('/', 1)[1]}' does not exist.", keep, code="model_not_found"
             )
-        return await self._send_error(
-            writer,
-            404,
-            f"FakeLLMServer serves POST /v1/chat/completions and GET /v1/models, not {raw.method} {raw.path}.",
-            keep,
-        )
+        served = "POST /v1/chat/completions and GET /v1/models" if openai else f"POST {dialect.route}"
+        return await self._send_error(writer, 404, f"FakeLLMServer serves {served}, not {raw.method} {raw.path}.", keep)
 
     def _model_card(self) -> dict[str, Any]:
         return {"id": self.model, "object": "model", "created": 0, "owned_by": "autogen-testing"}
@@ -344,14 +343,10 @@ class FakeLLMServer:
     async def _send_reply(
         self, reply: FakeReply, record: RecordedRequest, writer: asyncio.StreamWriter, keep: bool
     ) -> bool:
-        completion = build_completion(record.body, reply, self.model)
+        answer = self._dialect.answer(record.body, reply, self.model)
         if not record.body.get("stream"):
-            return await self._send(writer, 200, _dumps(completion), keep)
-        options = record.body.get("stream_options") or {}
-        include_usage = bool(options.get("include_usage")) if isinstance(options, dict) else False
-        events = [b"data: " + _dumps(chunk) + b"\n\n" for chunk in stream_chunks(completion, include_usage)]
-        events.append(b"data: [DONE]\n\n")
-        return await self._send_stream(writer, events, keep)
+            return await self._send(writer, 200, _dumps(answer), keep)
+        return await self._send_stream(writer, self._dialect.stream(record.body, answer), keep)
 
     async def _send_fault(
         self, fault: Fault, record: RecordedRequest, writer: asyncio.StreamWriter, keep: bool
@@ -380,7 +375,8 @@ class FakeLLMServer:
         param: str | None = None,
         headers: dict[str, str] | None = None,
     ) -> bool:
-        return await self._send(writer, status, error_body(status, message, code=code, param=param), keep, headers)
+        body = self._dialect.error_body(status, message, code=code, param=param)
+        return await self._send(writer, status, body, keep, headers)
 
     async def _send(
         self, writer: asyncio.StreamWriter, status: int, body: bytes, keep: bool, headers: dict[str, str] | None = None

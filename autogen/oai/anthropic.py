@@ -1,0 +1,615 @@
+"""The Anthropic model client (``api_type="anthropic"``): Claude through the ``anthropic`` SDK.
+
+Config entry, as in ag2::
+
+    {"api_type": "anthropic", "model": "claude-sonnet-4-5", "api_key": os.environ["ANTHROPIC_API_KEY"]}
+
+On AWS Bedrock give ``aws_region`` (+ ``aws_access_key`` / ``aws_secret_key`` / ``aws_session_token``)
+instead of ``api_key``; on Vertex AI give ``gcp_region`` and ``gcp_project_id`` (+ ``gcp_auth_token``).
+
+The SDK is imported on the first request, never at ``import autogen``; without it the first request
+raises an ImportError naming the extra (``pip install "ag2[anthropic]"``). SDK clients are shared per
+endpoint (one per process, one per event loop for async), the SDK's own retries are off (the wrapper
+retries, honouring ``retry-after``), and requests/responses are converted by
+:mod:`autogen.oai.anthropic_convert`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import os
+import re
+import threading
+import warnings
+import weakref
+from collections.abc import Mapping
+from typing import Any, ClassVar
+
+from ..import_utils import optional_import
+from ..llm_config.entry import AnthropicLLMConfigEntry
+from ._response_cost import store_cost
+from .anthropic_convert import (
+    build_messages_request,
+    convert_tools,
+    extract_json_text,
+    image_block,
+    response_to_completion_dict,
+    strict_schema,
+    supports_native_structured_outputs,
+    to_anthropic_messages,
+    usage_parts,
+)
+from .endpoints import on_registry_clear
+from .errors import FailureKind, MissingAPIKeyError, register_failure_classifier
+from .pricing import normalize_price
+from .request import sdk_parameter_names
+from .structured import format_structured_content
+
+__all__ = [
+    "ANTHROPIC_PRICING_1k",
+    "AnthropicClient",
+    "AnthropicLLMConfigEntry",
+    "oai_messages_to_anthropic_messages",
+    "supports_native_structured_outputs",
+]
+
+logger = logging.getLogger(__name__)
+
+# USD per 1K tokens (input, output), from Anthropic's public price list. Prompt-cache writes cost
+# 1.25x the input price and cache reads 0.1x.
+ANTHROPIC_PRICING_1k: dict[str, tuple[float, float]] = {
+    "claude-3-haiku": (0.00025, 0.00125),
+    "claude-3-5-haiku": (0.0008, 0.004),
+    "claude-haiku-4-5": (0.001, 0.005),
+    "claude-3-sonnet": (0.003, 0.015),
+    "claude-3-5-sonnet": (0.003, 0.015),
+    "claude-3-7-sonnet": (0.003, 0.015),
+    "claude-sonnet-4": (0.003, 0.015),
+    "claude-sonnet-4-5": (0.003, 0.015),
+    "claude-3-opus": (0.015, 0.075),
+    "claude-opus-4": (0.015, 0.075),
+    "claude-opus-4-1": (0.015, 0.075),
+    "claude-opus-4-5": (0.005, 0.025),
+    "claude-opus-4-6": (0.005, 0.025),
+}
+_CACHE_WRITE_FACTOR, _CACHE_READ_FACTOR = 1.25, 0.1
+# dated / versioned names share their family's price: claude-sonnet-4-5-20250929, -latest, Bedrock's
+# "anthropic.claude-3-5-sonnet-20240620-v1:0", Vertex's "claude-3-5-sonnet@20240620"
+_NAME_SUFFIX = re.compile(r"(@\d{8}|-\d{8})?(-v\d+(:\d+)?)?(-latest)?$")
+_warned: set[str] = set()
+
+# Config keys that configure the connection: never request fields, never part of a cache key.
+CONNECTION_KEYS = frozenset({
+    "api_key", "base_url", "default_headers", "http_client", "max_retries",
+    "aws_access_key", "aws_secret_key", "aws_session_token", "aws_region", "aws_profile",
+    "gcp_project_id", "gcp_region", "gcp_auth_token",
+})  # fmt: skip
+
+
+def anthropic_price(model: str) -> tuple[float, float] | None:
+    """``(input, output)`` USD per 1K tokens for a Claude model name, or None when unknown."""
+    name = (model or "").rsplit("/", 1)[-1].lower().removeprefix("anthropic.").removeprefix("us.")
+    if name in ANTHROPIC_PRICING_1k:
+        return ANTHROPIC_PRICING_1k[name]
+    return ANTHROPIC_PRICING_1k.get(_NAME_SUFFIX.sub("", name, count=1))
+
+
+def _calculate_cost(input_tokens: int, output_tokens: int, model: str) -> float:
+    """USD cost of ``input_tokens`` + ``output_tokens`` on ``model`` (ag2's helper); unknown model -> 0 with a warning."""
+    price = anthropic_price(model)
+    if price is None:
+        if model not in _warned:
+            _warned.add(model)
+            warnings.warn(
+                f"Cost calculation not available for model {model}: set 'price': [input_per_1k, output_per_1k] "
+                "in its config entry to track cost.",
+                UserWarning,
+                stacklevel=2,
+            )
+        return 0.0
+    return (input_tokens * price[0] + output_tokens * price[1]) / 1000
+
+
+# ---- shared SDK clients -------------------------------------------------------------------------
+
+_lock = threading.Lock()
+_sync_clients: dict[tuple[Any, ...], Any] = {}
+_async_clients: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, dict[tuple[Any, ...], Any]] = (
+    weakref.WeakKeyDictionary()
+)
+
+
+def clear_anthropic_clients() -> None:
+    """Forget every shared Anthropic SDK client (new ones are built on the next call)."""
+    with _lock:
+        clients = list(_sync_clients.values())
+        _sync_clients.clear()
+        _async_clients.clear()
+    for client in clients:
+        try:
+            client.close()
+        except Exception:  # noqa: BLE001, S110 - closing is best effort
+            pass
+
+
+def _sdk() -> Any:
+    return optional_import("anthropic", "anthropic", feature="The Anthropic model client (api_type='anthropic')")
+
+
+def _build_sdk_client(key: tuple[Any, ...], for_async: bool) -> Any:
+    sdk = _sdk()
+    kind, api_key, base_url, headers, aws, gcp = key
+    from ..version import __version__
+
+    common: dict[str, Any] = {
+        "max_retries": 0,  # the wrapper's retry policy makes every attempt visible
+        "default_headers": {"User-Agent": f"ag2/{__version__} Anthropic/Python {sdk.__version__}", **dict(headers)},
+    }
+    if base_url:
+        common["base_url"] = base_url
+    if kind == "bedrock":
+        cls = sdk.AsyncAnthropicBedrock if for_async else sdk.AnthropicBedrock
+        access, secret, token, region = aws
+        return cls(aws_access_key=access, aws_secret_key=secret, aws_session_token=token, aws_region=region, **common)
+    if kind == "vertex":
+        cls = sdk.AsyncAnthropicVertex if for_async else sdk.AnthropicVertex
+        project, region, token = gcp
+        return cls(project_id=project, region=region, access_token=token, **common)
+    cls = sdk.AsyncAnthropic if for_async else sdk.Anthropic
+    return cls(api_key=api_key, **common)
+
+
+def _shared_client(key: tuple[Any, ...], for_async: bool) -> Any:
+    if not for_async:
+        client = _sync_clients.get(key)
+        if client is None:
+            with _lock:
+                client = _sync_clients.get(key)
+                if client is None:
+                    client = _sync_clients[key] = _build_sdk_client(key, False)
+        return client
+    loop = asyncio.get_running_loop()
+    per_loop = _async_clients.get(loop)
+    client = per_loop.get(key) if per_loop is not None else None
+    if client is None:
+        with _lock:
+            per_loop = _async_clients.setdefault(loop, {})
+            client = per_loop.get(key)
+            if client is None:
+                client = per_loop[key] = _build_sdk_client(key, True)
+    return client
+
+
+# ---- errors -------------------------------------------------------------------------------------
+
+
+def _classify_anthropic_error(exc: BaseException) -> FailureKind | None:
+    """How the wrapper treats an ``anthropic`` SDK exception (see :func:`autogen.oai.errors.classify_failure`)."""
+    import sys
+
+    sdk = sys.modules.get("anthropic")
+    if sdk is None or not isinstance(exc, sdk.AnthropicError):
+        return None
+    if isinstance(exc, sdk.APITimeoutError):
+        return FailureKind.TIMEOUT
+    if isinstance(exc, (sdk.APIConnectionError, sdk.APIResponseValidationError)):
+        return FailureKind.RETRY
+    if isinstance(exc, sdk.APIStatusError):
+        status = exc.status_code
+        if status == 429 or status >= 500 or status in (408, 409):  # rate limit, overloaded (529), 5xx
+            return FailureKind.RETRY
+        return FailureKind.NEXT  # auth, permission, bad request, not found: retrying cannot help
+    if isinstance(exc, sdk.APIError):
+        return FailureKind.NEXT
+    return FailureKind.PROPAGATE
+
+
+register_failure_classifier("anthropic", _classify_anthropic_error)
+on_registry_clear(clear_anthropic_clients)
+
+
+# ---- streaming ----------------------------------------------------------------------------------
+
+
+class _StreamAssembler:
+    """Collects the events of a streamed Messages response into one ``Message``-shaped dict."""
+
+    def __init__(self) -> None:
+        self.message: dict[str, Any] = {"id": "", "content": [], "stop_reason": None, "usage": {}}
+        self._json: dict[int, str] = {}
+
+    def add(self, event: Any) -> str | None:
+        """Take one event; returns the text it adds (to show to the user), if any."""
+        kind = event.type
+        if kind == "content_block_delta":
+            delta = event.delta
+            block = self.message["content"][event.index]
+            if delta.type == "text_delta":
+                block["text"] += delta.text
+                return delta.text
+            if delta.type == "input_json_delta":
+                self._json[event.index] = self._json.get(event.index, "") + delta.partial_json
+            elif delta.type == "thinking_delta":
+                block["thinking"] = block.get("thinking", "") + delta.thinking
+        elif kind == "content_block_start":
+            block = event.content_block.model_dump()
+            content = self.message["content"]
+            while len(content) <= event.index:
+                content.append({"type": "unknown"})
+            content[event.index] = block
+        elif kind == "message_start":
+            self.message["id"] = event.message.id
+            self.message["usage"] = event.message.usage.model_dump() if event.message.usage else {}
+        elif kind == "message_delta":
+            self.message["stop_reason"] = event.delta.stop_reason
+            usage = event.usage.model_dump(exclude_none=True) if event.usage else {}
+            self.message["usage"].update({k: v for k, v in usage.items() if v})
+        return None
+
+    def result(self) -> dict[str, Any]:
+        """The assembled message (tool inputs parsed from their JSON pieces)."""
+        import json
+
+        for index, raw in self._json.items():
+            try:
+                self.message["content"][index]["input"] = json.loads(raw) if raw else {}
+            except ValueError:
+                self.message["content"][index]["input"] = {"raw_arguments": raw}
+        return self.message
+
+
+def _stream_sender() -> Any:
+    from ..events.client_events import StreamEvent
+    from ..io.base import IOStream
+
+    stream = IOStream.get_default()
+    return lambda text: stream.send(StreamEvent(content=text))
+
+
+# ---- the client ---------------------------------------------------------------------------------
+
+
+class AnthropicClient:
+    """A ``ModelClient`` for Anthropic's Messages API that answers with OpenAI-shaped ChatCompletions.
+
+    Built as ag2 builds it, ``AnthropicClient(**config_entry)``. Nothing is imported or connected here;
+    a missing credential raises ``ValueError`` at once (ag2's behaviour) unless the client is built by
+    ``OpenAIWrapper``, which reports it at the first call instead (so building agents never fails).
+    """
+
+    RESPONSE_USAGE_KEYS: ClassVar[list[str]] = ["prompt_tokens", "completion_tokens", "total_tokens", "cost", "model"]
+    CONNECTION_KEYS: ClassVar[frozenset[str]] = CONNECTION_KEYS
+
+    def __init__(self, **kwargs: Any) -> None:
+        defer = kwargs.pop("_defer_credential_check", False)
+        self._config_index = kwargs.pop("_config_index", 0)
+        self._config = kwargs
+        self._api_key = _secret(kwargs.get("api_key")) or os.getenv("ANTHROPIC_API_KEY")
+        self._aws_access_key = kwargs.get("aws_access_key") or os.getenv("AWS_ACCESS_KEY")
+        self._aws_secret_key = kwargs.get("aws_secret_key") or os.getenv("AWS_SECRET_KEY")
+        self._aws_session_token = kwargs.get("aws_session_token")
+        self._aws_region = kwargs.get("aws_region") or os.getenv("AWS_REGION")
+        self._gcp_project_id = kwargs.get("gcp_project_id")
+        self._gcp_region = kwargs.get("gcp_region") or os.getenv("GCP_REGION")
+        self._gcp_auth_token = kwargs.get("gcp_auth_token")
+        self._base_url = str(kwargs["base_url"]) if kwargs.get("base_url") else None
+        self._response_format = kwargs.get("response_format")
+        self._price = normalize_price(kwargs.get("price"))
+        self._key: tuple[Any, ...] | None = None
+        self._credential_error: str | None = self._check_credentials()
+        if self._credential_error and not defer:
+            raise ValueError(self._credential_error)
+
+    @classmethod
+    def from_wrapper_config(
+        cls, config: Mapping[str, Any], *, response_format: Any = None, config_index: int = 0
+    ) -> AnthropicClient:
+        """The client ``OpenAIWrapper`` builds for one config entry (credentials checked at the first call)."""
+        return cls(
+            **{**config, "response_format": response_format},
+            _defer_credential_check=True,
+            _config_index=config_index,
+        )
+
+    def _check_credentials(self) -> str | None:
+        if self._api_key:
+            return None
+        if self._aws_region:
+            if self._aws_access_key and self._aws_secret_key:
+                return None
+            return "API key or AWS credentials are required to use the Anthropic API."
+        if self._gcp_region:
+            if self._gcp_project_id:
+                return None
+            return "API key or GCP credentials are required to use the Anthropic API."
+        return (
+            "API key or AWS credentials or GCP credentials are required to use the Anthropic API: set the "
+            "ANTHROPIC_API_KEY environment variable or put 'api_key' in the config entry."
+        )
+
+    # ---- ag2's read-only attributes ----
+
+    @property
+    def api_key(self) -> str | None:
+        return self._api_key
+
+    @property
+    def aws_access_key(self) -> str | None:
+        return self._aws_access_key
+
+    @property
+    def aws_secret_key(self) -> str | None:
+        return self._aws_secret_key
+
+    @property
+    def aws_session_token(self) -> str | None:
+        return self._aws_session_token
+
+    @property
+    def aws_region(self) -> str | None:
+        return self._aws_region
+
+    @property
+    def gcp_project_id(self) -> str | None:
+        return self._gcp_project_id
+
+    @property
+    def gcp_region(self) -> str | None:
+        return self._gcp_region
+
+    @property
+    def gcp_auth_token(self) -> str | None:
+        return self._gcp_auth_token
+
+    @property
+    def model(self) -> str | None:
+        """The configured model."""
+        return self._config.get("model")
+
+    @property
+    def base_url(self) -> str | None:
+        """The configured endpoint URL (None: the SDK default)."""
+        return self._base_url
+
+    # ---- connection ----
+
+    def _endpoint_key(self) -> tuple[Any, ...]:
+        if self._key is None:
+            if self._credential_error:
+                model = self._config.get("model")
+                raise MissingAPIKeyError(
+                    f"config entry {self._config_index} (model={model!r}, api_type='anthropic'): {self._credential_error}"
+                )
+            headers = tuple(sorted((self._config.get("default_headers") or {}).items()))
+            if self._api_key:
+                kind = "direct"
+            elif self._aws_region:
+                kind = "bedrock"
+            else:
+                kind = "vertex"
+            aws = (self._aws_access_key, self._aws_secret_key, self._aws_session_token, self._aws_region)
+            gcp = (self._gcp_project_id, self._gcp_region, self._gcp_auth_token)
+            self._key = (kind, self._api_key, self._base_url, headers, aws, gcp)
+        return self._key
+
+    def sdk_client(self) -> Any:
+        """The process-wide ``anthropic.Anthropic`` (or Bedrock / Vertex) client for this endpoint."""
+        return _shared_client(self._endpoint_key(), False)
+
+    def async_sdk_client(self) -> Any:
+        """The async SDK client for this endpoint and the running event loop."""
+        return _shared_client(self._endpoint_key(), True)
+
+    def __getstate__(self) -> dict[str, Any]:
+        return self.__dict__.copy()  # holds no SDK client: copies share the registry
+
+    # ---- requests ----
+
+    def _prepare(self, params: dict[str, Any]) -> tuple[dict[str, Any], str, bool, Any]:
+        if params.get("response_format") is None and self._response_format is not None:
+            params = {**params, "response_format": self._response_format}
+        request, mode = build_messages_request(params)
+        stream = bool(params.get("stream")) and mode == "plain"
+        timeout = params.get("timeout", self._config.get("timeout"))
+        return request, mode, stream, timeout
+
+    def create(self, params: dict[str, Any]) -> Any:
+        """Send one Messages request and return an OpenAI-shaped ChatCompletion (with ``.cost``)."""
+        client = self.sdk_client()
+        request, mode, stream, timeout = self._prepare(params)
+        kwargs = _call_kwargs(client.messages.create, request, stream, timeout)
+        if not stream:
+            return self._completion(client.messages.create(**kwargs), request, mode)
+        assembler = _StreamAssembler()
+        send = _stream_sender()
+        for event in client.messages.create(**kwargs):
+            text = assembler.add(event)
+            if text:
+                send(text)
+        return self._completion(assembler.result(), request, mode)
+
+    async def a_create(self, params: dict[str, Any]) -> Any:
+        """Async twin of :meth:`create`, on the loop's ``AsyncAnthropic`` client."""
+        client = self.async_sdk_client()
+        request, mode, stream, timeout = self._prepare(params)
+        kwargs = _call_kwargs(client.messages.create, request, stream, timeout)
+        if not stream:
+            return self._completion(await client.messages.create(**kwargs), request, mode)
+        assembler = _StreamAssembler()
+        send = _stream_sender()
+        async for event in await client.messages.create(**kwargs):
+            text = assembler.add(event)
+            if text:
+                send(text)
+        return self._completion(assembler.result(), request, mode)
+
+    def _completion(self, message: Any, request: dict[str, Any], mode: str) -> Any:
+        from .oai_models import ChatCompletion
+
+        data = response_to_completion_dict(message, request["model"], mode=mode)
+        response = ChatCompletion.model_validate(data)
+        usage = message.get("usage") if isinstance(message, dict) else getattr(message, "usage", None)
+        store_cost(response, self._cost_of(request["model"], usage_parts(usage)))
+        return response
+
+    # ---- ModelClient protocol ----
+
+    def _cost_of(self, model: str, parts: tuple[int, int, int, int]) -> float:
+        fresh, cache_write, cache_read, output = parts
+        if self._price is not None:
+            # an entry's own price counts every prompt token at the prompt price
+            return (self._price[0] * (fresh + cache_write + cache_read) + self._price[1] * output) / 1000
+        price = anthropic_price(model)
+        if price is None:
+            return _calculate_cost(fresh, output, model)  # 0.0, with the one-time warning
+        prompt = fresh + _CACHE_WRITE_FACTOR * cache_write + _CACHE_READ_FACTOR * cache_read
+        return (price[0] * prompt + price[1] * output) / 1000
+
+    def cost(self, response: Any) -> float:
+        """USD cost of ``response`` (set when it was built: the entry's ``price`` or the Claude price table)."""
+        cost = getattr(response, "cost", None)
+        if isinstance(cost, (int, float)):
+            return float(cost)
+        usage = getattr(response, "usage", None)
+        if usage is None:
+            return 0.0
+        return self._cost_of(str(response.model), (usage.prompt_tokens or 0, 0, 0, usage.completion_tokens or 0))
+
+    def message_retrieval(self, response: Any) -> list[Any]:
+        """Per choice: the message object when it calls tools, else its text (formatted for a
+        ``response_format`` model with ``format()`` set on the config entry)."""
+        out: list[Any] = []
+        for choice in response.choices:
+            message = choice.message
+            if message.tool_calls:
+                out.append(message)
+            else:
+                out.append(format_structured_content(self._response_format, message.content))
+        return out
+
+    @staticmethod
+    def get_usage(response: Any) -> dict[str, Any]:
+        """Token counts, cost and model of ``response`` (the ModelClient usage keys)."""
+        usage = getattr(response, "usage", None)
+        return {
+            "prompt_tokens": getattr(usage, "prompt_tokens", 0) or 0,
+            "completion_tokens": getattr(usage, "completion_tokens", 0) or 0,
+            "total_tokens": getattr(usage, "total_tokens", 0) or 0,
+            "cost": getattr(response, "cost", 0.0) or 0.0,
+            "model": getattr(response, "model", None),
+        }
+
+    # ---- ag2's helpers, for code that calls them ----
+
+    def load_config(self, params: dict[str, Any]) -> dict[str, Any]:
+        """The Anthropic request settings read from ``params`` (ag2's shape: unset ones are None)."""
+        if not params.get("model"):
+            raise ValueError("Please provide a `model` in the config_list to use the Anthropic API.")
+        out = {
+            "model": params["model"],
+            "temperature": params.get("temperature", 1.0),
+            "max_tokens": params.get("max_tokens") or 4096,
+            "timeout": params.get("timeout"),
+            "top_k": params.get("top_k"),
+            "top_p": params.get("top_p"),
+            "stop_sequences": params.get("stop_sequences"),
+            "stream": bool(params.get("stream", False)),
+            "tool_choice": params.get("tool_choice") if isinstance(params.get("tool_choice"), dict) else None,
+        }
+        if "thinking" in params:
+            out["thinking"] = params["thinking"]
+        return out
+
+    @staticmethod
+    def openai_func_to_anthropic(openai_func: dict[str, Any]) -> dict[str, Any]:
+        """One OpenAI function spec as an Anthropic tool (``parameters`` -> ``input_schema``)."""
+        return convert_tools([], [openai_func])[0]
+
+    @staticmethod
+    def convert_tools_to_functions(tools: list[Any]) -> list[dict[str, Any]]:
+        """The function specs of OpenAI ``tools`` (``$ref``s into a property's own ``$defs`` rebased)."""
+        specs = convert_tools(tools)
+        out = []
+        for spec in specs:
+            fn = {"name": spec["name"], "parameters": spec["input_schema"]}
+            if "description" in spec:
+                fn = {"description": spec["description"], **fn}
+            out.append(fn)
+        return out
+
+    def _extract_json_response(self, response: Any) -> Any:
+        """The structured reply of a JSON-mode response, validated by the ``response_format`` model."""
+        import json
+
+        if not self._response_format:
+            return response
+        text = ""
+        for block in getattr(response, "content", None) or ():
+            if getattr(block, "type", None) in ("text", "thinking"):
+                text = getattr(block, "text", None) or getattr(block, "thinking", "")
+                break
+        raw = extract_json_text(text)
+        try:
+            data = json.loads(raw)
+            if isinstance(self._response_format, dict):
+                return raw
+            return self._response_format.model_validate(data)
+        except Exception as e:
+            raise ValueError(
+                f"Failed to parse response as valid JSON matching the schema for Structured Output: {e!s}"
+            ) from e
+
+
+def _call_kwargs(method: Any, request: dict[str, Any], stream: bool, timeout: Any) -> dict[str, Any]:
+    """Keyword arguments for the SDK's ``messages.create``: request fields this SDK version has no
+    parameter for (newer SDKs dropped ``temperature``/``top_p``/``top_k``) travel in ``extra_body``."""
+    accepted = sdk_parameter_names(method)
+    kwargs: dict[str, Any] = {}
+    extra_body: dict[str, Any] = {}
+    for key, value in request.items():
+        (kwargs if key in accepted else extra_body)[key] = value
+    if extra_body:
+        kwargs["extra_body"] = extra_body
+    if stream:
+        kwargs["stream"] = True
+    if timeout is not None:
+        kwargs["timeout"] = timeout
+    return kwargs
+
+
+def oai_messages_to_anthropic_messages(params: dict[str, Any]) -> list[dict[str, Any]]:
+    """ag2's conversion entry point: the Anthropic messages for ``params["messages"]``; the system text,
+    if any, is stored in ``params["system"]``."""
+    tools = convert_tools(params.get("tools"), params.get("functions"))
+    system, messages = to_anthropic_messages(params.get("messages") or [], with_tools=bool(tools))
+    if system:
+        params["system"] = f"{params['system']}\n\n{system}" if params.get("system") else system
+    return messages
+
+
+def process_image_content(content_item: dict[str, Any]) -> dict[str, Any]:
+    """An OpenAI ``image_url`` part as an Anthropic image block (other parts unchanged)."""
+    if content_item.get("type") != "image_url":
+        return content_item
+    return image_block(content_item["image_url"]["url"]) or content_item
+
+
+def transform_schema_for_anthropic(schema: dict[str, Any]) -> dict[str, Any]:
+    """A JSON schema reduced to what Anthropic's structured outputs accept (see ``strict_schema``)."""
+    return strict_schema(schema)
+
+
+def has_messages_parse_api() -> bool:
+    """Whether the installed SDK has ``messages.parse`` (structured outputs here use ``output_config``)."""
+    try:
+        from anthropic.resources.messages import Messages
+    except ImportError:
+        return False
+    return hasattr(Messages, "parse")
+
+
+def _secret(value: Any) -> Any:
+    getter = getattr(value, "get_secret_value", None)
+    return getter() if callable(getter) else value
+

@@ -1,0 +1,100 @@
+"""Wire formats the fake LLM server speaks: one :class:`Dialect` per provider API.
+
+A dialect says which path the model call is posted to, how a request is checked, how a scripted reply
+is written (whole and as server-sent events), how errors look, and what config entry points a client
+at the server. The script, faults, delays and request log are shared by every dialect. Adding a
+provider (Gemini, Bedrock, ...) is adding a ``Dialect`` to :data:`DIALECTS`.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from . import anthropic_wire
+from .completion import build_completion, stream_chunks
+from .http11 import error_body as openai_error_body
+from .replies import FakeReply
+
+__all__ = ["DIALECTS", "Dialect"]
+
+
+def _dumps(obj: Any) -> bytes:
+    return json.dumps(obj, separators=(",", ":")).encode()
+
+
+@dataclass(frozen=True)
+class Dialect:
+    """One provider's wire format."""
+
+    name: str
+    """The name given to ``FakeLLMServer(dialect=...)``."""
+    route: str
+    """Path suffix of the model call, e.g. "/chat/completions"."""
+    api_path: str
+    """What ``base_url`` adds to the server root ("/v1" for OpenAI, "" for Anthropic, whose SDK adds it)."""
+    check: Callable[[Any], tuple[str, str | None] | None]
+    """(message, param) of a request the API would refuse with 400, else None."""
+    answer: Callable[[dict[str, Any], FakeReply, str], dict[str, Any]]
+    """The JSON answer to a request body for a scripted reply and the server's model name."""
+    stream: Callable[[dict[str, Any], dict[str, Any]], list[bytes]]
+    """The server-sent events (already framed) for a request body and its answer."""
+    error_body: Callable[..., bytes]
+    """``error_body(status, message, *, code=None, param=None)``: the provider's error JSON."""
+    entry: Callable[[Any], dict[str, Any]]
+    """The config entry pointing a client at a running server."""
+
+
+def _openai_check(body: Any) -> tuple[str, str | None] | None:
+    if not isinstance(body, dict):
+        return "The request body must be a JSON object.", None
+    if not isinstance(body.get("messages"), list):
+        return "Missing required parameter: 'messages' (a list of messages).", "messages"
+    return None
+
+
+def _openai_stream(body: dict[str, Any], completion: dict[str, Any]) -> list[bytes]:
+    options = body.get("stream_options") or {}
+    include_usage = bool(options.get("include_usage")) if isinstance(options, dict) else False
+    events = [b"data: " + _dumps(chunk) + b"\n\n" for chunk in stream_chunks(completion, include_usage)]
+    events.append(b"data: [DONE]\n\n")
+    return events
+
+
+def _anthropic_check(body: Any) -> tuple[str, str | None] | None:
+    if not isinstance(body, dict):
+        return "The request body must be a JSON object.", None
+    problem = anthropic_wire.check_request(body)
+    return (problem, None) if problem else None
+
+
+OPENAI = Dialect(
+    name="openai",
+    route="/chat/completions",
+    api_path="/v1",
+    check=_openai_check,
+    answer=build_completion,
+    stream=_openai_stream,
+    error_body=openai_error_body,
+    entry=lambda server: {"model": server.model, "api_key": "sk-fake", "base_url": server.base_url},
+)
+
+ANTHROPIC = Dialect(
+    name="anthropic",
+    route="/v1/messages",
+    api_path="",
+    check=_anthropic_check,
+    answer=anthropic_wire.message_body,
+    stream=lambda body, message: anthropic_wire.stream_events(message),
+    error_body=anthropic_wire.error_body,
+    entry=lambda server: {
+        "api_type": "anthropic",
+        "model": server.model,
+        "api_key": "sk-ant-fake",
+        "base_url": server.base_url,
+    },
+)
+
+DIALECTS: dict[str, Dialect] = {d.name: d for d in (OPENAI, ANTHROPIC)}
