@@ -290,3 +290,22 @@ async def test_async_thread_stream_answers_input_from_its_output_queue():
     await task
     assert answer == "forty-two"
     assert agent._human_input == ["forty-two"]
+
+
+# ---------------------------------------------------------------- tags in message content
+
+
+def test_parse_tags_reads_quoted_attributes_and_collects_other_words_as_src():
+    from autogen.agentchat.utils import parse_tags_from_content
+
+    text = "see <img http://x.org/a=b.png width='100'> and say <audio text='I'm here' voice=\"calm\">"
+    found = [(t["tag"], t["attr"]) for tag in ("img", "audio") for t in parse_tags_from_content(tag, text)]
+    assert found == [
+        ("img", {"src": "http://x.org/a=b.png", "width": "100"}),
+        ("audio", {"text": "I'm here", "voice": "calm"}),
+    ]
+    parts = [{"type": "image_url", "image_url": {"url": "u"}}, {"type": "text", "text": "<img pic.png>"}]
+    assert [t["attr"] for t in parse_tags_from_content("img", parts)] == [{"src": "pic.png"}]
+    assert parse_tags_from_content("img", "no tags") == []
+    with pytest.raises(ValueError):
+        parse_tags_from_content("img", 3)  # type: ignore[arg-type]

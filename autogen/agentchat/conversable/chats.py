@@ -296,11 +296,11 @@ class Chats:
         if use_async:
             for chat in chat_queue:
                 if chat.get("chat_id") is None:
-                    raise ValueError("With use_async=True every nested chat needs a 'chat_id'.")
+                    raise ValueError("chat_id is required for async nested chats (use_async=True): give each chat a 'chat_id'.")
             if reply_func_from_nested_chats == "summary_from_nested_chats":
                 reply_func_from_nested_chats = self._a_summary_from_nested_chats
             if not inspect.iscoroutinefunction(reply_func_from_nested_chats):
-                raise ValueError("With use_async=True the nested-chat reply function must be async.")
+                raise ValueError("reply_func_from_nested_chats must be a callable and a coroutine (use_async=True).")
 
             async def wrapped_reply_func(recipient, messages=None, sender=None, config=None):  # type: ignore[no-untyped-def]
                 return await reply_func_from_nested_chats(chat_queue, recipient, messages, sender, config)
@@ -309,7 +309,7 @@ class Chats:
             if reply_func_from_nested_chats == "summary_from_nested_chats":
                 reply_func_from_nested_chats = self._summary_from_nested_chats
             if not callable(reply_func_from_nested_chats):
-                raise ValueError("reply_func_from_nested_chats must be callable.")
+                raise ValueError("reply_func_from_nested_chats must be a callable")
 
             def wrapped_reply_func(recipient, messages=None, sender=None, config=None):  # type: ignore[no-untyped-def]
                 return reply_func_from_nested_chats(chat_queue, recipient, messages, sender, config)
