@@ -116,6 +116,7 @@ class ConversableAgent(
         self.run_executor: ConversableAgent | None = None
         self._finished_chats: list[ChatResult] = []
         self._tools: list[Tool] = []
+        self._ui_tools: list[Tool] = []
         self._function_map: dict[str, Callable[..., Any]] = {}
         if function_map:
             for fname in function_map:
@@ -140,11 +141,15 @@ class ConversableAgent(
             (ConversableAgent.check_termination_and_human_reply, ConversableAgent.a_check_termination_and_human_reply),
         )
 
-        if functions is not None:
-            if not self.llm_config:
-                raise AssertionError("functions= needs an llm_config: the functions are offered to the LLM.")
-            for func in functions if isinstance(functions, list) else [functions]:
-                self.register_for_llm()(func)
+        if isinstance(functions, list):
+            if not all(callable(f) for f in functions):
+                raise TypeError("All elements in the functions list must be callable")
+            for func in functions:
+                self._add_single_function(func)
+        elif callable(functions):
+            self._add_single_function(functions)
+        elif functions is not None:
+            raise TypeError("Functions must be a callable or a list of callables")
 
         if update_agent_state_before_reply is not None:
             updaters = (

@@ -32,12 +32,16 @@ class UpdateSystemMessage:
             sig = inspect.signature(self.content_updater)
             if len(sig.parameters) != 2:
                 raise ValueError(
-                    "UpdateSystemMessage function must take exactly two parameters: (agent, messages)."
+                    "The update function must accept two parameters of type ConversableAgent and List[Dict[str, Any]]: "
+                    "UpdateSystemMessage's function is called as f(agent, messages)."
                 )
             if sig.return_annotation not in (str, "str"):
-                raise ValueError("UpdateSystemMessage function must be annotated to return str.")
+                raise ValueError("The update function must return a string: annotate UpdateSystemMessage's function with -> str.")
         else:
-            raise ValueError("UpdateSystemMessage content_updater must be a str template or a callable.")
+            raise ValueError(
+                "The update function must be either a string or a callable: UpdateSystemMessage takes a str "
+                "template or a function (agent, messages) -> str."
+            )
 
     def render(self, agent: Any, messages: list[dict[str, Any]]) -> str:
         """The new system message for ``agent``."""

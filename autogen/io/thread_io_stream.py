@@ -99,6 +99,7 @@ class AsyncThreadIOStream:
                 loop = None  # bound on first use inside a loop
         self._loop = loop
         self._queue: asyncio.Queue[Any] | None = None
+        self._answers: asyncio.Queue[str] | None = None
         self.completed = False
 
     def _bind(self) -> asyncio.Queue[Any]:
@@ -107,6 +108,17 @@ class AsyncThreadIOStream:
         if self._queue is None:
             self._queue = asyncio.Queue()
         return self._queue
+
+    @property
+    def output_stream(self) -> asyncio.Queue[str]:
+        """The queue of answers to input requests (ag2's ``_output_stream``): putting a str here
+        answers the pending ``input()`` as its event's ``respond`` does."""
+        self._bind()
+        if self._answers is None:
+            self._answers = asyncio.Queue()
+        return self._answers
+
+    _output_stream = output_stream
 
     @property
     def input_stream(self) -> asyncio.Queue[Any]:
@@ -138,21 +150,16 @@ class AsyncThreadIOStream:
         """Send an ``InputRequestEvent`` and wait until its ``respond`` is called (awaited or not)."""
         from ..events.agent_events import InputRequestEvent
 
-        loop = asyncio.get_running_loop()
-        answer: asyncio.Future[str] = loop.create_future()
+        answers = self.output_stream
+        loop = self._loop
 
         def respond(text: Any) -> _Answered:
             value = _answer_text(text)
-
-            def deliver() -> None:
-                if not answer.done():
-                    answer.set_result(value)
-
             if self._on_loop_thread():
-                deliver()
+                answers.put_nowait(value)
             else:
-                loop.call_soon_threadsafe(deliver)
+                loop.call_soon_threadsafe(answers.put_nowait, value)  # type: ignore[union-attr]
             return _Answered()
 
         self.send(InputRequestEvent(prompt=prompt, password=password, respond=respond))
-        return await answer
+        return await answers.get()

@@ -127,7 +127,8 @@ def _error(loc: tuple[Any, ...], message: str, value: Any, kind: str = "llm_conf
 def _no_entries_error(value: Any) -> ValidationError:
     return _error(
         ("config_list",),
-        "LLMConfig needs at least one config entry, e.g. LLMConfig(dict(model='gpt-4o-mini', api_key=...)) "
+        "List should have at least 1 item after validation, not 0: LLMConfig needs at least one config entry, "
+        "e.g. LLMConfig(dict(model='gpt-4o-mini', api_key=...)) "
         "or llm_config=dict(config_list=[dict(model='gpt-4o-mini', api_key=...)])",
         value,
     )
@@ -253,7 +254,8 @@ def _make_entry(item: Any, underlay: Mapping[str, Any], index: int) -> LLMConfig
     if not model or (type(model) is str and model.isspace()):
         raise _error(
             ("config_list", index, "model"),
-            f"config entry {index} has no 'model': every entry needs a non-empty model name "
+            f"String should have at least 1 character: config entry {index} has no 'model'; every entry needs a "
+            f"non-empty model name "
             f"(for example 'model': 'gpt-4o-mini')",
             data,
         )

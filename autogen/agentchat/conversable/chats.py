@@ -52,24 +52,40 @@ class Chats:
         return self._handle_carryover(message, kwargs)
 
     def _handle_carryover(self, message: Any, kwargs: dict[str, Any]) -> Any:
+        """``message`` with ``kwargs["carryover"]`` (context from earlier chats) attached; the
+        caller's message is never changed in place."""
+        if not kwargs.get("carryover"):
+            return message
+        if isinstance(message, str):
+            return self._process_carryover(message, kwargs)
+        if not isinstance(message, dict):
+            raise InvalidCarryOverTypeError("Carryover should be a string or a list of strings.")
+        content = message.get("content")
+        if isinstance(content, str):
+            return {**message, "content": self._process_carryover(content, kwargs)}
+        if isinstance(content, list):
+            return {**message, "content": self._process_multimodal_carryover(content, kwargs)}
+        return message  # e.g. a tool-call message: nothing to attach the text to
+
+    def _process_carryover(self, content: str, kwargs: dict[str, Any]) -> str:
+        """``content`` followed by ``"\nContext: \n"`` and the carryover text (a list carryover is
+        joined by newlines; message-like items contribute their ``content``)."""
         carryover = kwargs.get("carryover")
         if not carryover:
-            return message
-        if not isinstance(carryover, (str, list)):
-            raise InvalidCarryOverTypeError("Carryover should be a string or a list of strings.")
-        text = carryover if isinstance(carryover, str) else "\n".join(_post_process_carryover_item(c) for c in carryover)
-        if isinstance(message, str):
-            return message + "\nContext: \n" + text
-        if isinstance(message, dict):
-            message = dict(message)
-            content = message.get("content")
-            if isinstance(content, str):
-                message["content"] = content + "\nContext: \n" + text
-                return message
-            if isinstance(content, list):
-                message["content"] = [{"type": "text", "text": "\nContext: \n" + text}, *content]
-                return message
-        raise InvalidCarryOverTypeError("When carryover is given, the message must be a str or a dict with str or list content.")
+            return content
+        if isinstance(carryover, str):
+            return content + "\nContext: \n" + carryover
+        if isinstance(carryover, list):
+            return content + "\nContext: \n" + "\n".join(_post_process_carryover_item(c) for c in carryover)
+        raise InvalidCarryOverTypeError(
+            "Carryover should be a string or a list of strings. Not adding carryover to the message."
+        )
+
+    def _process_multimodal_carryover(self, content: list[dict[str, Any]], kwargs: dict[str, Any]) -> list[dict[str, Any]]:
+        """A multimodal ``content`` with the carryover as a text part in front."""
+        if not kwargs.get("carryover"):
+            return content
+        return [{"type": "text", "text": self._process_carryover("", kwargs)}, *content]
 
     def generate_init_message(self, message: dict[str, Any] | str | None, **kwargs: Any) -> str | dict[str, Any]:
         """The first message of a chat, with any carryover appended."""
@@ -87,6 +103,14 @@ class Chats:
         return (yield Call(self.generate_init_message, self.a_generate_init_message, message, **kwargs))
 
     # ------------------------------------------------------------------ the chat
+
+    def _should_terminate_chat(self, recipient: Any, message: dict[str, Any]) -> bool:
+        """Whether a chat with ``max_turns`` stops before the next turn: ``recipient``'s
+        ``is_termination_msg`` accepts ``message``, the recipient's last reply. A message without
+        content (a tool or function call) never ends the chat here."""
+        if message.get("content") is None or not hasattr(recipient, "_is_termination_msg"):
+            return False
+        return bool(is_termination(recipient, message))
 
     def _chat_flow(
         self,
@@ -122,7 +146,7 @@ class Chats:
                     if turn == 0:
                         msg = yield from self._first_message_flow(message, recipient, kwargs)
                     else:
-                        if is_termination(recipient, self.chat_messages[recipient][-1]):  # type: ignore[attr-defined]
+                        if self._should_terminate_chat(recipient, self.chat_messages[recipient][-1]):  # type: ignore[attr-defined]
                             break
                         msg = yield from reply_flow(self, self.chat_messages[recipient], recipient)  # type: ignore[attr-defined]
                     if msg is None:
@@ -212,9 +236,7 @@ class Chats:
             summary = summary_method(self, recipient, summary_args)
         else:
             raise ValueError("summary_method must be None, 'last_msg', 'reflection_with_llm' or a callable.")
-        if isinstance(summary, dict):
-            summary = summary.get("content", "")
-        return "" if summary is None else (summary if isinstance(summary, str) else str(summary))
+        return _summary_text(summary)
 
     @staticmethod
     def _last_msg_as_summary(sender: Any, recipient: Any, summary_args: dict[str, Any] | None) -> str:
@@ -228,8 +250,8 @@ class Chats:
                     if isinstance(part, dict) and part.get("type") == "text":
                         parts.append(str(part.get("text", "")).replace("TERMINATE", ""))
                 return "\n".join(parts)
-            if isinstance(content, dict):
-                return str(content.get("content", content)).replace("TERMINATE", "")
+            if isinstance(content, dict):  # a provider's nested message
+                return _summary_text(content).replace("TERMINATE", "")
             return "" if content is None else str(content).replace("TERMINATE", "")
         except (IndexError, AttributeError, KeyError, TypeError) as e:
             warnings.warn(f"Cannot extract summary using last_msg: {e}. Using an empty str as summary.", UserWarning, stacklevel=2)
@@ -277,11 +299,11 @@ class Chats:
         if use_async:
             for chat in chat_queue:
                 if chat.get("chat_id") is None:
-                    raise ValueError("With use_async=True every nested chat needs a 'chat_id'.")
+                    raise ValueError("chat_id is required for async nested chats (use_async=True): give each chat a 'chat_id'.")
             if reply_func_from_nested_chats == "summary_from_nested_chats":
                 reply_func_from_nested_chats = self._a_summary_from_nested_chats
             if not inspect.iscoroutinefunction(reply_func_from_nested_chats):
-                raise ValueError("With use_async=True the nested-chat reply function must be async.")
+                raise ValueError("reply_func_from_nested_chats must be a callable and a coroutine (use_async=True).")
 
             async def wrapped_reply_func(recipient, messages=None, sender=None, config=None):  # type: ignore[no-untyped-def]
                 return await reply_func_from_nested_chats(chat_queue, recipient, messages, sender, config)
@@ -290,7 +312,7 @@ class Chats:
             if reply_func_from_nested_chats == "summary_from_nested_chats":
                 reply_func_from_nested_chats = self._summary_from_nested_chats
             if not callable(reply_func_from_nested_chats):
-                raise ValueError("reply_func_from_nested_chats must be callable.")
+                raise ValueError("reply_func_from_nested_chats must be a callable")
 
             def wrapped_reply_func(recipient, messages=None, sender=None, config=None):  # type: ignore[no-untyped-def]
                 return reply_func_from_nested_chats(chat_queue, recipient, messages, sender, config)
@@ -364,6 +386,15 @@ def chat_flow(agent: Any, recipient: Any, **kwargs: Any) -> Flow[ChatResult]:
             args["summary_method"], args["summary_args"], args["message"], kwargs,
         )  # fmt: skip
     return effect_flow(Call(agent.initiate_chat, agent.a_initiate_chat, recipient, **kwargs))
+
+
+def _summary_text(summary: Any) -> str:
+    """A summary as text: message dicts (some providers nest them) give their content, None gives ""."""
+    while isinstance(summary, dict):
+        summary = summary.get("content", "")
+    if summary is None:
+        return ""
+    return summary if isinstance(summary, str) else str(summary)
 
 
 def _apply_nested_carryover(config: dict[str, Any], message: Any, messages: list[dict[str, Any]], recipient: Agent) -> Any:

@@ -58,6 +58,7 @@ class ReplyRegistry:
             raise ValueError("trigger must be a class, a string, an agent, a callable or a list.")
         if remove_other_reply_funcs:
             self._reply_func_list.clear()
+            self._ignored_sync_twins.clear()
         is_async = inspect.iscoroutinefunction(reply_func)
         self._reply_func_list.insert(
             position,
@@ -119,16 +120,30 @@ class ReplyRegistry:
             return result
         raise ValueError(f"Unsupported trigger type: {type(trigger).__name__}")
 
+    def _get_sync_funcs_to_skip_in_async_chat(self) -> set[Callable[..., Any]]:
+        """The sync reply functions an async chat skips: each has an async twin ``a_<name>``
+        registered with ``ignore_async_in_sync_chat=True``, which runs in its place.
+
+        The pipeline (`_generate_reply_flow`) keeps this as the set of twin names recorded at
+        registration (``_ignored_sync_twins``), so a reply does not rescan the list."""
+        return {
+            entry["reply_func"]
+            for entry in self._reply_func_list
+            if not entry["is_async"] and getattr(entry["reply_func"], "__name__", None) in self._ignored_sync_twins
+        }
+
     def _async_reply_functions_not_ignored(self) -> list[Callable[..., Any]]:
         return [e["reply_func"] for e in self._reply_func_list if e["is_async"] and not e["ignore_async_in_sync_chat"]]
 
     def _raise_exception_on_async_reply_functions(self) -> None:
+        """Refuse a sync chat when an async reply function would be silently skipped in it."""
         funcs = self._async_reply_functions_not_ignored()
         if funcs:
-            names = ", ".join(getattr(f, "__name__", repr(f)) for f in funcs)
+            # ag2's wording, which code matches on; the fix is a_initiate_chat or ignore_async_in_sync_chat=True.
             raise RuntimeError(
-                f"Agent '{self.name}' has async reply functions ({names}) that a sync chat cannot run. "  # type: ignore[attr-defined]
-                "Use a_initiate_chat, or register them with ignore_async_in_sync_chat=True."
+                "Async reply functions can only be used with ConversableAgent.a_initiate_chat(). "
+                "The following async reply functions are found: "
+                + ", ".join(getattr(f, "__name__", repr(f)) for f in funcs)
             )
 
     # ------------------------------------------------------------------ hooks

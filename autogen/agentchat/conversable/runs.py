@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 
 from ..._effects import Flow, run_async, run_sync
@@ -22,40 +23,40 @@ class Runs:
     run_executor: Any
     _tools: list[Any]
 
-    def _run_plan(
+    @contextmanager
+    def _create_or_get_executor(
         self,
-        recipient: ConversableAgent | None,
-        tools: Any,
-        executor_kwargs: dict[str, Any] | None,
-        user_input: bool,
-        msg_to: str,
-    ) -> tuple[ConversableAgent, ConversableAgent, list[Tool]]:
-        """Who initiates and who receives, plus tools added to this agent's LLM for the run only."""
-        if recipient is not None:
-            return self, recipient, []
-        from ...tools.tool import Tool
+        executor_kwargs: dict[str, Any] | None = None,
+        tools: Tool | Iterable[Tool] | None = None,
+        agent_name: str = "executor",
+        agent_human_input_mode: str = "NEVER",
+    ) -> Iterator[ConversableAgent]:
+        """The agent that stands in for the user when `run` has no recipient (``run_executor``,
+        made on first use from ``executor_kwargs``; its default ``is_termination_msg`` looks for
+        "TERMINATE" anywhere in the content). It can run this agent's tools and ``tools``; those of
+        ``tools`` the LLM was not offered yet are offered for the duration of the block only."""
+        from ..conversable_agent import ConversableAgent
 
-        extra = [t if isinstance(t, Tool) else Tool(func_or_tool=t) for t in (tools or [])]
         if self.run_executor is None:
-            from ..conversable_agent import ConversableAgent
-
-            self.run_executor = ConversableAgent(
-                name="user",
-                human_input_mode="ALWAYS" if user_input else "NEVER",
-                is_termination_msg=lambda m: "TERMINATE" in str(m.get("content") or ""),
-                **(executor_kwargs or {}),
-            )
+            kwargs = dict(executor_kwargs or {})
+            kwargs.setdefault("is_termination_msg", _mentions_terminate)
+            self.run_executor = ConversableAgent(name=agent_name, human_input_mode=agent_human_input_mode, **kwargs)
         executor = self.run_executor
-        for tool in [*self._tools, *extra]:
-            executor.register_for_execution(serialize=True, silent_override=True)(tool)
-        added = [t for t in extra if t.name not in {x.name for x in self._tools}]
-        for tool in added:
-            self._register_tool_for_llm(tool, silent_override=True)
-        if msg_to == "agent":
-            return executor, self, added
-        if msg_to == "user":
-            return self, executor, added
-        raise ValueError("msg_to must be 'agent' or 'user'.")
+        passed = _as_tools(tools)
+        for tool in [*self._tools, *(t for t in passed if t not in self._tools)]:
+            executor.register_for_execution(silent_override=True)(tool)
+        offered = {t["function"]["name"] for t in ((self.llm_config or {}).get("tools") or []) if isinstance(t, dict) and isinstance(t.get("function"), dict)}  # type: ignore[attr-defined]
+        added: list[Tool] = []
+        try:
+            for tool in passed:
+                if tool.name not in offered:
+                    self._register_tool_for_llm(tool, silent_override=True)  # type: ignore[attr-defined]
+                    offered.add(tool.name)
+                    added.append(tool)
+            yield executor
+        finally:
+            for tool in added:  # withdrawn again (ag2 leaves them in `agent.tools`)
+                self.remove_tool_for_llm(tool)  # type: ignore[attr-defined]
 
     @staticmethod
     def _run_result(initiator: ConversableAgent, receiver: ConversableAgent, result: ChatResult) -> dict[str, Any]:
@@ -73,14 +74,25 @@ class Runs:
         }
 
     def _run_flow(
-        self, initiator: ConversableAgent, receiver: ConversableAgent, added: list[Tool], chat_kwargs: dict[str, Any]
+        self, recipient: ConversableAgent | None, executor_plan: dict[str, Any], msg_to: str, chat_kwargs: dict[str, Any]
     ) -> Flow[dict[str, Any]]:
-        try:
+        """The chat of a run, with ``recipient`` or else with the run's executor agent."""
+        if recipient is not None:
+            result = yield from chat_flow(self, recipient, **chat_kwargs)
+            return self._run_result(self, recipient, result)  # type: ignore[arg-type]
+        with self._create_or_get_executor(**executor_plan) as executor:
+            initiator, receiver = (executor, self) if msg_to == "agent" else (self, executor)
             result = yield from chat_flow(initiator, receiver, **chat_kwargs)
-        finally:
-            for tool in added:  # tools given to run() were offered for this run only
-                self.remove_tool_for_llm(tool)
-        return self._run_result(initiator, receiver, result)
+        return self._run_result(initiator, receiver, result)  # type: ignore[arg-type]
+
+    @staticmethod
+    def _executor_plan(recipient: Any, msg_to: str | None, executor_kwargs: dict[str, Any] | None, tools: Any, user_input: bool | None) -> dict[str, Any]:
+        if recipient is None and msg_to not in ("agent", "user"):
+            raise ValueError("msg_to must be 'agent' or 'user'.")
+        return {
+            "executor_kwargs": executor_kwargs, "tools": tools, "agent_name": "user",
+            "agent_human_input_mode": "ALWAYS" if user_input else "NEVER",
+        }  # fmt: skip
 
     def run(
         self,
@@ -102,13 +114,13 @@ class Runs:
         (or `process()`), answering input requests with ``event.content.respond(text)``."""
         from ...io.run_response import RunResponse
 
-        initiator, receiver, added = self._run_plan(recipient, tools, executor_kwargs, user_input, msg_to)
+        plan = self._executor_plan(recipient, msg_to, executor_kwargs, tools, user_input)
         chat_kwargs = dict(
             kwargs, clear_history=clear_history, silent=silent, cache=cache, max_turns=max_turns,
             summary_method=summary_method, summary_args=summary_args, message=message,
         )  # fmt: skip
         return RunResponse.start(
-            lambda: run_sync(self._run_flow(initiator, receiver, added, chat_kwargs)), agents=[initiator, receiver]
+            lambda: run_sync(self._run_flow(recipient, plan, msg_to, chat_kwargs)), agents=_run_agents(self, recipient)
         )
 
     async def a_run(
@@ -130,13 +142,13 @@ class Runs:
         """Async twin of `run`: the chat runs as a task; returns an `AsyncRunResponse`."""
         from ...io.run_response import AsyncRunResponse
 
-        initiator, receiver, added = self._run_plan(recipient, tools, executor_kwargs, user_input, msg_to)
+        plan = self._executor_plan(recipient, msg_to, executor_kwargs, tools, user_input)
         chat_kwargs = dict(
             kwargs, clear_history=clear_history, silent=silent, cache=cache, max_turns=max_turns,
             summary_method=summary_method, summary_args=summary_args, message=message,
         )  # fmt: skip
         return AsyncRunResponse.start(
-            lambda: run_async(self._run_flow(initiator, receiver, added, chat_kwargs)), agents=[initiator, receiver]
+            lambda: run_async(self._run_flow(recipient, plan, msg_to, chat_kwargs)), agents=_run_agents(self, recipient)
         )
 
     def run_iter(self, recipient: ConversableAgent | None = None, *, yield_on: Any = None, **kwargs: Any) -> Any:
@@ -147,7 +159,36 @@ class Runs:
         executor_kwargs = kwargs.pop("executor_kwargs", None)
         user_input = kwargs.pop("user_input", False)
         msg_to = kwargs.pop("msg_to", "agent")
-        initiator, receiver, added = self._run_plan(recipient, tools, executor_kwargs, user_input, msg_to)
+        plan = self._executor_plan(recipient, msg_to, executor_kwargs, tools, user_input)
         return RunIterResponse(
-            lambda: run_sync(self._run_flow(initiator, receiver, added, kwargs)), agents=[initiator, receiver], yield_on=yield_on
+            lambda: run_sync(self._run_flow(recipient, plan, msg_to, kwargs)), agents=_run_agents(self, recipient), yield_on=yield_on
         )
+
+
+def _run_agents(agent: Any, recipient: Any) -> list[Any]:
+    return [agent, recipient] if recipient is not None else [agent]
+
+
+def _as_tools(tools: Any) -> list[Tool]:
+    from ...tools.tool import Tool
+
+    if tools is None:
+        return []
+    if isinstance(tools, Tool) or callable(tools):
+        tools = [tools]
+    return [t if isinstance(t, Tool) else Tool(func_or_tool=t) for t in tools]
+
+
+def _mentions_terminate(message: dict[str, Any]) -> bool:
+    """The run executor's default termination test: "TERMINATE" anywhere in the content."""
+    content = message.get("content")
+    if content is None or isinstance(content, str):
+        return "TERMINATE" in (content or "")
+    if isinstance(content, list):
+        from ...code_utils import content_str
+
+        try:
+            return "TERMINATE" in content_str(content)
+        except (TypeError, ValueError):
+            pass
+    return "TERMINATE" in str(content)

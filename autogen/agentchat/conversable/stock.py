@@ -20,24 +20,44 @@ from ..._effects import run_async, run_sync
 __all__ = ["a_run_reply_step", "run_reply_step", "is_inline", "is_stock", "stock_checker", "register_stock_flow", "stock_flow_of", "stock_sync", "twins_of"]
 
 def stock_checker(base: type, names: tuple[str, ...]) -> Callable[[Any], bool]:
-    """A fast `is_stock(obj, base, names)` for one call site: its answer per class is cached in a
-    dict keyed by the class (these checks run several times per message)."""
-    cache: dict[type, bool] = {}
+    """A fast `is_stock(obj, base, names)` for one call site (these checks run several times per
+    message). Whether a class derives from ``base`` is cached per class; the methods themselves are
+    looked up on every check (the type's attribute cache makes that cheap), because a class can be
+    changed after its first chat — tests and plugins monkeypatch ``ConversableAgent.some_method``
+    — and the patched method must then run."""
+    derived: dict[type, bool] = {}
+    if len(names) == 2:  # the usual (sync, async) pair, unrolled
+        n0, n1 = names
 
-    def check(obj: Any) -> bool:
+        def check(obj: Any) -> bool:
+            cls = type(obj)
+            ok = derived.get(cls)
+            if ok is None:
+                ok = derived[cls] = issubclass(cls, base)
+            if not ok or getattr(cls, n0, None) is not getattr(base, n0) or getattr(cls, n1, None) is not getattr(base, n1):
+                return False
+            instance_dict = obj.__dict__  # a method set on the instance replaces the class's
+            return n0 not in instance_dict and n1 not in instance_dict
+
+        return check
+
+    def check_any(obj: Any) -> bool:
         cls = type(obj)
-        ok = cache.get(cls)
+        ok = derived.get(cls)
         if ok is None:
-            ok = cache[cls] = isinstance(obj, base) and all(getattr(cls, n, None) is getattr(base, n) for n in names)
+            ok = derived[cls] = issubclass(cls, base)
         if not ok:
             return False
-        instance_dict = obj.__dict__  # (a class with slots only would have failed `ok`'s isinstance)
-        for name in names:  # a method set on the instance replaces the class's
+        for name in names:
+            if getattr(cls, name, None) is not getattr(base, name):
+                return False
+        instance_dict = obj.__dict__
+        for name in names:
             if name in instance_dict:
                 return False
         return True
 
-    return check
+    return check_any
 
 
 _CHECKERS: dict[tuple[type, tuple[str, ...]], Callable[[Any], bool]] = {}
