@@ -41,14 +41,38 @@ class ToolRegistration:
         """Decorator: offer a function (or Tool) to this agent's LLM. Returns a `Tool`."""
 
         def decorator(func_or_tool: Callable[..., Any] | Tool) -> Tool:
-            from ...tools.tool import Tool
-
             self._assert_llm("register_for_llm")
-            tool = Tool(name=name, description=description, func_or_tool=func_or_tool) if (name or description or not isinstance(func_or_tool, Tool)) else func_or_tool
+            tool = self._create_tool_if_needed(func_or_tool, name, description)
             self._register_tool_for_llm(tool, api_style, silent_override)
             return tool
 
         return decorator
+
+    @staticmethod
+    def _create_tool_if_needed(func_or_tool: Callable[..., Any] | Tool, name: str | None, description: str | None) -> Tool:
+        """``func_or_tool`` as a `Tool` (a new one when it is a function, or when a name or description is given)."""
+        from ...tools.tool import Tool
+
+        if isinstance(func_or_tool, Tool):
+            return Tool(name=name, description=description, func_or_tool=func_or_tool) if (name or description) else func_or_tool
+        if not callable(func_or_tool):
+            raise TypeError(f"'func_or_tool' must be a function or a Tool object, got '{type(func_or_tool)}' instead.")
+        return Tool(name=name, description=description, func_or_tool=func_or_tool)
+
+    def _add_single_function(self, func: Callable[..., Any], name: str | None = None, description: str | None = "") -> None:
+        """Offer ``func`` to the LLM as ``name`` (default: its own) described by ``description``
+        (default: a description it carries in ``_description``, else its docstring)."""
+        if name:
+            func._name = name  # type: ignore[attr-defined]
+        elif not hasattr(func, "_name"):
+            func._name = func.__name__  # type: ignore[attr-defined]
+        if getattr(func, "_description", None) and not description:
+            description = func._description  # type: ignore[attr-defined]
+        else:
+            if not description:
+                description = (func.__doc__ or "").strip()
+            func._description = description  # type: ignore[attr-defined]
+        self.register_for_llm(name=name, description=description, silent_override=True)(func)
 
     def _register_tool_for_llm(self, tool: Tool, api_style: str = "tool", silent_override: bool = False) -> None:
         if api_style == "function":
@@ -69,9 +93,7 @@ class ToolRegistration:
         """Decorator: let this agent execute a function (or Tool) when the LLM calls it. Returns a `Tool`."""
 
         def decorator(func_or_tool: Callable[..., Any] | Tool) -> Tool:
-            from ...tools.tool import Tool
-
-            tool = Tool(name=name, description=description, func_or_tool=func_or_tool) if (name or description or not isinstance(func_or_tool, Tool)) else func_or_tool
+            tool = self._create_tool_if_needed(func_or_tool, name, description)
             if tool.name in self._function_map and not silent_override:
                 warnings.warn(f"Function '{tool.name}' is being overridden.", UserWarning, stacklevel=2)
             self.register_function({tool.name: tool.make_executable(agent=self, serialize=serialize)}, silent_override=True)
