@@ -9,7 +9,7 @@ import sqlite3
 import pytest
 
 from autogen import AssistantAgent, ConversableAgent, GroupChat, GroupChatManager, UserProxyAgent, runtime_logging
-from autogen.agentchat.group import group_runtime
+from autogen.agentchat.group import group_utils
 from autogen.agentchat.group.group_tool_executor import GroupToolExecutor
 from autogen.agentchat.group.multi_agent_chat import initiate_group_chat
 from autogen.agentchat.group.patterns import DefaultPattern, RoundRobinPattern
@@ -71,7 +71,7 @@ def test_safeguard_hooks_run_for_tools_in_pattern_chats(monkeypatch):
             self.register_hook("safeguard_tool_inputs", check_input)
             self.register_hook("safeguard_tool_outputs", lambda response: {**response, "content": f"{response['content']} [checked]"})
 
-    monkeypatch.setattr(group_runtime, "GroupToolExecutor", GuardedExecutor)
+    monkeypatch.setattr(group_utils, "GroupToolExecutor", GuardedExecutor)
     config = {"config_list": [{"model": "fake", "model_client_cls": "FakeModelClient"}]}
     a = ConversableAgent("a", llm_config=config, human_input_mode="NEVER")
     b = plain("b")

@@ -286,6 +286,16 @@ class GroupToolExecutor(ConversableAgent):
         agent = self.get_sender_agent_for_message({"name": caller}) if self._group_manager is not None else None
         IOStream.get_default().send(event_cls._from_fields({"source_agent": agent or caller, "transition_target": target}))
 
+    def _send_llm_handoff_event(self, message: dict[str, Any], transition_target: TransitionTarget) -> None:
+        """Announce the LLM handoff (an OnCondition's ``transfer_to_*`` tool) made by ``message``,
+        when its tool call is a handoff tool of its sender."""
+        if not self.is_handoff_function(message):
+            return
+        source = self.get_sender_agent_for_message(message)
+        if source:
+            event_cls = _transition_event("OnConditionLLMTransitionEvent")
+            IOStream.get_default().send(event_cls(source_agent=source, transition_target=transition_target))
+
     # ---------------------------------------------------------------- one agent's tool reply, by its public method
 
     def _absorb(self, agent: Any, message: dict[str, Any], tool_message: dict[str, Any] | None) -> tuple[list[dict[str, Any]], TransitionTarget | None, str | None]:

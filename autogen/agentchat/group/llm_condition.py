@@ -36,13 +36,17 @@ class StringLLMCondition(LLMCondition):
 
 
 class ContextStrLLMCondition(LLMCondition):
-    """A prompt filled from the agent's context variables each turn."""
+    """A prompt filled from the agent's context variables each turn: ``ContextStrLLMCondition(ContextStr("..."))``.
+
+    A plain string is refused (a ValidationError), as in the original: its ``{...}`` placeholders
+    are only filled when it is wrapped in a `ContextStr`, which says so.
+    """
 
     context_str: ContextStr
 
-    def __init__(self, context_str: ContextStr | str | None = None, **data: Any) -> None:
+    def __init__(self, context_str: ContextStr | None = None, **data: Any) -> None:
         if context_str is not None:
-            data["context_str"] = ContextStr(context_str) if isinstance(context_str, str) else context_str
+            data["context_str"] = context_str
         super().__init__(**data)
 
     def get_prompt(self, agent: ConversableAgent, messages: list[dict[str, Any]]) -> str:

@@ -35,11 +35,11 @@ def reasons(stream) -> list[str]:
 def test_handoff_to_an_agent_outside_the_group_fails_at_construction():
     a, b, outsider = plain("a"), plain("b"), plain("outsider")
     a.handoffs.add_context_condition(OnContextCondition(target=AgentTarget(outsider), condition=None))
-    with pytest.raises(ValueError, match=r"Agent 'a' OnContextCondition #1 hands off to agent 'outsider'"):
+    with pytest.raises(ValueError, match=r"OnContextCondition Hand-offs must be in the agents list: agent 'a' hands off to agent 'outsider'"):
         initiate_group_chat(DefaultPattern(initial_agent=a, agents=[a, b]), "go")
     a.handoffs.clear()
     b.handoffs.set_after_work(AgentNameTarget("ghost"))
-    with pytest.raises(ValueError, match=r"Agent 'b' after-work #1 hands off to agent 'ghost'"):
+    with pytest.raises(ValueError, match=r"after work target Hand-offs must be in the agents list: agent 'b' hands off to agent 'ghost'"):
         initiate_group_chat(DefaultPattern(initial_agent=a, agents=[a, b]), "go")
 
 

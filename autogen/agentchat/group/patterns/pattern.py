@@ -2,11 +2,20 @@
 
 from __future__ import annotations
 
+import sys
 from abc import ABC, abstractmethod
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from ..context_variables import ContextVariables
+from ..group_utils import (  # the steps of a run, looked up here (users of the original replace them here)
+    create_group_manager,  # noqa: F401
+    create_group_transition,  # noqa: F401
+    link_agents_to_group_manager,  # noqa: F401
+    prepare_group_agents,  # noqa: F401
+    process_initial_messages,  # noqa: F401
+    setup_context_variables,  # noqa: F401
+)
 from ..targets.transition_target import TerminateTarget, TransitionTarget
 
 if TYPE_CHECKING:
@@ -78,7 +87,7 @@ class Pattern(ABC):
         """
         from ..group_runtime import GroupRuntime
 
-        return GroupRuntime(self, messages, max_rounds, on_turn=on_turn)
+        return GroupRuntime(self, messages, max_rounds, on_turn=on_turn, steps=sys.modules[__name__])
 
     @classmethod
     def create_default(
