@@ -122,6 +122,8 @@ class LocalCommandLineCodeExecutor(CodeExecutor):
         self._timeout = timeout
         self._work_dir = work_dir
         self._virtual_env_context = virtual_env_context
+        # Blocks run with cwd=work_dir: a venv given by a relative path is resolved against the cwd now.
+        self._venv_python = os.path.abspath(virtual_env_context.env_exe) if virtual_env_context is not None else None
         self._kill_background_processes = kill_background_processes
         self._functions = list(functions)
         self._functions_module = functions_module
@@ -175,9 +177,7 @@ class LocalCommandLineCodeExecutor(CodeExecutor):
         )
 
     def _python_executable(self) -> str:
-        if self._virtual_env_context is not None:
-            return str(self._virtual_env_context.env_exe)
-        return sys.executable
+        return self._venv_python or sys.executable
 
     def _env(self, work_dir: Path) -> dict[str, str]:
         env = os.environ.copy()
@@ -302,7 +302,7 @@ class LocalCommandLineCodeExecutor(CodeExecutor):
     def restart(self) -> None:
         """Nothing to restart: every block runs in a fresh process. Only warns."""
         warnings.warn(
-            "Restarting the local command line code executor is not supported; no action is taken.", stacklevel=2
+            "Restarting the local command line code executor is not supported. No action is taken.", stacklevel=2
         )
 
 

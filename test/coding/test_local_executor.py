@@ -378,3 +378,19 @@ def test_virtual_env_context_is_used(tmp_path: Path, work_dir: Path) -> None:
     assert Path(result.output.strip()).resolve() == (tmp_path / "venv").resolve()
 
 
+
+
+def test_a_virtual_env_given_by_a_relative_path_is_used(tmp_path, monkeypatch):
+    """Blocks run with cwd=work_dir; a venv named relative to the caller's cwd must still be found."""
+    import venv
+
+    from autogen.coding import CodeBlock, LocalCommandLineCodeExecutor
+
+    monkeypatch.chdir(tmp_path)
+    builder = venv.EnvBuilder(with_pip=False)
+    builder.create("envs/.venv")
+    context = builder.ensure_directories("envs/.venv")
+    executor = LocalCommandLineCodeExecutor(work_dir="work", virtual_env_context=context)
+    result = executor.execute_code_blocks([CodeBlock(code="import sys; print(sys.prefix)", language="python")])
+    assert result.exit_code == 0, result.output
+    assert Path(result.output.strip()).resolve() == (tmp_path / "envs" / ".venv").resolve()
