@@ -595,6 +595,12 @@ class OpenAIWrapper:
 _DEFAULT_RETRIEVER = OpenAIClient({})
 
 
+# The wrapper's own create / a_create, kept before anyone can patch them: an agent enters the call
+# plan directly only while these are what the client's class has (autogen/agentchat/conversable/llm_reply.py).
+STOCK_CREATE = OpenAIWrapper.create
+STOCK_A_CREATE = OpenAIWrapper.a_create
+
+
 def __getattr__(name: str) -> Any:
     # ag2 defined ModelClient and imported the config entry classes here; they live in
     # autogen.llm_config now (loaded on use)

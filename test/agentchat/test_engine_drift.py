@@ -177,3 +177,26 @@ def test_a_talkative_manager_shows_every_relayed_message_like_the_stock_receive(
             shown[content.recipient] = shown.get(content.recipient, 0) + 1
     # every member is shown each of the six messages it did not write (fast path and ordinary send alike)
     assert shown == {"m0": 4, "m1": 4, "m2": 4}
+
+
+def test_methods_patched_on_the_class_are_honoured_after_the_first_chat(monkeypatch, stream):
+    """Stock steps are entered directly only while the class still has the library's own method."""
+    from autogen.oai.client import OpenAIWrapper
+
+    with FakeLLMServer(default_reply="from the server") as server:
+        asst = AssistantAgent("asst", llm_config=server.llm_config)
+        user = UserProxyAgent("user", human_input_mode="NEVER", code_execution_config=False)
+        first = user.initiate_chat(asst, message="hi", max_turns=1, silent=True)
+        assert first.summary == "from the server"
+
+        real_create = OpenAIWrapper.create
+
+        def create(self, **kwargs):
+            response = real_create(self, **kwargs)
+            response.choices[0].message.content = "patched"
+            return response
+
+        monkeypatch.setattr(OpenAIWrapper, "create", create)
+        assert user.initiate_chat(asst, message="hi", max_turns=1, silent=True).summary == "patched"
+        monkeypatch.setattr(ConversableAgent, "generate_reply", lambda self, messages=None, sender=None, **kw: "generic")
+        assert user.initiate_chat(asst, message="hi", max_turns=1, silent=True).summary == "generic"

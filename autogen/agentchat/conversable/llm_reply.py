@@ -102,24 +102,25 @@ class LLMReply:
 register_stock_flow(LLMReply.generate_oai_reply, LLMReply.a_generate_oai_reply, "_oai_reply_flow")
 
 
-_STOCK_PLANS: dict[type, Any] = {}
-
-
 def _stock_plan(client: Any) -> Any:
-    """The call-plan function of ``client`` when it is the library's OpenAIWrapper with its own
-    create/a_create (cached per class), else None."""
+    """The call-plan function of ``client`` when it is the library's OpenAIWrapper using its own
+    create/a_create (not overridden in a subclass, patched on the class, or set on the instance),
+    else None: the client is then user code, called as an effect."""
     cls = type(client)
-    plan = _STOCK_PLANS.get(cls, _STOCK_PLANS)
-    if plan is _STOCK_PLANS:
-        from ...oai.client import OpenAIWrapper
+    wrapper = _wrapper_module()
+    if getattr(cls, "create", None) is not wrapper.STOCK_CREATE or getattr(cls, "a_create", None) is not wrapper.STOCK_A_CREATE:
+        return None
+    instance_dict = client.__dict__
+    if "create" in instance_dict or "a_create" in instance_dict:
+        return None
+    return cls._plan
 
-        stock = issubclass(cls, OpenAIWrapper) and cls.create is OpenAIWrapper.create and cls.a_create is OpenAIWrapper.a_create
-        plan = _STOCK_PLANS[cls] = OpenAIWrapper._plan if stock else None
-    if plan is not None:
-        instance_dict = client.__dict__
-        if "create" in instance_dict or "a_create" in instance_dict:  # replaced on the instance
-            return None
-    return plan
+
+@functools.cache
+def _wrapper_module() -> Any:
+    from ...oai import client
+
+    return client
 
 
 def message_object_to_dict(message: Any) -> dict[str, Any]:

@@ -11,6 +11,7 @@ no human to ask), else a flow giving that result; `run_reply_step` / `a_run_repl
 
 from __future__ import annotations
 
+import operator
 from collections.abc import Callable
 from types import FunctionType
 from typing import Any
@@ -21,43 +22,26 @@ __all__ = ["a_run_reply_step", "run_reply_step", "is_inline", "is_stock", "stock
 
 def stock_checker(base: type, names: tuple[str, ...]) -> Callable[[Any], bool]:
     """A fast `is_stock(obj, base, names)` for one call site (these checks run several times per
-    message). Whether a class derives from ``base`` is cached per class; the methods themselves are
-    looked up on every check (the type's attribute cache makes that cheap), because a class can be
-    changed after its first chat — tests and plugins monkeypatch ``ConversableAgent.some_method``
-    — and the patched method must then run."""
-    derived: dict[type, bool] = {}
-    if len(names) == 2:  # the usual (sync, async) pair, unrolled
-        n0, n1 = names
+    message). The methods are looked up on every check, because a class can be changed after its
+    first chat (tests and plugins monkeypatch ``ConversableAgent.some_method``) and the patched
+    method must then run: one ``attrgetter`` call fetches them all from the object's class and the
+    result is compared with ``base``'s own (functions compare by identity)."""
+    fetch = operator.attrgetter(*names)
+    expected = fetch(base)
 
-        def check(obj: Any) -> bool:
-            cls = type(obj)
-            ok = derived.get(cls)
-            if ok is None:
-                ok = derived[cls] = issubclass(cls, base)
-            if not ok or getattr(cls, n0, None) is not getattr(base, n0) or getattr(cls, n1, None) is not getattr(base, n1):
+    def check(obj: Any) -> bool:
+        try:
+            if fetch(type(obj)) != expected:  # overridden in a subclass or patched on the class
                 return False
-            instance_dict = obj.__dict__  # a method set on the instance replaces the class's
-            return n0 not in instance_dict and n1 not in instance_dict
-
-        return check
-
-    def check_any(obj: Any) -> bool:
-        cls = type(obj)
-        ok = derived.get(cls)
-        if ok is None:
-            ok = derived[cls] = issubclass(cls, base)
-        if not ok:
+            instance_dict = obj.__dict__
+        except AttributeError:  # not an agent of ours (e.g. a slotted protocol implementation)
             return False
-        for name in names:
-            if getattr(cls, name, None) is not getattr(base, name):
-                return False
-        instance_dict = obj.__dict__
-        for name in names:
+        for name in names:  # a method set on the instance replaces the class's
             if name in instance_dict:
                 return False
         return True
 
-    return check_any
+    return check
 
 
 _CHECKERS: dict[tuple[type, tuple[str, ...]], Callable[[Any], bool]] = {}
