@@ -21,6 +21,7 @@ chat with a reason instead of escaping from the middle of it.
 from __future__ import annotations
 
 import copy
+import functools
 from collections.abc import Callable
 from types import MethodType
 from typing import TYPE_CHECKING, Any
@@ -506,7 +507,11 @@ def get_last_agent_speaker(groupchat: GroupChat, group_agent_names: list[str], t
     raise ValueError("No group agent found in the message history")
 
 
-def _resolve(target: TransitionTarget, groupchat: GroupChat, current: Any, user_agent: Any, where: str) -> Agent | str | None:
+def _resolve(
+    target: TransitionTarget, groupchat: GroupChat, current: Any, user_agent: Any, where: str | int
+) -> Agent | str | None:
+    """``target`` resolved to the next speaker; ``where`` names the rule in an error (an int: the
+    current agent's after-work of that number; the text is only built when needed)."""
     try:
         if type(target) in _NAMED_TARGETS:  # what resolve() + get_speaker_selection_result() give
             return agent_in_group(groupchat, target.agent_name)  # type: ignore[attr-defined]
@@ -516,13 +521,20 @@ def _resolve(target: TransitionTarget, groupchat: GroupChat, current: Any, user_
             shown = target.display_name()
         except Exception:  # noqa: BLE001
             shown = type(target).__name__
+        if isinstance(where, int):
+            where = f"after-work #{where} of agent '{current.name}'"
         raise ValueError(f"{where} ({shown}): {e}") from e
 
 
 def _announce_after_work(source: Any, target: TransitionTarget) -> None:
-    from .events.transition_events import AfterWorksTransitionEvent
+    IOStream.get_default().send(_after_works_event()._from_fields({"source_agent": source, "transition_target": target}))
 
-    IOStream.get_default().send(AfterWorksTransitionEvent._from_fields({"source_agent": source, "transition_target": target}))
+
+@functools.cache
+def _after_works_event() -> Any:
+    from .events.transition_events import AfterWorksTransitionEvent  # imported on first use
+
+    return AfterWorksTransitionEvent
 
 
 def _evaluate_after_works_conditions(agent: Any, groupchat: GroupChat, user_agent: Any) -> Any:
@@ -532,15 +544,14 @@ def _evaluate_after_works_conditions(agent: Any, groupchat: GroupChat, user_agen
     if handoffs is None or not handoffs.after_works:
         return _NO_AFTER_WORK_MATCHED
     for index, after_work in enumerate(handoffs.after_works, 1):
-        where = f"after-work #{index} of agent '{agent.name}'"
         try:
             available = after_work.available.is_available(agent, groupchat.messages) if after_work.available else True
             holds = available and (after_work.condition is None or after_work.condition.evaluate(agent.context_variables))
         except Exception as e:
-            raise ValueError(f"{where}: {e}") from e
+            raise ValueError(f"after-work #{index} of agent '{agent.name}': {e}") from e
         if holds:
             _announce_after_work(agent, after_work.target)
-            return _resolve(after_work.target, groupchat, agent, user_agent, where)
+            return _resolve(after_work.target, groupchat, agent, user_agent, index)
     return _NO_AFTER_WORK_MATCHED
 
 

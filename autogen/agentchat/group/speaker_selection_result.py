@@ -15,8 +15,8 @@ __all__ = ["SpeakerSelectionResult"]
 
 def agent_in_group(groupchat: GroupChat, name: str) -> Agent:
     """The member called ``name``; a ValueError naming the members when there is none."""
-    # Looked up in `agents` (not `agent_by_name`): group members have unique names here.
-    agent = next((a for a in groupchat.agents if a.name == name), None)
+    # Group members have unique names here: the group's name index answers (no scan per turn).
+    agent = groupchat.agent_by_name(name)
     if agent is None:
         raise ValueError(
             f"Agent '{name}' not found in groupchat: the transition names an agent which is not in the group chat (members: "
