@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+import functools
+from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel
 
@@ -13,10 +14,21 @@ if TYPE_CHECKING:
 __all__ = ["SpeakerSelectionResult"]
 
 
+@functools.cache
+def _group_chat_lookup() -> Any:
+    from ..groupchat import GroupChat  # the core's class: imported on first use
+
+    return GroupChat.agent_by_name
+
+
 def agent_in_group(groupchat: GroupChat, name: str) -> Agent:
     """The member called ``name``; a ValueError naming the members when there is none."""
-    # Group members have unique names here: the group's name index answers (no scan per turn).
-    agent = groupchat.agent_by_name(name)
+    # Group members have unique names here: a GroupChat's name index answers (no scan per turn);
+    # any other object holding `agents` (e.g. a stand-in in tests) is searched.
+    if getattr(type(groupchat), "agent_by_name", None) is _group_chat_lookup():
+        agent = groupchat.agent_by_name(name)
+    else:
+        agent = next((a for a in groupchat.agents if a.name == name), None)
     if agent is None:
         raise ValueError(
             f"Agent '{name}' not found in groupchat: the transition names an agent which is not in the group chat (members: "
