@@ -552,29 +552,13 @@ def _prepare_swarm_agents(
 
 
 def _create_nested_chats(agent: ConversableAgent, nested_chat_agents: list[ConversableAgent]) -> None:
-    """Create a ``nested_chat_<agent>_<n>`` agent for each of ``agent``'s nested chat handoffs (once:
-    later chats reuse it), hand it back to ``agent`` after its work, and point the handoff at it."""
-    created: list[ConversableAgent] = agent.__dict__.setdefault("_swarm_nested_chat_agents", [])
-    configs: list[tuple[dict[str, Any], Callable[[ConversableAgent], None]]] = []
-    for handoff in getattr(agent, "_swarm_nested_chat_handoffs", []):
+    """Create a ``nested_chat_<agent>_<n>`` agent for each of ``agent``'s nested chat handoffs, hand
+    it back to ``agent`` after its work, and point the handoff at it. Each is created once: later
+    chats reuse it (and the handoff made for it) rather than adding another."""
+    created: dict[int, ConversableAgent] = agent.__dict__.setdefault("_swarm_nested_chat_agents", {})
 
-        def hand_off_llm(nested: ConversableAgent, handoff: dict[str, Any] = handoff) -> None:
-            register_hand_off(agent, OnCondition(target=nested, condition=handoff["condition"], available=handoff["available"]))
-
-        configs.append((handoff["nested_chats"], hand_off_llm))
-    for condition in getattr(agent, "_swarm_oncontextconditions", []):
-        if isinstance(condition.target, dict):
-
-            def hand_off_context(nested: ConversableAgent, condition: OnContextCondition = condition) -> None:
-                condition.target = nested
-
-            configs.append((condition.target, hand_off_context))
-
-    for index, (config, hand_off) in enumerate(configs):
-        if index < len(created):
-            nested_chat_agents.append(created[index])
-            continue
-        nested = ConversableAgent(name=f"{NESTED_CHAT_AGENT_PREFIX}{agent.name}_{index + 1}")
+    def create(config: dict[str, Any]) -> ConversableAgent:
+        nested = ConversableAgent(name=f"{NESTED_CHAT_AGENT_PREFIX}{agent.name}_{len(created) + 1}")
         nested.register_nested_chats(
             config["chat_queue"],
             reply_func_from_nested_chats=config.get("reply_func_from_nested_chats") or "summary_from_nested_chats",
@@ -584,9 +568,16 @@ def _create_nested_chats(agent: ConversableAgent, nested_chat_agents: list[Conve
             use_async=config.get("use_async", False),
         )
         register_hand_off(nested, AfterWork(agent=agent))
-        hand_off(nested)
-        created.append(nested)
-        nested_chat_agents.append(nested)
+        return nested
+
+    for handoff in getattr(agent, "_swarm_nested_chat_handoffs", []):
+        if id(handoff) not in created:
+            nested = created[id(handoff)] = create(handoff["nested_chats"])
+            register_hand_off(agent, OnCondition(target=nested, condition=handoff["condition"], available=handoff["available"]))
+    for condition in getattr(agent, "_swarm_oncontextconditions", []):
+        if isinstance(condition.target, dict):
+            condition.target = created[id(condition)] = create(condition.target)
+    nested_chat_agents.extend(created.values())
 
 
 def _process_initial_messages(
@@ -830,14 +821,14 @@ def _swarm_chat_flow(chat: _SwarmChat) -> Flow[tuple[ChatResult, ContextVariable
     if initiator is None:
         raise ValueError("No agent selected to start the conversation")
     result = yield from chat_flow(initiator, manager, message=message, clear_history=clear_history)
-    if chat.has_temp_user and isinstance(result, ChatResult):
+    if not isinstance(result, ChatResult):  # from a replaced initiate_chat: cleaned as the original does
+        _cleanup_temp_user_messages(result)
+    elif chat.has_temp_user:
         # Stored messages are shared by every history: the returned one gets copies without the name.
         result.chat_history = [
             {k: v for k, v in m.items() if k != "name"} if m.get("name") == group_utils.TEMP_USER_NAME else m
             for m in result.chat_history
         ]
-    else:
-        _cleanup_temp_user_messages(result)
     return result, chat.context_variables, manager.last_speaker
 
 
