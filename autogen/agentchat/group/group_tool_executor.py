@@ -78,6 +78,44 @@ def _snapshot(context: ContextVariables) -> dict[str, Any]:
     return snapshot
 
 
+def modify_context_variables_param(f: Callable[..., Any], context_variables: ContextVariables) -> Callable[..., Any]:
+    """A wrapper of ``f`` (async when ``f`` is) whose ``context_variables`` parameter is injected
+    with ``context_variables`` (``Annotated[ContextVariables, Depends(on(...))]``)."""
+    if inspect.iscoroutinefunction(f) or inspect.iscoroutinefunction(getattr(f, "__call__", None)):
+
+        async def wrapper(*args: Any, **kwargs: Any) -> Any:
+            return await f(*args, **kwargs)
+
+    else:
+
+        def wrapper(*args: Any, **kwargs: Any) -> Any:  # type: ignore[misc]
+            return f(*args, **kwargs)
+
+    functools.update_wrapper(wrapper, f, assigned=("__module__", "__name__", "__qualname__", "__doc__"), updated=())
+    sig = inspect.signature(f)
+    if CONTEXT_VARIABLES_PARAM_NAME in sig.parameters:
+        params = [
+            p.replace(annotation=Annotated[ContextVariables, Depends(on(context_variables))])
+            if name == CONTEXT_VARIABLES_PARAM_NAME
+            else p
+            for name, p in sig.parameters.items()
+        ]
+        wrapper.__signature__ = sig.replace(parameters=params)  # type: ignore[attr-defined]
+    return wrapper
+
+
+def tool_with_context_variables(current_tool: Tool, context_variables: ContextVariables) -> Tool | None:
+    """A copy of ``current_tool`` with ``context_variables`` injected, when its LLM schema still
+    shows that parameter (else None: nothing to change). Shared by the group and swarm executors."""
+    properties = ((current_tool.tool_schema.get("function") or {}).get("parameters") or {}).get("properties") or {}
+    if CONTEXT_VARIABLES_PARAM_NAME not in properties:
+        return None
+    func = inject_params(modify_context_variables_param(current_tool._func, context_variables))
+    return ConversableAgent._create_tool_if_needed(
+        func_or_tool=func, name=current_tool._name, description=current_tool._description
+    )
+
+
 @functools.cache
 def _transition_event(name: str) -> Any:
     from .events import transition_events
@@ -144,40 +182,12 @@ class GroupToolExecutor(ConversableAgent):
                 self.register_for_execution(serialize=False, silent_override=True)(tool)
 
     def _modify_context_variables_param(self, f: Callable[..., Any], context_variables: ContextVariables) -> Callable[..., Any]:
-        """A wrapper of ``f`` (async when ``f`` is) whose ``context_variables`` parameter is injected
-        with ``context_variables`` (``Annotated[ContextVariables, Depends(on(...))]``)."""
-        if inspect.iscoroutinefunction(f) or inspect.iscoroutinefunction(getattr(f, "__call__", None)):
-
-            async def wrapper(*args: Any, **kwargs: Any) -> Any:
-                return await f(*args, **kwargs)
-
-        else:
-
-            def wrapper(*args: Any, **kwargs: Any) -> Any:  # type: ignore[misc]
-                return f(*args, **kwargs)
-
-        functools.update_wrapper(wrapper, f, assigned=("__module__", "__name__", "__qualname__", "__doc__"), updated=())
-        sig = inspect.signature(f)
-        if CONTEXT_VARIABLES_PARAM_NAME in sig.parameters:
-            params = [
-                p.replace(annotation=Annotated[ContextVariables, Depends(on(context_variables))])
-                if name == CONTEXT_VARIABLES_PARAM_NAME
-                else p
-                for name, p in sig.parameters.items()
-            ]
-            wrapper.__signature__ = sig.replace(parameters=params)  # type: ignore[attr-defined]
-        return wrapper
+        """See `modify_context_variables_param`."""
+        return modify_context_variables_param(f, context_variables)
 
     def make_tool_copy_with_context_variables(self, current_tool: Tool, context_variables: ContextVariables) -> Tool | None:
-        """A copy of ``current_tool`` with ``context_variables`` injected, when its LLM schema still
-        shows that parameter (else None: nothing to change)."""
-        properties = ((current_tool.tool_schema.get("function") or {}).get("parameters") or {}).get("properties") or {}
-        if CONTEXT_VARIABLES_PARAM_NAME not in properties:
-            return None
-        func = inject_params(self._modify_context_variables_param(current_tool._func, context_variables))
-        return ConversableAgent._create_tool_if_needed(
-            func_or_tool=func, name=current_tool._name, description=current_tool._description
-        )
+        """See `tool_with_context_variables`."""
+        return tool_with_context_variables(current_tool, context_variables)
 
     def _change_tool_context_variables_to_depends(self, agent: ConversableAgent, current_tool: Tool, context_variables: ContextVariables) -> None:
         """Replace ``agent``'s tool by a copy whose ``context_variables`` is injected, if it needs one."""
