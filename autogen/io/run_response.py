@@ -461,7 +461,11 @@ class RunIterResponse(RunResponse):
             return False
         if isinstance(event, ErrorEvent):
             _raise_error(self, event)
-        return isinstance(event, InputRequestEvent) or self._step_controller.should_block(event)
+        if isinstance(event, InputRequestEvent):  # always handed over: someone must answer it
+            if event.content.respond is None:  # type: ignore[attr-defined]
+                event.content.respond = self.iostream.respond  # type: ignore[attr-defined]
+            return True
+        return self._step_controller.should_block(event)
 
     def _generate(self) -> Iterator[Any]:
         self._start()
