@@ -270,3 +270,44 @@ def test_docker_executor_language_aliases():
     from autogen.coding.docker_commandline_code_executor import DockerCommandLineCodeExecutor
 
     assert DockerCommandLineCodeExecutor.LANGUAGE_ALIASES == {"py": "python", "js": "javascript"}
+
+
+# ---------------------------------------------------------------------------------- ag2's private helpers
+
+
+def test_display_name_can_be_replaced_on_an_instance():
+    import types
+
+    agent = _quiet("writer")
+    assert str(agent) == "writer"
+    agent._get_display_name = types.MethodType(lambda self: f"Group agent --> {self.name}", agent)
+    assert str(agent) == "Group agent --> writer"
+
+
+def test_name_helpers():
+    assert ConversableAgent._normalize_name("get weather.now") == "get_weather_now"
+    assert ConversableAgent._assert_valid_name("ok_name-1") == "ok_name-1"
+    with pytest.raises(ValueError):
+        ConversableAgent._assert_valid_name("not ok")
+    assert ConversableAgent._message_to_dict("hi") == {"content": "hi"}
+
+
+def test_summary_helpers_match_initiate_chat():
+    with FakeLLMServer(["the reply", "a reflected summary", "asked directly"]) as server:
+        user = _quiet("user")
+        helper = ConversableAgent("helper", llm_config=server.llm_config, human_input_mode="NEVER")
+        user.initiate_chat(helper, message="question", max_turns=1, summary_method=None)
+        assert user._summarize_chat("last_msg", {}, helper) == "the reply"
+        assert user._summarize_chat(lambda s, r, a: {"content": {"content": "nested"}}, {}, helper) == "nested"
+        assert ConversableAgent._reflection_with_llm_as_summary(user, helper, {"summary_prompt": "Sum up."}) == "a reflected summary"
+        assert server.requests[1].messages[-1] == {"role": "system", "content": "Sum up."}
+        answer = user._reflection_with_llm("Say it.", [{"role": "user", "content": "x"}], llm_agent=helper, role="user")
+        assert answer == "asked directly"
+        assert server.requests[2].messages[-1] == {"role": "user", "content": "Say it."}
+
+
+def test_chat_queue_without_sender_is_sent_by_the_agent():
+    user = _quiet("user")
+    other = _quiet("other")
+    queue = [{"recipient": other, "message": "m", "sender": None}]
+    assert user._check_chat_queue_for_sender(queue)[0]["sender"] is user

@@ -246,9 +246,7 @@ class Runs:
         self._finished_chats = finished
 
     def _sequence_agents(self, chat_queue: list[dict[str, Any]]) -> list[list[Any]]:
-        for chat in chat_queue:  # as initiate_chats: a chat without a sender is sent by this agent
-            if chat.get("sender") is None:
-                chat["sender"] = self
+        self._check_chat_queue_for_sender(chat_queue)  # type: ignore[attr-defined]
         return [[chat["sender"], *([chat["recipient"]] if chat.get("recipient") is not None else [])] for chat in chat_queue]
 
     def sequential_run(self, chat_queue: list[dict[str, Any]]) -> list[Any]:
