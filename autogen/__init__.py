@@ -11,10 +11,15 @@ import logging
 from typing import TYPE_CHECKING, Any
 
 from .exception_utils import (
+    AgentNameConflict,  # pyautogen 0.2 names of the same classes
     AgentNameConflictError,
+    InvalidCarryOverType,
     InvalidCarryOverTypeError,
+    NoEligibleSpeaker,
     NoEligibleSpeakerError,
+    SenderRequired,
     SenderRequiredError,
+    UndefinedNextAgent,
     UndefinedNextAgentError,
 )
 from .version import __version__

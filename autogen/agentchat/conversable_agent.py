@@ -17,7 +17,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, Literal
 
 from .. import runtime_logging
-from ._messages import validate_function_name
+from ._messages import message_to_dict, normalize_function_name, validate_function_name
 from .agent import Agent
 from .chat import ChatResult
 from .context_variables import ContextVariables
@@ -257,8 +257,29 @@ class ConversableAgent(
     def code_execution_config(self) -> dict[str, Any] | Literal[False]:
         return self._code_execution_config
 
-    def __str__(self) -> str:
+    def _get_display_name(self) -> str:
+        """How the agent shows as a string (its name); replace it on an instance to change ``str(agent)``."""
         return self.name
+
+    def __str__(self) -> str:
+        return self._get_display_name()
+
+    @staticmethod
+    def _message_to_dict(message: dict[str, Any] | str) -> dict[str, Any]:
+        """A message as a dict: a str becomes ``{"content": str}``, a dict is returned as it is."""
+        return message_to_dict(message)
+
+    @staticmethod
+    def _normalize_name(name: str) -> str:
+        """A function name a model produced, made valid: other characters than letters, digits,
+        "_" and "-" become "_", cut to 64 characters."""
+        return normalize_function_name(name)
+
+    @staticmethod
+    def _assert_valid_name(name: str) -> str:
+        """``name`` if it is a valid function name (letters, digits, "_", "-"; at most 64), else ValueError."""
+        validate_function_name(name)
+        return name
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}(name={self.name!r})"

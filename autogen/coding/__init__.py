@@ -30,6 +30,11 @@ _LAZY: dict[str, str] = {
     "EmbeddedIPythonCodeExecutor": ".jupyter",
     "LocalJupyterServer": ".jupyter",
 }
+# pyautogen 0.2's old spellings -> (defining module, current name)
+_ALIASES: dict[str, tuple[str, str]] = {
+    "LocalCommandlineCodeExecutor": (".local_commandline_code_executor", "LocalCommandLineCodeExecutor"),
+    "CommandlineCodeResult": (".base", "CommandLineCodeResult"),
+}
 
 __all__ = [
     "CodeBlock",
@@ -47,15 +52,18 @@ if importlib.util.find_spec("docker") is not None:
 
 def __getattr__(name: str) -> Any:
     module = _LAZY.get(name)
+    target = name
     if module is None:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    value = getattr(importlib.import_module(module, __name__), name)
+        if name not in _ALIASES:
+            raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+        module, target = _ALIASES[name]
+    value = getattr(importlib.import_module(module, __name__), target)
     globals()[name] = value
     return value
 
 
 def __dir__() -> list[str]:
-    return sorted(set(globals()) | set(_LAZY))
+    return sorted(set(globals()) | set(_LAZY) | set(_ALIASES))
 
 
 if TYPE_CHECKING:  # pragma: no cover

@@ -106,6 +106,8 @@ class DockerCommandLineCodeExecutor(CodeExecutor):
 
     SUPPORTED_LANGUAGES: ClassVar[list[str]] = LocalCommandLineCodeExecutor.SUPPORTED_LANGUAGES
     DEFAULT_EXECUTION_POLICY: ClassVar[dict[str, bool]] = LocalCommandLineCodeExecutor.DEFAULT_EXECUTION_POLICY
+    #: Short language tags and the language they stand for (ag2's table; blocks are read with a wider one).
+    LANGUAGE_ALIASES: ClassVar[dict[str, str]] = {"py": "python", "js": "javascript"}
 
     def __init__(
         self,

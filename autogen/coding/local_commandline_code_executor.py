@@ -389,3 +389,8 @@ def _write_code_file(path: Path, code: str) -> str | None:
     except OSError as e:
         return f"Cannot save the code to {str(path)!r}: {e}"
     return None
+
+
+# pyautogen 0.2's old spellings, still imported from this module by old scripts.
+LocalCommandlineCodeExecutor = LocalCommandLineCodeExecutor
+CommandlineCodeResult = CommandLineCodeResult

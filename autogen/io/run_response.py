@@ -241,6 +241,12 @@ def _run_work(stream: Any, work: Callable[[], Any]) -> None:
             stream.send(event)
 
 
+def _fail_open_streams(streams: Sequence[Any], error: BaseException) -> None:
+    for stream in streams:
+        if not stream.completed:
+            stream.send(ErrorEvent(error=error))
+
+
 def _start_thread(stream: ThreadIOStream, work: Callable[[], Any]) -> threading.Thread:
     # The worker sees the caller's context (ambient cache, logging...), with its own IO stream on top.
     context = contextvars.copy_context()
@@ -314,6 +320,29 @@ class RunResponse(_Results):
         stream = ThreadIOStream()
         thread = _start_thread(stream, work)
         return cls(stream, agents, thread=thread)
+
+    @classmethod
+    def start_sequence(
+        cls, work: Callable[[list[ThreadIOStream]], Any], agents: Sequence[Sequence[Any]]
+    ) -> list[RunResponse]:
+        """Run a sequence of chats in one daemon thread, one response per chat (``sequential_run``).
+
+        ``work(streams)`` gets one ``ThreadIOStream`` per entry of ``agents`` (the agents of each
+        chat), makes each the default stream while its chat runs and ends it with that chat's
+        ``RunCompletionEvent``. If ``work`` raises, every stream not ended yet gets an ``ErrorEvent``
+        with the exception (later chats of the sequence never ran)."""
+        streams = [ThreadIOStream() for _ in agents]
+
+        def run_all() -> None:
+            try:
+                work(streams)
+            except BaseException as e:  # noqa: BLE001 - each consumer must learn how its chat ended
+                _fail_open_streams(streams, e)
+
+        context = contextvars.copy_context()
+        thread = threading.Thread(target=context.run, args=(run_all,), name="ag2-sequential-run", daemon=True)
+        thread.start()
+        return [cls(stream, chat_agents, thread=thread) for stream, chat_agents in zip(streams, agents)]
 
     def _next_event(self, q: queue.Queue[Any]) -> Any:
         while True:
@@ -432,7 +461,11 @@ class RunIterResponse(RunResponse):
             return False
         if isinstance(event, ErrorEvent):
             _raise_error(self, event)
-        return isinstance(event, InputRequestEvent) or self._step_controller.should_block(event)
+        if isinstance(event, InputRequestEvent):  # always handed over: someone must answer it
+            if event.content.respond is None:  # type: ignore[attr-defined]
+                event.content.respond = self.iostream.respond  # type: ignore[attr-defined]
+            return True
+        return self._step_controller.should_block(event)
 
     def _generate(self) -> Iterator[Any]:
         self._start()
@@ -522,6 +555,26 @@ class AsyncRunResponse(_Results):
 
         task = loop.create_task(runner(), name="ag2-a_run")
         return cls(stream, agents, task=task)
+
+    @classmethod
+    def start_sequence(
+        cls, work: Callable[[list[AsyncThreadIOStream]], Awaitable[Any]], agents: Sequence[Sequence[Any]]
+    ) -> list[AsyncRunResponse]:
+        """Async twin of `RunResponse.start_sequence`: ``await work(streams)`` runs as one task on
+        the running loop; one response per chat."""
+        loop = asyncio.get_running_loop()
+        streams = [AsyncThreadIOStream(loop) for _ in agents]
+
+        async def runner() -> None:
+            try:
+                await work(streams)
+            except BaseException as e:
+                _fail_open_streams(streams, e)
+                if isinstance(e, (asyncio.CancelledError, KeyboardInterrupt, SystemExit)):
+                    raise
+
+        task = loop.create_task(runner(), name="ag2-a_sequential_run")
+        return [cls(stream, chat_agents, task=task) for stream, chat_agents in zip(streams, agents)]
 
     async def _generate(self) -> AsyncIterator[Any]:
         q = self.iostream.input_stream

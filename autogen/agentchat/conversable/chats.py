@@ -218,15 +218,8 @@ class Chats:
                 raise ValueError("summary_prompt must be a str.")
             role = summary_args.get("summary_role") or "system"
             llm_cache = summary_args.get("cache", cache)
-            client = recipient.client if recipient.client is not None else self.client  # type: ignore[attr-defined]
-            if client is None:
-                raise ValueError("reflection_with_llm needs an LLM client on the sender or the recipient.")
-            messages = [*recipient.chat_messages_for_summary(self), {"role": role, "content": prompt}]
             try:
-                if _replaced_from_client(self):  # user code (e.g. a test double) takes the LLM call
-                    summary = yield Call(self._generate_oai_reply_from_client, None, llm_client=client, messages=messages, cache=llm_cache)  # type: ignore[attr-defined]
-                else:
-                    summary = yield from self._llm_flow(client, to_api_messages([], messages), None, llm_cache)  # type: ignore[attr-defined]
+                summary = yield from self._reflection_flow(prompt, recipient.chat_messages_for_summary(self), recipient, llm_cache, role)
                 if summary is None:
                     warnings.warn(f"The LLM returned no reply to {self.name}.", UserWarning, stacklevel=2)  # type: ignore[attr-defined]
             except Exception as e:
@@ -237,6 +230,41 @@ class Chats:
         else:
             raise ValueError("summary_method must be None, 'last_msg', 'reflection_with_llm' or a callable.")
         return _summary_text(summary)
+
+    def _reflection_flow(self, prompt: str, messages: list[dict[str, Any]], llm_agent: Any, cache: Any, role: str | None) -> Flow[Any]:
+        """Ask the LLM of ``llm_agent`` (else this agent's) about ``messages`` followed by ``prompt``
+        (as a ``role`` message, "system" by default): the reflection of a summary."""
+        client = llm_agent.client if llm_agent is not None and llm_agent.client is not None else self.client  # type: ignore[attr-defined]
+        if client is None:
+            raise ValueError("reflection_with_llm needs an LLM client on the sender or the recipient.")
+        messages = [*messages, {"role": role or "system", "content": prompt}]
+        if _replaced_from_client(self):  # user code (e.g. a test double) takes the LLM call
+            return (yield Call(self._generate_oai_reply_from_client, None, llm_client=client, messages=messages, cache=cache))  # type: ignore[attr-defined]
+        return (yield from self._llm_flow(client, to_api_messages([], messages), None, cache))  # type: ignore[attr-defined]
+
+    def _reflection_with_llm(
+        self, prompt: str, messages: list[dict[str, Any]], llm_agent: Agent | None = None, cache: Any = None, role: str | None = None
+    ) -> Any:
+        """The LLM's answer to ``prompt`` about ``messages`` (ag2's helper behind "reflection_with_llm")."""
+        return run_sync(self._reflection_flow(prompt, messages, llm_agent, cache, role))
+
+    @staticmethod
+    def _reflection_with_llm_as_summary(sender: Any, recipient: Any, summary_args: dict[str, Any]) -> str:
+        """The "reflection_with_llm" summary of the chat between ``sender`` and ``recipient``
+        ("" with a warning when the LLM call fails)."""
+        return sender._summarize_chat("reflection_with_llm", summary_args, recipient)
+
+    def _summarize_chat(self, summary_method: Any, summary_args: dict[str, Any] | None, recipient: Agent | None = None, cache: Any = None) -> str:
+        """The summary of the chat with ``recipient`` by ``summary_method`` ("last_msg",
+        "reflection_with_llm", a callable or None), as a str."""
+        return run_sync(self._summarize_flow(summary_method, summary_args if summary_args is not None else {}, recipient, cache))
+
+    def _check_chat_queue_for_sender(self, chat_queue: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        """``chat_queue`` with this agent as the sender of every chat that names none (in place)."""
+        for chat in chat_queue:
+            if chat.get("sender") is None:
+                chat["sender"] = self
+        return list(chat_queue)
 
     @staticmethod
     def _last_msg_as_summary(sender: Any, recipient: Any, summary_args: dict[str, Any] | None) -> str:
@@ -265,16 +293,12 @@ class Chats:
 
     def initiate_chats(self, chat_queue: list[dict[str, Any]]) -> list[ChatResult]:
         """Run several chats in sequence, each with the summaries of the earlier ones as carryover."""
-        for chat in chat_queue:
-            chat.setdefault("sender", self)
-        self._finished_chats = initiate_chats(chat_queue)
+        self._finished_chats = initiate_chats(self._check_chat_queue_for_sender(chat_queue))
         return self._finished_chats
 
     async def a_initiate_chats(self, chat_queue: list[dict[str, Any]]) -> dict[int, ChatResult]:
         """Async sequential chats with prerequisites."""
-        for chat in chat_queue:
-            chat.setdefault("sender", self)
-        self._finished_chats = await a_initiate_chats(chat_queue)  # type: ignore[assignment]
+        self._finished_chats = await a_initiate_chats(self._check_chat_queue_for_sender(chat_queue))  # type: ignore[assignment]
         return self._finished_chats  # type: ignore[return-value]
 
     def get_chat_results(self, chat_index: int | None = None) -> list[ChatResult] | ChatResult:

@@ -24,29 +24,40 @@ class LLMReply:
     _oai_system_message: list[dict[str, Any]]
     hook_lists: dict[str, list[Any]]
 
-    def _llm_flow(self, client: Any, request: list[dict[str, Any]], context: Any, cache: Any) -> Flow[str | dict[str, Any] | None]:
+    def _llm_flow(
+        self, client: Any, request: list[dict[str, Any]], context: Any, cache: Any, extra: dict[str, Any] | None = None
+    ) -> Flow[str | dict[str, Any] | None]:
         """One model call on an already-built request: the reply text, a message dict (tool or
-        function calls), or None when the model returned nothing."""
+        function calls), or None when the model returned nothing. ``extra`` holds further
+        arguments for the client's ``create`` (those given to `generate_oai_reply`)."""
+        params = {"context": context, "messages": request, "cache": cache, "agent": self}
+        if extra:
+            clash = extra.keys() & params.keys()
+            if clash:
+                raise TypeError(f"generate_oai_reply() sets {sorted(clash)} itself; do not pass them as keyword arguments.")
+            params.update(extra)
         plan = _stock_plan(client)
         if plan is not None:  # the library's OpenAIWrapper: its call plan is entered by delegation
-            response = yield from plan(client, {"context": context, "messages": request, "cache": cache, "agent": self})
+            response = yield from plan(client, params)
         else:  # a user's wrapper: its create / a_create is user code
-            response = yield Call(
-                client.create, getattr(client, "a_create", None), context=context, messages=request, cache=cache, agent=self
-            )
+            response = yield Call(client.create, getattr(client, "a_create", None), **params)
         extracted = client.extract_text_or_completion_object(response)[0]
         if extracted is None or isinstance(extracted, str):
             return extracted
         return message_object_to_dict(extracted)
 
-    def _oai_reply_flow(self, messages: list[dict[str, Any]] | None, sender: Agent | None, config: Any) -> Any:
+    def _oai_reply_flow(
+        self, messages: list[dict[str, Any]] | None, sender: Agent | None, config: Any, extra: dict[str, Any] | None = None
+    ) -> Any:
         """The LLM reply step (a result when there is no client, else a flow)."""
         client = self.client if config is None else config
         if client is None:
             return False, None
-        return self._ask_llm(client, messages, sender)
+        return self._ask_llm(client, messages, sender, extra)
 
-    def _ask_llm(self, client: Any, messages: list[dict[str, Any]] | None, sender: Agent | None) -> Flow[tuple[bool, Any]]:
+    def _ask_llm(
+        self, client: Any, messages: list[dict[str, Any]] | None, sender: Agent | None, extra: dict[str, Any] | None = None
+    ) -> Flow[tuple[bool, Any]]:
         if messages is None:
             messages = self._oai_messages[sender]  # type: ignore[index]
         if sender is not None and messages is self._oai_messages.get(sender):
@@ -64,7 +75,7 @@ class LLMReply:
                 if hook(request) is None:
                     return True, {"content": "LLM call blocked by safeguard", "role": "assistant"}
         context = messages[-1].get("context") if messages else None
-        reply = yield from self._llm_flow(client, request, context, self.client_cache)
+        reply = yield from self._llm_flow(client, request, context, self.client_cache, extra)
         if reply is None:
             warnings.warn(f"Extracted response from the LLM is None for agent {self.name}.", UserWarning, stacklevel=2)  # type: ignore[attr-defined]
             return False, None
@@ -82,22 +93,31 @@ class LLMReply:
         return view
 
     def generate_oai_reply(
-        self, messages: list[dict[str, Any]] | None = None, sender: Agent | None = None, config: Any | None = None
+        self,
+        messages: list[dict[str, Any]] | None = None,
+        sender: Agent | None = None,
+        config: Any | None = None,
+        **kwargs: Any,
     ) -> tuple[bool, str | dict[str, Any] | None]:
-        """Reply with the LLM (system message + history)."""
-        return run_reply_step(self._oai_reply_flow(messages, sender, config))
+        """Reply with the LLM (system message + history). ``config`` is the client to use (default:
+        the agent's own); further keyword arguments go to the client's ``create`` call."""
+        return run_reply_step(self._oai_reply_flow(messages, sender, config, kwargs))
 
     async def a_generate_oai_reply(
-        self, messages: list[dict[str, Any]] | None = None, sender: Agent | None = None, config: Any | None = None
+        self,
+        messages: list[dict[str, Any]] | None = None,
+        sender: Agent | None = None,
+        config: Any | None = None,
+        **kwargs: Any,
     ) -> tuple[bool, str | dict[str, Any] | None]:
         """Async twin of `generate_oai_reply` (uses the async client: no thread per call)."""
-        return await a_run_reply_step(self._oai_reply_flow(messages, sender, config))
+        return await a_run_reply_step(self._oai_reply_flow(messages, sender, config, kwargs))
 
-    def _generate_oai_reply_from_client(self, llm_client: Any, messages: list[dict[str, Any]], cache: Any) -> Any:
-        """Call ``llm_client`` on ``messages`` (already including any system message)."""
+    def _generate_oai_reply_from_client(self, llm_client: Any, messages: list[dict[str, Any]], cache: Any, **kwargs: Any) -> Any:
+        """Call ``llm_client`` on ``messages`` (already including any system message); keyword
+        arguments go to its ``create`` call."""
         context = messages[-1].get("context") if messages else None
-        return run_sync(self._llm_flow(llm_client, to_api_messages([], messages), context, cache))
-
+        return run_sync(self._llm_flow(llm_client, to_api_messages([], messages), context, cache, kwargs))
 
 register_stock_flow(LLMReply.generate_oai_reply, LLMReply.a_generate_oai_reply, "_oai_reply_flow")
 

@@ -167,33 +167,49 @@ class Messaging(ReplyRegistry):
 
     # ------------------------------------------------------------------ generate_reply
 
-    def _apply_reply_hooks(self, messages: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    def update_agent_state_before_reply(self, messages: list[dict[str, Any]]) -> None:
+        """Run the ``update_agent_state`` hooks (``hook(agent, messages)``, in registration order):
+        capabilities update the agent (system message, context variables) before it replies."""
         for hook in self.hook_lists["update_agent_state"]:
             hook(self, messages)
-        messages = self._process_last_received_message(messages)
-        for hook in self.hook_lists["process_all_messages_before_reply"]:
-            messages = hook(messages)
-        return messages
 
-    def _process_last_received_message(self, messages: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    def process_last_received_message(self, messages: list[dict[str, Any]] | None) -> list[dict[str, Any]] | None:
+        """Pass the text of the last message through the ``process_last_received_message`` hooks
+        (``hook(content) -> content``, in registration order) and return the messages to reply to.
+
+        Left as they are (the same list is returned): no hooks, no messages, a last message that is
+        a function call, carries a ``context``, has no ``content`` or a content that is neither a
+        str nor a multimodal list, or is the word "exit"; and when the hooks change nothing.
+        Otherwise the result is a new list ending with a changed copy of the last message: the
+        stored history keeps the message as it was received."""
         hooks = self.hook_lists["process_last_received_message"]
         if not hooks or not messages:
             return messages
         last = messages[-1]
-        if last.get("function_call") or "context" in last:
+        if "function_call" in last or "context" in last or "content" not in last:
             return messages
-        content = last.get("content")
-        if content is None or not isinstance(content, (str, list)) or content == "exit":
+        content = last["content"]
+        if not isinstance(content, (str, list)) or content == "exit":
             return messages
         new_content = content
         for hook in hooks:
             new_content = hook(new_content)
         if new_content == content:
             return messages
-        # Copy on write: the stored message stays as it was received.
         changed = dict(last)
         changed["content"] = new_content
         return [*messages[:-1], changed]
+
+    def process_all_messages_before_reply(self, messages: list[dict[str, Any]] | None) -> list[dict[str, Any]] | None:
+        """Pass the whole list of messages through the ``process_all_messages_before_reply`` hooks
+        (``hook(messages) -> messages``, in registration order); what they return is what the
+        reply functions see (message transforms, for example)."""
+        hooks = self.hook_lists["process_all_messages_before_reply"]
+        if not hooks or messages is None:
+            return messages
+        for hook in hooks:
+            messages = hook(messages)
+        return messages
 
     def _generate_reply_flow(
         self, messages: list[dict[str, Any]] | None, sender: Agent | None, exclude: Iterable[Callable[..., Any]]
@@ -210,7 +226,10 @@ class Messaging(ReplyRegistry):
             raise AssertionError("generate_reply needs messages or a sender.")
         if messages is None:
             messages = self._oai_messages[sender]  # type: ignore[index]
-        messages = self._apply_reply_hooks(messages)
+        # The hookable methods, as ag2 calls them (a subclass may override any of them).
+        self.update_agent_state_before_reply(messages)
+        messages = self.process_last_received_message(messages)
+        messages = self.process_all_messages_before_reply(messages)
         from_agent = isinstance(sender, ReplyRegistry)
         excluded_flows = {_STOCK_FLOWS.get(f) for f in exclude if type(f) is FunctionType} if exclude else None
         ran: set[Any] | None = None

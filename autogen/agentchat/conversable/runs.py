@@ -1,13 +1,16 @@
-"""`run`, `a_run` and `run_iter`: a chat in the background with an event stream (part of `ConversableAgent`)."""
+"""`run`, `a_run`, `run_iter`, `a_run_iter` and `sequential_run`: chats in the background with an
+event stream (part of `ConversableAgent`)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator
+import asyncio
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 
 from ..._effects import Flow, run_async, run_sync
 from ..chat import ChatResult
+from ..utils import consolidate_chat_info
 from .chats import DEFAULT_SUMMARY_METHOD, chat_flow
 
 if TYPE_CHECKING:
@@ -18,10 +21,11 @@ __all__ = ["Runs"]
 
 
 class Runs:
-    """run / a_run / run_iter (part of `ConversableAgent`)."""
+    """run / a_run / run_iter / a_run_iter / sequential_run (part of `ConversableAgent`)."""
 
     run_executor: Any
     _tools: list[Any]
+    _finished_chats: list[ChatResult]
 
     @contextmanager
     def _create_or_get_executor(
@@ -151,18 +155,116 @@ class Runs:
             lambda: run_async(self._run_flow(recipient, plan, msg_to, chat_kwargs)), agents=_run_agents(self, recipient)
         )
 
-    def run_iter(self, recipient: ConversableAgent | None = None, *, yield_on: Any = None, **kwargs: Any) -> Any:
-        """Stepped `run`: the chat advances only as you iterate its events."""
+    def run_iter(
+        self,
+        recipient: ConversableAgent | None = None,
+        clear_history: bool = True,
+        silent: bool | None = False,
+        cache: Any = None,
+        max_turns: int | None = None,
+        summary_method: str | Callable[..., Any] | None = DEFAULT_SUMMARY_METHOD,
+        summary_args: dict[str, Any] | None = {},
+        message: dict[str, Any] | str | Callable[..., Any] | None = None,
+        executor_kwargs: dict[str, Any] | None = None,
+        tools: Any = None,
+        user_input: bool = False,
+        msg_to: str = "agent",
+        yield_on: Sequence[type] | None = None,
+        **kwargs: Any,
+    ) -> Any:
+        """Stepped `run`: the chat (in a worker thread, started on the first step) advances only
+        as you iterate its events; only events of the ``yield_on`` types are yielded (all when
+        None), input requests always. Results are on the response once iteration ended."""
         from ...io.run_response import RunIterResponse
 
-        tools = kwargs.pop("tools", None)
-        executor_kwargs = kwargs.pop("executor_kwargs", None)
-        user_input = kwargs.pop("user_input", False)
-        msg_to = kwargs.pop("msg_to", "agent")
         plan = self._executor_plan(recipient, msg_to, executor_kwargs, tools, user_input)
+        chat_kwargs = dict(
+            kwargs, clear_history=clear_history, silent=silent, cache=cache, max_turns=max_turns,
+            summary_method=summary_method, summary_args=summary_args, message=message,
+        )  # fmt: skip
         return RunIterResponse(
-            lambda: run_sync(self._run_flow(recipient, plan, msg_to, kwargs)), agents=_run_agents(self, recipient), yield_on=yield_on
+            lambda: run_sync(self._run_flow(recipient, plan, msg_to, chat_kwargs)),
+            agents=_run_agents(self, recipient),
+            yield_on=yield_on,
         )
+
+    def a_run_iter(
+        self,
+        recipient: ConversableAgent | None = None,
+        clear_history: bool = True,
+        silent: bool | None = False,
+        cache: Any = None,
+        max_turns: int | None = None,
+        summary_method: str | Callable[..., Any] | None = DEFAULT_SUMMARY_METHOD,
+        summary_args: dict[str, Any] | None = {},
+        message: dict[str, Any] | str | Callable[..., Any] | None = None,
+        executor_kwargs: dict[str, Any] | None = None,
+        tools: Any = None,
+        user_input: bool = False,
+        msg_to: str = "agent",
+        yield_on: Sequence[type] | None = None,
+        **kwargs: Any,
+    ) -> Any:
+        """`run_iter` for ``async for``: the chat runs as an async chat (async reply functions and
+        tools are awaited) on its own event loop in a worker thread, started on the first step;
+        waiting for the next event never blocks the caller's loop. (A plain method, as in ag2:
+        ``async for event in agent.a_run_iter(...)``.)"""
+        from ...io.run_response import AsyncRunIterResponse
+
+        plan = self._executor_plan(recipient, msg_to, executor_kwargs, tools, user_input)
+        chat_kwargs = dict(
+            kwargs, clear_history=clear_history, silent=silent, cache=cache, max_turns=max_turns,
+            summary_method=summary_method, summary_args=summary_args, message=message,
+        )  # fmt: skip
+        return AsyncRunIterResponse(
+            lambda: asyncio.run(run_async(self._run_flow(recipient, plan, msg_to, chat_kwargs))),
+            agents=_run_agents(self, recipient),
+            yield_on=yield_on,
+        )
+
+    # ------------------------------------------------------------------ sequences of chats
+
+    def _sequence_flow(self, chat_queue: list[dict[str, Any]], streams: list[Any]) -> Flow[None]:
+        """`initiate_chats` with one IO stream per chat: each chat runs with its stream as the
+        default and ends it with the chat's ``RunCompletionEvent``."""
+        from ...io.base import IOStream
+        from ...io.run_response import completion_event
+        from ..chat import _add_carryover, _chat_kwargs, _emit_carryover, _validate_recipients
+
+        consolidate_chat_info(chat_queue)
+        _validate_recipients(chat_queue)
+        finished: list[ChatResult] = []
+        for chat_info, stream in zip(chat_queue, streams):
+            with IOStream.set_default(stream):
+                excluded = set(chat_info.get("finished_chat_indexes_to_exclude_from_carryover", []))
+                _add_carryover(chat_info, [r.summary for i, r in enumerate(finished) if i not in excluded])
+                _emit_carryover(chat_info)
+                sender = chat_info["sender"]
+                result = yield from chat_flow(sender, **_chat_kwargs(chat_info))
+                stream.send(completion_event(self._run_result(sender, chat_info["recipient"], result)))
+            finished.append(result)
+        self._finished_chats = finished
+
+    def _sequence_agents(self, chat_queue: list[dict[str, Any]]) -> list[list[Any]]:
+        self._check_chat_queue_for_sender(chat_queue)  # type: ignore[attr-defined]
+        return [[chat["sender"], *([chat["recipient"]] if chat.get("recipient") is not None else [])] for chat in chat_queue]
+
+    def sequential_run(self, chat_queue: list[dict[str, Any]]) -> list[Any]:
+        """`initiate_chats` as a run: the chats run one after another in a background thread (each
+        with the summaries of the earlier ones as carryover) and each has its own `RunResponse`,
+        in queue order; consume them in that order (``for r in responses: r.process()``)."""
+        from ...io.run_response import RunResponse
+
+        agents = self._sequence_agents(chat_queue)
+        return RunResponse.start_sequence(lambda streams: run_sync(self._sequence_flow(chat_queue, streams)), agents)
+
+    async def a_sequential_run(self, chat_queue: list[dict[str, Any]]) -> list[Any]:
+        """Async twin of `sequential_run`: the chats run in order (``prerequisites`` are not used)
+        as one task; returns one `AsyncRunResponse` per chat."""
+        from ...io.run_response import AsyncRunResponse
+
+        agents = self._sequence_agents(chat_queue)
+        return AsyncRunResponse.start_sequence(lambda streams: run_async(self._sequence_flow(chat_queue, streams)), agents)
 
 
 def _run_agents(agent: Any, recipient: Any) -> list[Any]:
