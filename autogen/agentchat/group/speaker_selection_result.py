@@ -16,7 +16,11 @@ __all__ = ["SpeakerSelectionResult"]
 def agent_in_group(groupchat: GroupChat, name: str) -> Agent:
     """The member called ``name``; a ValueError naming the members when there is none."""
     # Group members have unique names here: the group's name index answers (no scan per turn).
-    agent = groupchat.agent_by_name(name)
+    # A stand-in group chat without the method on its class (a test double) is scanned instead.
+    if getattr(type(groupchat), "agent_by_name", None) is not None:
+        agent = groupchat.agent_by_name(name)
+    else:
+        agent = next((a for a in groupchat.agents if a.name == name), None)
     if agent is None:
         raise ValueError(
             f"Agent '{name}' not found in groupchat: the transition names an agent which is not in the group chat (members: "
