@@ -6,20 +6,43 @@ import json
 from collections.abc import Iterable, Iterator, Mapping
 from typing import Any
 
+from pydantic import BaseModel, Field, model_validator
+
 __all__ = ["ContextVariables"]
 
+_SETATTR = object.__setattr__
 
-class ContextVariables:
+
+class ContextVariables(BaseModel):
     """A dict-like store of named values shared by the agents of a chat.
 
-    Iterating yields ``(key, value)`` pairs, as the original does; use ``keys()`` for names.
+    A pydantic model with one field, ``data`` (``model_dump()`` gives ``{"data": {...}}``), used
+    like a dict. Iterating yields ``(key, value)`` pairs, as the original does; use ``keys()`` for names.
     """
 
-    __slots__ = ("data",)
+    data: dict[str, Any] = Field(default_factory=dict)
 
     def __init__(self, data: Mapping[str, Any] | None = None, **kwargs: Any) -> None:
-        self.data: dict[str, Any] = dict(data or {})
-        self.data.update(kwargs)
+        if data is not None and not isinstance(data, Mapping):
+            super().__init__(data=data)  # not a mapping: pydantic's ValidationError says so
+            return
+        # Every agent builds one: skip pydantic's validation of a plain mapping (what
+        # `model_construct` does, without its per-call field bookkeeping).
+        values = dict(data) if data else {}
+        if kwargs:
+            values.update(kwargs)
+        _SETATTR(self, "__dict__", {"data": values})
+        _SETATTR(self, "__pydantic_fields_set__", {"data"})
+        _SETATTR(self, "__pydantic_extra__", None)
+        _SETATTR(self, "__pydantic_private__", None)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _values_or_dump(cls, value: Any) -> Any:
+        """Validating from a mapping: its dump form ``{"data": {...}}``, or else the values themselves."""
+        if isinstance(value, Mapping) and set(value) != {"data"}:
+            return {"data": dict(value)}
+        return value
 
     def get(self, key: str, default: Any = None) -> Any:
         """The value of ``key``, or ``default``."""
@@ -75,14 +98,6 @@ class ContextVariables:
     def from_json(cls, text: str) -> ContextVariables:
         return cls(json.loads(text))
 
-    def model_dump(self, **_: Any) -> dict[str, Any]:
-        """Pydantic-style dump (``{"data": {...}}``), as the original pydantic model gives."""
-        return {"data": dict(self.data)}
-
-    def model_dump_json(self, **_: Any) -> str:
-        """Pydantic-style JSON dump."""
-        return json.dumps(self.model_dump())
-
     def __getitem__(self, key: str) -> Any:
         try:
             return self.data[key]
@@ -111,21 +126,16 @@ class ContextVariables:
         if isinstance(other, ContextVariables):
             return self.data == other.data
         if isinstance(other, Mapping):
-            return self.data == dict(other)
+            # a plain dict of the values, or this model's dump form (e.g. an event read back from JSON)
+            return self.data == dict(other) or (set(other) == {"data"} and self.data == other["data"])
         return NotImplemented
+
+    __hash__ = None  # type: ignore[assignment]  # mutable
 
     def __repr__(self) -> str:
         return f"ContextVariables(data={self.data!r})"
 
-    # pydantic support, so events and results can carry context variables
-    @classmethod
-    def __get_pydantic_core_schema__(cls, source: Any, handler: Any) -> Any:
-        from pydantic_core import core_schema
-
-        return core_schema.no_info_plain_validator_function(
-            lambda v: v if isinstance(v, ContextVariables) else ContextVariables(v or {}),
-            serialization=core_schema.plain_serializer_function_ser_schema(lambda v: v.to_dict()),
-        )
+    __str__ = __repr__
 
 
 _MISSING = object()

@@ -40,14 +40,9 @@ def format_template(template: str, context_variables: ContextVariables | dict[st
 
 
 class ContextStr(BaseModel):
-    """A template such as ``"Order {order_id} is {status}"``, filled from context variables."""
+    """``ContextStr(template="Order {order_id} is {status}")``, filled from context variables."""
 
     template: str
-
-    def __init__(self, template: str | None = None, **data: Any) -> None:
-        if template is not None:
-            data["template"] = template
-        super().__init__(**data)
 
     def format(self, context_variables: ContextVariables) -> str:
         """The template with its ``{var}`` fields filled from ``context_variables``."""

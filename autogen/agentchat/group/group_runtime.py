@@ -100,6 +100,9 @@ class GroupRuntime:
         self.context_variables: ContextVariables = pattern.context_variables
         self.error: str | None = None
         self.active = False
+        #: (policy, safeguard_llm_config, mask_llm_config) given to the run, installed when it starts
+        self.safeguard_settings: tuple[Any, Any, Any] | None = None
+        self.safeguard_enforcer: Any = None
         self._restore_counters: dict[str, int] | None = None
 
         pattern.configure_agents()
@@ -263,9 +266,33 @@ class GroupRuntime:
         self.transit_names = set(group_utils.transit_function_names(members))
         self.active = True
 
+    def install_safeguards(self) -> None:
+        """Apply the run's safeguard policy to the group (its events go to the run's stream)."""
+        if self.safeguard_settings is None or self.safeguard_enforcer is not None:
+            return
+        from .safeguards.api import apply_safeguard_policy
+
+        policy, llm_config, mask_config = self.safeguard_settings
+        self.safeguard_enforcer = apply_safeguard_policy(
+            groupchat_manager=self.manager, policy=policy, safeguard_llm_config=llm_config, mask_llm_config=mask_config
+        )
+
+    def _remove_safeguards(self) -> None:
+        """A policy given to a run guards that run only: its hooks come off the agents at the end."""
+        enforcer, self.safeguard_enforcer = self.safeguard_enforcer, None
+        if enforcer is None:
+            return
+        from .safeguards.api import remove_enforcer_hooks
+
+        remove_enforcer_hooks(self.groupchat.agents, enforcer)
+        guardrails = self.groupchat._inter_agent_guardrails
+        if enforcer in guardrails:
+            guardrails.remove(enforcer)
+
     def finish(self) -> None:
         """End of the run: the agents' group behaviours go dormant and their handoff tools are withdrawn."""
         self.active = False
+        self._remove_safeguards()
         for agent in self.agents + self.wrapped_agents:
             if getattr(agent, "_group_runtime", None) is self:
                 group_utils.set_handoff_tools(agent, [])

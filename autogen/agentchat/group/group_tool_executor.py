@@ -259,6 +259,7 @@ class GroupToolExecutor(ConversableAgent):
 
     def _run_group_tools(self, message: dict[str, Any], calls: list[dict[str, Any]], sender: Agent | None) -> Flow[tuple[bool, Any]]:
         caller = message.get("name") or (sender.name if sender is not None else "unknown")
+        self._tool_call_originator = caller  # whose calls these are (safeguards check them as that agent's)
         responses: list[dict[str, Any]] = []
         contents: list[str] = []
         next_target: TransitionTarget | None = None

@@ -36,7 +36,7 @@ class StringLLMCondition(LLMCondition):
 
 
 class ContextStrLLMCondition(LLMCondition):
-    """A prompt filled from the agent's context variables each turn: ``ContextStrLLMCondition(ContextStr("..."))``.
+    """A prompt filled from the agent's context variables each turn: ``ContextStrLLMCondition(ContextStr(template="..."))``.
 
     A plain string is refused (a ValidationError), as in the original: its ``{...}`` placeholders
     are only filled when it is wrapped in a `ContextStr`, which says so.

@@ -35,12 +35,12 @@ __all__ = [
 GroupChatOutcome = tuple[ChatResult, "ContextVariables", "Agent | None"]
 
 
-def _refuse_safeguards(safeguard_policy: Any, safeguard_llm_config: Any, mask_llm_config: Any) -> None:
-    if safeguard_policy is not None or safeguard_llm_config is not None or mask_llm_config is not None:
-        raise NotImplementedError(
-            "Group-level safeguards (safeguard_policy, safeguard_llm_config, mask_llm_config) are not supported "
-            "by this implementation; use agent guardrails (register_input_guardrail / register_output_guardrail)."
-        )
+def _with_safeguards(rt: GroupRuntime, policy: Any, safeguard_llm_config: Any, mask_llm_config: Any) -> GroupRuntime:
+    """Remember the run's safeguard policy (installed when the run starts, removed when it ends).
+    As in the original, the LLM configs alone, without a policy, do nothing."""
+    if policy:
+        rt.safeguard_settings = (policy, safeguard_llm_config, mask_llm_config)
+    return rt
 
 
 def _named_messages(messages: list[dict[str, Any]], default_name: str) -> list[dict[str, Any]]:
@@ -63,8 +63,9 @@ def _group_chat_flow(rt: GroupRuntime, state: GroupChatState | None) -> Flow[Gro
         rt.groupchat.max_round = max(1, state.max_rounds - (len(messages) - 1))
     else:
         messages = rt.messages
-    rt.start()
     try:
+        rt.install_safeguards()
+        rt.start()
         if len(messages) > 1:
             last_agent, last_message = yield Call(
                 manager.resume, manager.a_resume, messages=_named_messages(messages, rt.initiator.name), silent=True
@@ -122,14 +123,19 @@ def initiate_group_chat(
         pattern: the agents and their orchestration (e.g. `DefaultPattern`, `AutoPattern`).
         messages: the opening message (str), or a list of messages to continue from.
         max_rounds: most messages in the chat, the opening one included.
+        safeguard_policy: a safeguard policy (dict or JSON file path) applied to the group's agents for
+            this run (see `autogen.agentchat.group.safeguards`).
+        safeguard_llm_config: the LLM answering the policy's ``check_method: "llm"`` rules.
+        mask_llm_config: an LLM that masks sensitive content for ``mask`` actions without a regex.
         on_turn: called with a `GroupChatState` after every message (and once at the end), e.g.
             ``GroupChatState.file_saver("chat.json")``; `resume_group_chat` continues from one.
 
     Returns:
         (chat result, the shared context variables, the agent that spoke last).
     """
-    _refuse_safeguards(safeguard_policy, safeguard_llm_config, mask_llm_config)
-    rt = _runtime(pattern, messages, max_rounds, on_turn)
+    rt = _with_safeguards(
+        _runtime(pattern, messages, max_rounds, on_turn), safeguard_policy, safeguard_llm_config, mask_llm_config
+    )
     return run_sync(_group_chat_flow(rt, None))
 
 
@@ -144,8 +150,9 @@ async def a_initiate_group_chat(
     on_turn: Callable[[GroupChatState], None] | None = None,
 ) -> GroupChatOutcome:
     """Async twin of `initiate_group_chat`."""
-    _refuse_safeguards(safeguard_policy, safeguard_llm_config, mask_llm_config)
-    rt = _runtime(pattern, messages, max_rounds, on_turn)
+    rt = _with_safeguards(
+        _runtime(pattern, messages, max_rounds, on_turn), safeguard_policy, safeguard_llm_config, mask_llm_config
+    )
     return await run_async(_group_chat_flow(rt, None))
 
 
@@ -225,8 +232,9 @@ def run_group_chat(
     ``process()``; results, including ``context_variables``, are set when the run completes)."""
     from ...io.run_response import RunResponse
 
-    _refuse_safeguards(safeguard_policy, safeguard_llm_config, mask_llm_config)
-    rt = _runtime(pattern, messages, max_rounds, on_turn)
+    rt = _with_safeguards(
+        _runtime(pattern, messages, max_rounds, on_turn), safeguard_policy, safeguard_llm_config, mask_llm_config
+    )
     return RunResponse.start(lambda: _completion(rt, run_sync(_group_chat_flow(rt, None))), agents=_all_agents(rt))
 
 
@@ -243,8 +251,9 @@ async def a_run_group_chat(
     """Async twin of `run_group_chat`: the chat runs as an asyncio task; returns an `AsyncRunResponse`."""
     from ...io.run_response import AsyncRunResponse
 
-    _refuse_safeguards(safeguard_policy, safeguard_llm_config, mask_llm_config)
-    rt = _runtime(pattern, messages, max_rounds, on_turn)
+    rt = _with_safeguards(
+        _runtime(pattern, messages, max_rounds, on_turn), safeguard_policy, safeguard_llm_config, mask_llm_config
+    )
 
     async def work() -> dict[str, Any]:
         return _completion(rt, await run_async(_group_chat_flow(rt, None)))
@@ -265,8 +274,9 @@ def run_group_chat_iter(
     the event types in ``yield_on``)."""
     from ...io.run_response import RunIterResponse
 
-    _refuse_safeguards(safeguard_policy, safeguard_llm_config, mask_llm_config)
-    rt = _runtime(pattern, messages, max_rounds, None)
+    rt = _with_safeguards(
+        _runtime(pattern, messages, max_rounds, None), safeguard_policy, safeguard_llm_config, mask_llm_config
+    )
     return RunIterResponse(
         lambda: _completion(rt, run_sync(_group_chat_flow(rt, None))), agents=_all_agents(rt), yield_on=yield_on
     )
@@ -284,8 +294,9 @@ def a_run_group_chat_iter(
     """`run_group_chat_iter` consumed with ``async for``."""
     from ...io.run_response import AsyncRunIterResponse
 
-    _refuse_safeguards(safeguard_policy, safeguard_llm_config, mask_llm_config)
-    rt = _runtime(pattern, messages, max_rounds, None)
+    rt = _with_safeguards(
+        _runtime(pattern, messages, max_rounds, None), safeguard_policy, safeguard_llm_config, mask_llm_config
+    )
     return AsyncRunIterResponse(
         lambda: _completion(rt, run_sync(_group_chat_flow(rt, None))), agents=_all_agents(rt), yield_on=yield_on
     )

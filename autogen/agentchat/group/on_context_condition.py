@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from pydantic import BaseModel
+from pydantic import BaseModel, field_validator
 
-from .available_condition import AvailableCondition, StringAvailableCondition
+from .available_condition import AvailableCondition
 from .context_condition import ContextCondition, ExpressionContextCondition, StringContextCondition
 from .context_expression import ContextExpression
 from .targets.transition_target import TransitionTarget
@@ -24,18 +24,16 @@ class OnContextCondition(BaseModel):
     condition: ContextCondition | None = None
     available: AvailableCondition | None = None
 
-    def __init__(self, target: Any = None, condition: Any = None, available: Any = None, **data: Any) -> None:
-        if target is not None:
-            data["target"] = target
-        if condition is not None:
-            if isinstance(condition, ContextExpression):
-                condition = ExpressionContextCondition(condition)
-            elif isinstance(condition, str):
-                condition = StringContextCondition(variable_name=condition)
-            data["condition"] = condition
-        if available is not None:
-            data["available"] = StringAvailableCondition(available) if isinstance(available, str) else available
-        super().__init__(**data)
+    @field_validator("condition", mode="before")
+    @classmethod
+    def _shorthand_condition(cls, value: Any) -> Any:
+        """The legacy swarm shorthands (a variable name, a ContextExpression) become conditions;
+        anything else is validated as the original does."""
+        if isinstance(value, str):
+            return StringContextCondition(variable_name=value)
+        if isinstance(value, ContextExpression):
+            return ExpressionContextCondition(expression=value)
+        return value
 
     def has_target_type(self, target_type: type) -> bool:
         return isinstance(self.target, target_type)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
 
 from pydantic import BaseModel, ConfigDict
 
@@ -13,7 +12,7 @@ __all__ = ["ReplyResult"]
 
 
 class ReplyResult(BaseModel):
-    """``ReplyResult(message, target=None, context_variables=None)``.
+    """``ReplyResult(message=..., target=None, context_variables=None)`` (keyword arguments only).
 
     In a group chat the tool response reads ``message``; ``context_variables`` (when non-empty) are
     merged into the shared context and ``target`` chooses the next speaker.
@@ -24,11 +23,6 @@ class ReplyResult(BaseModel):
     message: str
     target: TransitionTarget | None = None
     context_variables: ContextVariables | None = None
-
-    def __init__(self, message: Any = None, **data: Any) -> None:
-        if message is not None:
-            data["message"] = message
-        super().__init__(**data)
 
     def __str__(self) -> str:
         return self.message

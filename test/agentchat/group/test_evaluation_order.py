@@ -176,7 +176,7 @@ def test_handoff_tools_follow_availability_and_context_prompts(routed_server, ro
     a.handoffs.add_llm_condition(
         OnCondition(
             target=AgentTarget(b),
-            condition=ContextStrLLMCondition(ContextStr("go to b in the {room}")),
+            condition=ContextStrLLMCondition(ContextStr(template="go to b in the {room}")),
             available=ExpressionAvailableCondition(ContextExpression("${open}")),
         )
     )

@@ -41,7 +41,7 @@ def test_changing_handoff_prompts_keep_the_custom_model_client_and_usage():
         return ReplyResult(message=f"n={context_variables['n']}", context_variables=context_variables)
 
     a.register_for_llm()(bump)
-    a.handoffs.add_llm_condition(OnCondition(target=AgentTarget(b), condition=ContextStrLLMCondition(ContextStr("hand over after {n} steps"))))
+    a.handoffs.add_llm_condition(OnCondition(target=AgentTarget(b), condition=ContextStrLLMCondition(ContextStr(template="hand over after {n} steps"))))
     a.register_model_client(
         FakeModelClient,
         replies=[

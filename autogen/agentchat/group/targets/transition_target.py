@@ -105,16 +105,23 @@ class _NamedAgentTarget(_DirectTarget):
         return [self.agent_name]
 
 
+_NO_AGENT: Any = object()
+
+
 class AgentTarget(_NamedAgentTarget):
     """Hand over to a specific agent: ``AgentTarget(agent)``."""
 
-    def __init__(self, agent: Any = None, **data: Any) -> None:
-        if agent is not None:
-            name = getattr(agent, "name", None)
-            if not isinstance(name, str):
-                raise TypeError(f"AgentTarget takes an agent (with a name); got {type(agent).__name__}. Use AgentNameTarget for a name.")
-            data["agent_name"] = name
-        super().__init__(**data)
+    def __init__(self, agent: Any = _NO_AGENT, **data: Any) -> None:
+        if agent is _NO_AGENT:
+            if "agent_name" not in data:
+                raise TypeError("AgentTarget.__init__() missing 1 required positional argument: 'agent'")
+            super().__init__(**data)  # pydantic validation (model_validate) passes the stored field
+            return
+        name = getattr(agent, "name", None)
+        if name is None:
+            # the original reads agent.name: the same error type, with a hint
+            raise AttributeError(f"AgentTarget takes an agent (with a name); got {type(agent).__name__}. Use AgentNameTarget for a name.")
+        super().__init__(agent_name=name, **data)
 
 
 class AgentNameTarget(_NamedAgentTarget):
@@ -232,9 +239,7 @@ class NestedChatTarget(TransitionTarget):
 
     nested_chat_config: dict[str, Any]
 
-    def __init__(self, nested_chat_config: dict[str, Any] | None = None, **data: Any) -> None:
-        if nested_chat_config is not None:
-            data["nested_chat_config"] = nested_chat_config
+    def __init__(self, **data: Any) -> None:
         super().__init__(**data)
         if not isinstance(self.nested_chat_config.get("chat_queue"), list) or not self.nested_chat_config["chat_queue"]:
             raise ValueError("NestedChatTarget needs nested_chat_config={'chat_queue': [<chat dict>, ...]}.")
