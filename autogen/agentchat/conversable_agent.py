@@ -107,7 +107,7 @@ class ConversableAgent(
         self._ignored_sync_twins: set[str] = set()
         self._human_input: list[str] = []
         self.reply_at_receive: defaultdict[Agent, bool] = defaultdict(bool)
-        self.context_variables = context_variables if context_variables is not None else ContextVariables()
+        self._context_variables = context_variables  # an empty one is made on first use (most agents never use it)
         self.handoffs = handoffs if handoffs is not None else _new_handoffs()
         self.input_guardrails: list[Any] = []
         self.output_guardrails: list[Any] = []
@@ -202,6 +202,18 @@ class ConversableAgent(
             raise ValueError("update_agent_state_before_reply takes callables or UpdateSystemMessage objects.")
 
     # ------------------------------------------------------------------ properties
+
+    @property
+    def context_variables(self) -> ContextVariables:
+        """The agent's context variables (shared by the agents of a pattern chat)."""
+        variables = self._context_variables
+        if variables is None:
+            variables = self._context_variables = ContextVariables()
+        return variables
+
+    @context_variables.setter
+    def context_variables(self, value: ContextVariables) -> None:
+        self._context_variables = value
 
     @property
     def name(self) -> str:
