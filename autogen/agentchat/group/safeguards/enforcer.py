@@ -404,6 +404,10 @@ class SafeguardEnforcer:
         found = self._find_violation(interaction_type, source_name, dest_name, content, context_info)
         if found is None:
             return None
+        return self._act_on(found, data, source_name, dest_name)
+
+    def _act_on(self, found: tuple[Any, str, str, str], data: Any, source: str, dest: str) -> Any:
+        """Apply the action of the broken rule in ``found`` (from `_find_violation`) to ``data``."""
         rule, explanation, preview, guardrail_type = found
         return self._apply_action(
             action=rule["action"],
@@ -413,8 +417,8 @@ class SafeguardEnforcer:
             custom_message=rule.get("activation_message"),
             pattern=rule.get("pattern"),
             guardrail_type=guardrail_type,
-            source_agent=source_name,
-            target_agent=dest_name,
+            source_agent=source,
+            target_agent=dest,
             content_preview=preview,
         )
 
@@ -443,19 +447,8 @@ class SafeguardEnforcer:
         found = self._find_violation("tool_interaction", source, dest, content, f"{caller} <-> {tool_name} ({direction})")
         if found is None:
             return data
-        rule, explanation, preview, guardrail_type = found
-        result = self._apply_action(
-            action=rule["action"],
-            content=data,
-            disallow_items=rule.get("disallow_item", []),
-            explanation=explanation,
-            custom_message=rule.get("activation_message"),
-            pattern=rule.get("pattern"),
-            guardrail_type=guardrail_type,
-            source_agent=source,
-            target_agent=dest,
-            content_preview=preview,
-        )
+        rule, explanation = found[0], found[1]
+        result = self._act_on(found, data, source, dest)
         if direction == "input" and rule["action"] == "block":
             with self._lock:
                 self._blocked_calls[key].append(self._block_notice(rule.get("activation_message") or explanation))
@@ -489,19 +482,8 @@ class SafeguardEnforcer:
         )
         if found is None:
             return data
-        rule, explanation, preview, guardrail_type = found
-        result = self._apply_action(
-            action=rule["action"],
-            content=data,
-            disallow_items=rule.get("disallow_item", []),
-            explanation=explanation,
-            custom_message=rule.get("activation_message"),
-            pattern=rule.get("pattern"),
-            guardrail_type=guardrail_type,
-            source_agent=source,
-            target_agent=dest,
-            content_preview=preview,
-        )
+        rule = found[0]
+        result = self._act_on(found, data, source, dest)
         if direction == "input" and rule["action"] == "block":
             return None
         return result
@@ -511,19 +493,7 @@ class SafeguardEnforcer:
         found = self._find_violation("user_interaction", "user", agent_name, user_input, f"user <-> {agent_name}")
         if found is None:
             return user_input
-        rule, explanation, preview, guardrail_type = found
-        result = self._apply_action(
-            action=rule["action"],
-            content=user_input,
-            disallow_items=rule.get("disallow_item", []),
-            explanation=explanation,
-            custom_message=rule.get("activation_message"),
-            pattern=rule.get("pattern"),
-            guardrail_type=guardrail_type,
-            source_agent="user",
-            target_agent=agent_name,
-            content_preview=preview,
-        )
+        result = self._act_on(found, user_input, "user", agent_name)
         if isinstance(result, dict):
             return str(result.get("content", ""))
         return str(result)
