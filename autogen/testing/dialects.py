@@ -13,7 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from . import anthropic_wire
+from . import anthropic_wire, gemini_wire
 from .completion import build_completion, stream_chunks
 from .http11 import error_body as openai_error_body
 from .replies import FakeReply
@@ -45,6 +45,8 @@ class Dialect:
     """``error_body(status, message, *, code=None, param=None)``: the provider's error JSON."""
     entry: Callable[[Any], dict[str, Any]]
     """The config entry pointing a client at a running server."""
+    stream_route: str = ""
+    """Path suffix of the streaming model call when it has its own path (Gemini), else ""."""
 
 
 def _openai_check(body: Any) -> tuple[str, str | None] | None:
@@ -97,4 +99,21 @@ ANTHROPIC = Dialect(
     },
 )
 
-DIALECTS: dict[str, Dialect] = {d.name: d for d in (OPENAI, ANTHROPIC)}
+GEMINI = Dialect(
+    name="gemini",
+    route=":generateContent",
+    stream_route=":streamGenerateContent",
+    api_path="",
+    check=lambda body: (lambda problem: (problem, None) if problem else None)(gemini_wire.check_request(body)),
+    answer=gemini_wire.response_body,
+    stream=lambda body, response: gemini_wire.stream_events(response),
+    error_body=gemini_wire.error_body,
+    entry=lambda server: {
+        "api_type": "google",
+        "model": server.model,
+        "api_key": "fake-gemini-key",
+        "base_url": server.base_url,
+    },
+)
+
+DIALECTS: dict[str, Dialect] = {d.name: d for d in (OPENAI, ANTHROPIC, GEMINI)}

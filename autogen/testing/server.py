@@ -45,7 +45,9 @@ class FakeLLMServer:
         port: TCP port; 0 picks a free one.
         dialect: the provider API spoken: "openai" (chat completions) or "anthropic" (Messages API at
             ``POST /v1/messages``, JSON and SSE events, Anthropic error bodies; requests the real API
-            would refuse, such as non-alternating roles or unanswered tool_use blocks, get its 400).
+            would refuse, such as non-alternating roles or unanswered tool_use blocks, get its 400), or
+            "gemini" (Gemini API ``POST .../models/{model}:generateContent`` and
+            ``:streamGenerateContent?alt=sse``, Google error bodies, the API's 400 for invalid contents).
 
     Use as a context manager (``with FakeLLMServer(["hi"]) as server: ...``) or call ``start()``/``stop()``.
     Routes: ``POST /v1/chat/completions`` (any path ending in ``/chat/completions``), ``GET /v1/models``.
@@ -286,7 +288,7 @@ class FakeLLMServer:
         keep = raw.keep_alive
         path = raw.path.rstrip("/")
         dialect = self._dialect
-        if path.endswith(dialect.route):
+        if path.endswith(dialect.route) or (dialect.stream_route and path.endswith(dialect.stream_route)):
             if raw.method != "POST":
                 return await self._send_error(writer, 405, f"Use POST for {dialect.route}.", keep)
             problem = dialect.check(body)
@@ -344,9 +346,13 @@ class FakeLLMServer:
         self, reply: FakeReply, record: RecordedRequest, writer: asyncio.StreamWriter, keep: bool
     ) -> bool:
         answer = self._dialect.answer(record.body, reply, self.model)
-        if not record.body.get("stream"):
+        if not self._wants_stream(record):
             return await self._send(writer, 200, _dumps(answer), keep)
         return await self._send_stream(writer, self._dialect.stream(record.body, answer), keep)
+
+    def _wants_stream(self, record: RecordedRequest) -> bool:
+        route = self._dialect.stream_route
+        return bool(record.body.get("stream")) or bool(route and record.path.rstrip("/").endswith(route))
 
     async def _send_fault(
         self, fault: Fault, record: RecordedRequest, writer: asyncio.StreamWriter, keep: bool
@@ -355,7 +361,7 @@ class FakeLLMServer:
             writer.close()
             return False
         if fault.kind == "malformed_json":
-            if record.body.get("stream"):
+            if self._wants_stream(record):
                 return await self._send_stream(writer, [b"data: " + _MALFORMED + b"\n\n", b"data: [DONE]\n\n"], keep)
             return await self._send(writer, 200, _MALFORMED, keep)
         if fault.kind == "rate_limit":
