@@ -147,7 +147,9 @@ def to_gemini_contents(messages: list[dict[str, Any]]) -> tuple[str | None, list
                 parts.append({"function_call": {"name": fn.get("name", ""), "args": _arguments(fn.get("arguments"))}})
             legacy = message.get("function_call")
             if legacy:
-                parts.append({"function_call": {"name": legacy.get("name", ""), "args": _arguments(legacy.get("arguments"))}})
+                parts.append(
+                    {"function_call": {"name": legacy.get("name", ""), "args": _arguments(legacy.get("arguments"))}}
+                )
             add("model", parts)
         elif role == "tool":
             name = names.get(str(message.get("tool_call_id")))
@@ -192,12 +194,11 @@ def _pair_calls(turns: list[dict[str, Any]]) -> list[dict[str, Any]]:
         if turn["role"] == "model" and calls:
             nxt = turns[i + 1] if i + 1 < len(turns) else None
             answers = [p for p in nxt["parts"] if "function_response" in p] if nxt else []
-            if [c["function_call"]["name"] for c in calls] != [a["function_response"]["name"] for a in answers]:
-                if sorted(c["function_call"]["name"] for c in calls) != sorted(
-                    a["function_response"]["name"] for a in answers
-                ):
-                    turn["parts"] = [{"text": _call_text(p["function_call"])} if "function_call" in p else p
-                                     for p in turn["parts"]]  # fmt: skip
+            if sorted(c["function_call"]["name"] for c in calls) != sorted(
+                a["function_response"]["name"] for a in answers
+            ):
+                turn["parts"] = [{"text": _call_text(p["function_call"])} if "function_call" in p else p
+                                 for p in turn["parts"]]  # fmt: skip
         if turn["role"] == "user":
             previous = turns[i - 1] if i > 0 else None
             answered = previous is not None and any("function_call" in p for p in previous["parts"])
@@ -261,7 +262,9 @@ def gemini_schema(schema: Any, defs: dict[str, Any] | None = None) -> Any:
 
 def convert_tools(tools: list[Any] | None, functions: list[Any] | None = None) -> list[dict[str, Any]]:
     """OpenAI ``tools`` (and legacy ``functions``) as one Gemini tool of function declarations."""
-    specs = [t.get("function", t) for t in tools or () if isinstance(t, dict) and t.get("type", "function") == "function"]
+    specs = [
+        t.get("function", t) for t in tools or () if isinstance(t, dict) and t.get("type", "function") == "function"
+    ]
     specs += [f for f in functions or () if isinstance(f, dict)]
     declarations = []
     for spec in specs:
@@ -391,10 +394,12 @@ def response_to_completion_dict(response: Any, model: str) -> dict[str, Any]:
         "object": "chat.completion",
         "created": 0,
         "model": _get(response, "model_version", "modelVersion") or model,
-        "choices": [{
-            "index": 0,
-            "finish_reason": reason,
-            "message": {"role": "assistant", "content": "".join(text) or None, "tool_calls": tool_calls or None},
-        }],  # fmt: skip
+        "choices": [
+            {
+                "index": 0,
+                "finish_reason": reason,
+                "message": {"role": "assistant", "content": "".join(text) or None, "tool_calls": tool_calls or None},
+            }
+        ],
         "usage": {"prompt_tokens": prompt, "completion_tokens": output, "total_tokens": prompt + output},
     }

@@ -72,6 +72,11 @@ def _anthropic_check(body: Any) -> tuple[str, str | None] | None:
     return (problem, None) if problem else None
 
 
+def _gemini_check(body: Any) -> tuple[str, str | None] | None:
+    problem = gemini_wire.check_request(body)
+    return (problem, None) if problem else None
+
+
 OPENAI = Dialect(
     name="openai",
     route="/chat/completions",
@@ -104,7 +109,7 @@ GEMINI = Dialect(
     route=":generateContent",
     stream_route=":streamGenerateContent",
     api_path="",
-    check=lambda body: (lambda problem: (problem, None) if problem else None)(gemini_wire.check_request(body)),
+    check=_gemini_check,
     answer=gemini_wire.response_body,
     stream=lambda body, response: gemini_wire.stream_events(response),
     error_body=gemini_wire.error_body,

@@ -82,9 +82,7 @@ def check_request(body: Any) -> str | None:
         if responses:
             before = [p["functionCall"] for p in (previous or {}).get("parts") or [] if "functionCall" in p]
             if not before or (previous or {}).get("role") != "model":
-                return (
-                    "Please ensure that function response turn comes immediately after a function call turn."
-                )
+                return "Please ensure that function response turn comes immediately after a function call turn."
             if len(before) != len(responses):
                 return (
                     "Please ensure that the number of function response parts is equal to the number of function "
@@ -119,12 +117,18 @@ def response_body(body: dict[str, Any], reply: FakeReply, model: str) -> dict[st
         prompt = int(reply.usage.get("prompt_tokens", prompt))
         output = int(reply.usage.get("completion_tokens", output))
     return {
-        "candidates": [{
-            "content": {"role": "model", "parts": parts},
-            "finishReason": _FINISH.get(reply.resolved_finish_reason, "STOP"),
-            "index": 0,
-        }],  # fmt: skip
-        "usageMetadata": {"promptTokenCount": prompt, "candidatesTokenCount": output, "totalTokenCount": prompt + output},
+        "candidates": [
+            {
+                "content": {"role": "model", "parts": parts},
+                "finishReason": _FINISH.get(reply.resolved_finish_reason, "STOP"),
+                "index": 0,
+            }
+        ],
+        "usageMetadata": {
+            "promptTokenCount": prompt,
+            "candidatesTokenCount": output,
+            "totalTokenCount": prompt + output,
+        },
         "modelVersion": model,
         "responseId": uuid.uuid4().hex[:22],
     }

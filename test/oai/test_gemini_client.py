@@ -68,7 +68,10 @@ def test_parallel_tool_calls_come_back_as_openai_tool_calls(gemini):
     assert response.choices[0].finish_reason == "tool_calls"
     body = gemini.requests[0].body
     declaration = body["tools"][0]["functionDeclarations"][0]
-    assert declaration["name"] == "add" and declaration["parameters"]["properties"]["a"]["type"] in ("INTEGER", "integer")
+    assert declaration["name"] == "add" and declaration["parameters"]["properties"]["a"]["type"] in (
+        "INTEGER",
+        "integer",
+    )
     assert body["generationConfig"]["temperature"] == 0.1
 
 
@@ -204,7 +207,10 @@ def test_sdk_clients_are_shared_per_endpoint(gemini):
         ([{"role": "assistant", "parts": [{"text": "x"}]}], "valid role"),
         ([{"role": "user", "parts": []}], "must not be empty"),
         ([{"role": "user", "parts": [{"text": ""}]}], "empty text"),
-        ([{"role": "user", "parts": [{"functionResponse": {"name": "add", "response": {}}}]}], "function response turn"),
+        (
+            [{"role": "user", "parts": [{"functionResponse": {"name": "add", "response": {}}}]}],
+            "function response turn",
+        ),
     ],
 )
 def test_the_fake_server_answers_invalid_requests_with_the_apis_400(gemini, contents, error):

@@ -42,17 +42,35 @@ def call(id_, name="add", args='{"a": 1}'):
     return {"id": id_, "type": "function", "function": {"name": name, "arguments": args}}
 
 
-TOOLS = [{"type": "function", "function": {"name": "add", "parameters": {"type": "object", "properties": {"a": {"type": "integer"}}}}}]
+TOOLS = [
+    {
+        "type": "function",
+        "function": {"name": "add", "parameters": {"type": "object", "properties": {"a": {"type": "integer"}}}},
+    }
+]
 
 TRICKY = {
     "system only": [{"role": "system", "content": "be nice"}],
-    "empty contents everywhere": [{"role": "user", "content": ""}, {"role": "assistant", "content": ""}, {"role": "user", "content": "  "}],
+    "empty contents everywhere": [
+        {"role": "user", "content": ""},
+        {"role": "assistant", "content": ""},
+        {"role": "user", "content": "  "},
+    ],
     "starts with assistant": [{"role": "assistant", "content": "hello"}, {"role": "user", "content": "hi"}],
     "ends with assistant": [{"role": "user", "content": "hi"}, {"role": "assistant", "content": "hello"}],
-    "consecutive users": [{"role": "user", "content": "a", "name": "x y"}, {"role": "user", "content": "b", "name": "z"}],
-    "result without call": [{"role": "user", "content": "hi"}, {"role": "tool", "tool_call_id": "nope", "content": "3"}],
-    "call never answered": [{"role": "user", "content": "hi"}, {"role": "assistant", "content": None, "tool_calls": [call("c1")]},
-                            {"role": "user", "content": "never mind"}],
+    "consecutive users": [
+        {"role": "user", "content": "a", "name": "x y"},
+        {"role": "user", "content": "b", "name": "z"},
+    ],
+    "result without call": [
+        {"role": "user", "content": "hi"},
+        {"role": "tool", "tool_call_id": "nope", "content": "3"},
+    ],
+    "call never answered": [
+        {"role": "user", "content": "hi"},
+        {"role": "assistant", "content": None, "tool_calls": [call("c1")]},
+        {"role": "user", "content": "never mind"},
+    ],
     "half-answered parallel calls": [
         {"role": "user", "content": "hi"},
         {"role": "assistant", "content": None, "tool_calls": [call("c1"), call("c2", "sub")]},
@@ -63,7 +81,7 @@ TRICKY = {
         {"role": "assistant", "content": "thinking", "tool_calls": [call("c1")]},
         {"role": "tool", "tool_call_id": "c1", "content": "1"},
         {"role": "assistant", "content": None, "tool_calls": [call("c2")]},
-        {"role": "tool", "tool_call_id": "c2", "content": "{\"x\": 2}"},
+        {"role": "tool", "tool_call_id": "c2", "content": '{"x": 2}'},
         {"role": "user", "content": "and?"},
     ],
     "legacy function call": [
@@ -71,7 +89,11 @@ TRICKY = {
         {"role": "assistant", "content": None, "function_call": {"name": "add", "arguments": "{}"}},
         {"role": "function", "name": "add", "content": "5"},
     ],
-    "mid-history system": [{"role": "user", "content": "hi"}, {"role": "system", "content": "pick"}, {"role": "assistant", "content": "ok"}],
+    "mid-history system": [
+        {"role": "user", "content": "hi"},
+        {"role": "system", "content": "pick"},
+        {"role": "assistant", "content": "ok"},
+    ],
 }
 
 
@@ -118,7 +140,10 @@ def test_images_become_inline_data_or_file_data():
 def test_tool_schemas_are_reduced_to_gemini_openapi_subset():
     schema = {
         "type": "object",
-        "properties": {"item": {"$ref": "#/$defs/Item"}, "note": {"anyOf": [{"type": "string"}, {"type": "null"}], "default": None}},
+        "properties": {
+            "item": {"$ref": "#/$defs/Item"},
+            "note": {"anyOf": [{"type": "string"}, {"type": "null"}], "default": None},
+        },
         "required": ["item"],
         "additionalProperties": False,
         "$defs": {"Item": {"type": "object", "properties": {"n": {"type": "integer"}}, "title": "Item"}},
@@ -146,9 +171,19 @@ def test_generation_settings_and_tool_choice():
 
 def test_response_back_to_a_chat_completion():
     response = {
-        "candidates": [{"content": {"role": "model", "parts": [
-            {"text": "hidden", "thought": True}, {"text": "Sure. "}, {"functionCall": {"name": "add", "args": {"a": 1}}},
-        ]}, "finishReason": "STOP"}],  # fmt: skip
+        "candidates": [
+            {
+                "content": {
+                    "role": "model",
+                    "parts": [
+                        {"text": "hidden", "thought": True},
+                        {"text": "Sure. "},
+                        {"functionCall": {"name": "add", "args": {"a": 1}}},
+                    ],
+                },
+                "finishReason": "STOP",
+            }
+        ],
         "usageMetadata": {"promptTokenCount": 10, "candidatesTokenCount": 4, "thoughtsTokenCount": 2},
     }
     data = response_to_completion_dict(response, "gemini-2.5-flash")
