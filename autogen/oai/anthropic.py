@@ -16,13 +16,10 @@ retries, honouring ``retry-after``), and requests/responses are converted by
 
 from __future__ import annotations
 
-import asyncio
 import logging
 import os
 import re
-import threading
 import warnings
-import weakref
 from collections.abc import Mapping
 from typing import Any, ClassVar
 
@@ -40,7 +37,7 @@ from .anthropic_convert import (
     to_anthropic_messages,
     usage_parts,
 )
-from .endpoints import on_registry_clear
+from .endpoints import ClientRegistry, on_registry_clear
 from .errors import FailureKind, MissingAPIKeyError, register_failure_classifier
 from .pricing import normalize_price
 from .request import sdk_parameter_names
@@ -113,24 +110,9 @@ def _calculate_cost(input_tokens: int, output_tokens: int, model: str) -> float:
 
 # ---- shared SDK clients -------------------------------------------------------------------------
 
-_lock = threading.Lock()
-_sync_clients: dict[tuple[Any, ...], Any] = {}
-_async_clients: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, dict[tuple[Any, ...], Any]] = (
-    weakref.WeakKeyDictionary()
-)
-
-
 def clear_anthropic_clients() -> None:
     """Forget every shared Anthropic SDK client (new ones are built on the next call)."""
-    with _lock:
-        clients = list(_sync_clients.values())
-        _sync_clients.clear()
-        _async_clients.clear()
-    for client in clients:
-        try:
-            client.close()
-        except Exception:  # noqa: BLE001, S110 - closing is best effort
-            pass
+    _clients.clear()
 
 
 def _sdk() -> Any:
@@ -160,25 +142,7 @@ def _build_sdk_client(key: tuple[Any, ...], for_async: bool) -> Any:
     return cls(api_key=api_key, **common)
 
 
-def _shared_client(key: tuple[Any, ...], for_async: bool) -> Any:
-    if not for_async:
-        client = _sync_clients.get(key)
-        if client is None:
-            with _lock:
-                client = _sync_clients.get(key)
-                if client is None:
-                    client = _sync_clients[key] = _build_sdk_client(key, False)
-        return client
-    loop = asyncio.get_running_loop()
-    per_loop = _async_clients.get(loop)
-    client = per_loop.get(key) if per_loop is not None else None
-    if client is None:
-        with _lock:
-            per_loop = _async_clients.setdefault(loop, {})
-            client = per_loop.get(key)
-            if client is None:
-                client = per_loop[key] = _build_sdk_client(key, True)
-    return client
+_clients = ClientRegistry(_build_sdk_client)
 
 
 # ---- errors -------------------------------------------------------------------------------------
@@ -395,11 +359,11 @@ class AnthropicClient:
 
     def sdk_client(self) -> Any:
         """The process-wide ``anthropic.Anthropic`` (or Bedrock / Vertex) client for this endpoint."""
-        return _shared_client(self._endpoint_key(), False)
+        return _clients.sync_client(self._endpoint_key())
 
     def async_sdk_client(self) -> Any:
         """The async SDK client for this endpoint and the running event loop."""
-        return _shared_client(self._endpoint_key(), True)
+        return _clients.async_client(self._endpoint_key())
 
     def __getstate__(self) -> dict[str, Any]:
         return self.__dict__.copy()  # holds no SDK client: copies share the registry

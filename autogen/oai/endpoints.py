@@ -13,7 +13,7 @@ import asyncio
 import os
 import threading
 import weakref
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlparse
@@ -276,12 +276,58 @@ def _default_azure_token_provider() -> Any:
     )
 
 
-_lock = threading.Lock()
-_sync_clients: dict[Endpoint, Any] = {}
-_async_clients: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, dict[Endpoint, Any]] = weakref.WeakKeyDictionary()
+class ClientRegistry:
+    """SDK clients shared per key: one sync client per key for the process, and one async client per
+    key and event loop (an async client is bound to the loop it was made on). Clients are built by
+    ``build(key, for_async)`` on first use; lookups take no lock once a client exists.
+    Every provider's native client keeps one of these (see `on_registry_clear`)."""
+
+    def __init__(self, build: Callable[[Any, bool], Any], *, close_on_clear: bool = True) -> None:
+        self._build = build
+        self._close_on_clear = close_on_clear
+        self._lock = threading.Lock()
+        self._sync: dict[Any, Any] = {}
+        self._async: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, dict[Any, Any]] = weakref.WeakKeyDictionary()
+
+    def sync_client(self, key: Any) -> Any:
+        """The process-wide sync client for ``key``."""
+        client = self._sync.get(key)
+        if client is None:
+            with self._lock:
+                client = self._sync.get(key)
+                if client is None:
+                    client = self._sync[key] = self._build(key, False)
+        return client
+
+    def async_client(self, key: Any) -> Any:
+        """The async client for ``key`` bound to the running event loop."""
+        loop = asyncio.get_running_loop()
+        per_loop = self._async.get(loop)
+        client = per_loop.get(key) if per_loop is not None else None
+        if client is None:
+            with self._lock:
+                per_loop = self._async.setdefault(loop, {})
+                client = per_loop.get(key)
+                if client is None:
+                    client = per_loop[key] = self._build(key, True)
+        return client
+
+    def clear(self) -> None:
+        """Forget every client (new ones are built on the next call); sync ones are closed, best effort."""
+        with self._lock:
+            clients = list(self._sync.values())
+            self._sync.clear()
+            self._async.clear()
+        if not self._close_on_clear:
+            return
+        for client in clients:
+            try:
+                client.close()
+            except Exception:  # noqa: BLE001, S110 - closing is best effort
+                pass
 
 
-def _build(endpoint: Endpoint, *, for_async: bool) -> Any:
+def _build(endpoint: Endpoint, for_async: bool) -> Any:
     openai = optional_import("openai", "openai", feature="the OpenAI-compatible model client")
     if endpoint.family == "azure":
         cls = openai.AsyncAzureOpenAI if for_async else openai.AzureOpenAI
@@ -290,6 +336,7 @@ def _build(endpoint: Endpoint, *, for_async: bool) -> Any:
     return cls(**endpoint.client_kwargs(for_async=for_async))
 
 
+_openai_clients = ClientRegistry(_build)
 _generation = [0]
 
 
@@ -300,27 +347,12 @@ def registry_generation() -> int:
 
 def get_sync_client(endpoint: Endpoint) -> Any:
     """The process-wide ``openai.OpenAI`` / ``AzureOpenAI`` client for ``endpoint`` (created on first use)."""
-    client = _sync_clients.get(endpoint)
-    if client is None:
-        with _lock:
-            client = _sync_clients.get(endpoint)
-            if client is None:
-                client = _sync_clients[endpoint] = _build(endpoint, for_async=False)
-    return client
+    return _openai_clients.sync_client(endpoint)
 
 
 def get_async_client(endpoint: Endpoint) -> Any:
     """The ``AsyncOpenAI`` client for ``endpoint`` bound to the running event loop (created on first use)."""
-    loop = asyncio.get_running_loop()
-    per_loop = _async_clients.get(loop)
-    client = per_loop.get(endpoint) if per_loop is not None else None
-    if client is None:
-        with _lock:
-            per_loop = _async_clients.setdefault(loop, {})
-            client = per_loop.get(endpoint)
-            if client is None:
-                client = per_loop[endpoint] = _build(endpoint, for_async=True)
-    return client
+    return _openai_clients.async_client(endpoint)
 
 
 _clear_hooks: list[Any] = []
@@ -335,13 +367,5 @@ def clear_client_registry() -> None:
     """Forget every shared client (new ones are built on the next call). Mainly for tests."""
     for hook in list(_clear_hooks):
         hook()
-    with _lock:
-        clients = list(_sync_clients.values())
-        _sync_clients.clear()
-        _async_clients.clear()
-        _generation[0] += 1
-    for client in clients:
-        try:
-            client.close()
-        except Exception:  # closing is best effort
-            pass
+    _openai_clients.clear()
+    _generation[0] += 1

@@ -15,18 +15,15 @@ Vertex AI (no api key; ``project_id`` / ``location`` / ``credentials``) is not s
 
 from __future__ import annotations
 
-import asyncio
 import os
-import threading
 import warnings
-import weakref
 from collections.abc import Mapping
 from typing import Any, ClassVar
 
 from ..import_utils import optional_import
 from ..llm_config.entry import GeminiLLMConfigEntry
 from ._response_cost import store_cost
-from .endpoints import on_registry_clear
+from .endpoints import ClientRegistry, on_registry_clear
 from .errors import FailureKind, MissingAPIKeyError, register_failure_classifier
 from .gemini_convert import build_generate_request, response_to_completion_dict, usage_counts
 from .pricing import normalize_price
@@ -83,25 +80,17 @@ def calculate_gemini_cost(use_vertexai: bool, input_tokens: int, output_tokens: 
 
 # ---- shared SDK clients -------------------------------------------------------------------------
 
-_lock = threading.Lock()
-_sync_clients: dict[tuple[Any, ...], Any] = {}
-_async_clients: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, dict[tuple[Any, ...], Any]] = (
-    weakref.WeakKeyDictionary()
-)
-
-
 def clear_gemini_clients() -> None:
     """Forget every shared google-genai client (new ones are built on the next call)."""
-    with _lock:
-        _sync_clients.clear()
-        _async_clients.clear()
+    _clients.clear()
 
 
 def _sdk() -> Any:
     return optional_import("google.genai", "gemini", feature="The Gemini model client (api_type='google')")
 
 
-def _build_sdk_client(key: tuple[Any, ...]) -> Any:
+def _build_sdk_client(key: tuple[Any, ...], for_async: bool) -> Any:
+    # one genai.Client serves both worlds (its async side is `.aio`); an async caller gets one per loop
     genai = _sdk()
     api_key, base_url, api_version, proxy, headers = key
     from ..version import __version__
@@ -117,20 +106,7 @@ def _build_sdk_client(key: tuple[Any, ...]) -> Any:
     return genai.Client(api_key=api_key, http_options=http_options)
 
 
-def _shared_client(key: tuple[Any, ...], for_async: bool) -> Any:
-    if not for_async:
-        with _lock:
-            client = _sync_clients.get(key)
-            if client is None:
-                client = _sync_clients[key] = _build_sdk_client(key)
-        return client
-    loop = asyncio.get_running_loop()
-    with _lock:
-        per_loop = _async_clients.setdefault(loop, {})
-        client = per_loop.get(key)
-        if client is None:
-            client = per_loop[key] = _build_sdk_client(key)
-    return client.aio
+_clients = ClientRegistry(_build_sdk_client, close_on_clear=False)
 
 
 # ---- errors -------------------------------------------------------------------------------------
@@ -254,11 +230,11 @@ class GeminiClient:
 
     def sdk_client(self) -> Any:
         """The process-wide ``google.genai.Client`` for this endpoint."""
-        return _shared_client(self._endpoint_key(), False)
+        return _clients.sync_client(self._endpoint_key())
 
     def async_sdk_client(self) -> Any:
         """The ``client.aio`` for this endpoint and the running event loop."""
-        return _shared_client(self._endpoint_key(), True)
+        return _clients.async_client(self._endpoint_key()).aio
 
     def __getstate__(self) -> dict[str, Any]:
         return self.__dict__.copy()
