@@ -98,6 +98,22 @@ class Runs:
             "agent_human_input_mode": "ALWAYS" if user_input else "NEVER",
         }  # fmt: skip
 
+    def _run_flow_maker(
+        self,
+        recipient: ConversableAgent | None,
+        msg_to: str,
+        executor_kwargs: dict[str, Any] | None,
+        tools: Any,
+        user_input: bool,
+        kwargs: dict[str, Any],
+        **chat_options: Any,
+    ) -> Callable[[], Flow[Any]]:
+        """What `run`, `a_run`, `run_iter` and `a_run_iter` share: the executor plan (checked now)
+        and a maker of the chat's flow (run later, by whichever driver the caller picks)."""
+        plan = self._executor_plan(recipient, msg_to, executor_kwargs, tools, user_input)
+        chat_kwargs = dict(kwargs, **chat_options)
+        return lambda: self._run_flow(recipient, plan, msg_to, chat_kwargs)
+
     def run(
         self,
         recipient: ConversableAgent | None = None,
@@ -118,13 +134,13 @@ class Runs:
         (or `process()`), answering input requests with ``event.content.respond(text)``."""
         from ...io.run_response import RunResponse
 
-        plan = self._executor_plan(recipient, msg_to, executor_kwargs, tools, user_input)
-        chat_kwargs = dict(
-            kwargs, clear_history=clear_history, silent=silent, cache=cache, max_turns=max_turns,
-            summary_method=summary_method, summary_args=summary_args, message=message,
+        flow = self._run_flow_maker(
+            recipient, msg_to, executor_kwargs, tools, user_input, kwargs, clear_history=clear_history,
+            silent=silent, cache=cache, max_turns=max_turns, summary_method=summary_method,
+            summary_args=summary_args, message=message,
         )  # fmt: skip
         return RunResponse.start(
-            lambda: run_sync(self._run_flow(recipient, plan, msg_to, chat_kwargs)), agents=_run_agents(self, recipient)
+            lambda: run_sync(flow()), agents=_run_agents(self, recipient)
         )
 
     async def a_run(
@@ -146,13 +162,13 @@ class Runs:
         """Async twin of `run`: the chat runs as a task; returns an `AsyncRunResponse`."""
         from ...io.run_response import AsyncRunResponse
 
-        plan = self._executor_plan(recipient, msg_to, executor_kwargs, tools, user_input)
-        chat_kwargs = dict(
-            kwargs, clear_history=clear_history, silent=silent, cache=cache, max_turns=max_turns,
-            summary_method=summary_method, summary_args=summary_args, message=message,
+        flow = self._run_flow_maker(
+            recipient, msg_to, executor_kwargs, tools, user_input, kwargs, clear_history=clear_history,
+            silent=silent, cache=cache, max_turns=max_turns, summary_method=summary_method,
+            summary_args=summary_args, message=message,
         )  # fmt: skip
         return AsyncRunResponse.start(
-            lambda: run_async(self._run_flow(recipient, plan, msg_to, chat_kwargs)), agents=_run_agents(self, recipient)
+            lambda: run_async(flow()), agents=_run_agents(self, recipient)
         )
 
     def run_iter(
@@ -177,13 +193,13 @@ class Runs:
         None), input requests always. Results are on the response once iteration ended."""
         from ...io.run_response import RunIterResponse
 
-        plan = self._executor_plan(recipient, msg_to, executor_kwargs, tools, user_input)
-        chat_kwargs = dict(
-            kwargs, clear_history=clear_history, silent=silent, cache=cache, max_turns=max_turns,
-            summary_method=summary_method, summary_args=summary_args, message=message,
+        flow = self._run_flow_maker(
+            recipient, msg_to, executor_kwargs, tools, user_input, kwargs, clear_history=clear_history,
+            silent=silent, cache=cache, max_turns=max_turns, summary_method=summary_method,
+            summary_args=summary_args, message=message,
         )  # fmt: skip
         return RunIterResponse(
-            lambda: run_sync(self._run_flow(recipient, plan, msg_to, chat_kwargs)),
+            lambda: run_sync(flow()),
             agents=_run_agents(self, recipient),
             yield_on=yield_on,
         )
@@ -211,13 +227,13 @@ class Runs:
         ``async for event in agent.a_run_iter(...)``.)"""
         from ...io.run_response import AsyncRunIterResponse
 
-        plan = self._executor_plan(recipient, msg_to, executor_kwargs, tools, user_input)
-        chat_kwargs = dict(
-            kwargs, clear_history=clear_history, silent=silent, cache=cache, max_turns=max_turns,
-            summary_method=summary_method, summary_args=summary_args, message=message,
+        flow = self._run_flow_maker(
+            recipient, msg_to, executor_kwargs, tools, user_input, kwargs, clear_history=clear_history,
+            silent=silent, cache=cache, max_turns=max_turns, summary_method=summary_method,
+            summary_args=summary_args, message=message,
         )  # fmt: skip
         return AsyncRunIterResponse(
-            lambda: asyncio.run(run_async(self._run_flow(recipient, plan, msg_to, chat_kwargs))),
+            lambda: asyncio.run(run_async(flow())),
             agents=_run_agents(self, recipient),
             yield_on=yield_on,
         )
