@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from typing import Any
-from uuid import UUID
 
 from ....events.base_event import BaseEvent, wrap_event
 
@@ -36,29 +35,6 @@ class SafeguardEvent(BaseEvent):
     guardrail_type: str | None = None
     action: str | None = None
     content_preview: str | None = None
-
-    def __init__(
-        self,
-        *,
-        uuid: UUID | None = None,
-        event_type: str,
-        message: str,
-        source_agent: str | None = None,
-        target_agent: str | None = None,
-        guardrail_type: str | None = None,
-        action: str | None = None,
-        content_preview: str | None = None,
-    ) -> None:
-        super().__init__(
-            uuid=uuid,
-            event_type=event_type,
-            message=message,
-            source_agent=source_agent,
-            target_agent=target_agent,
-            guardrail_type=guardrail_type,
-            action=action,
-            content_preview=content_preview,
-        )
 
     def _banner(self) -> str | None:
         title = _STYLE.get(self.event_type, ("green", None))[1]
