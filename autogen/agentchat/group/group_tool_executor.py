@@ -15,7 +15,7 @@ import json
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Annotated, Any
 
-from ..._effects import Flow
+from ..._effects import Call, Flow, run_async, run_sync
 from ...code_utils import content_str
 from ...io.base import IOStream
 from ...tools.dependency_injection import Depends, inject_params, on
@@ -364,34 +364,31 @@ class GroupToolExecutor(ConversableAgent):
         tool_message["content"] = "\n".join(str(r.get("content")) for r in responses)
         return True, tool_message
 
+    def _group_tool_reply_flow(self, agent: Any, messages: list[dict[str, Any]] | None, sender: Agent | None) -> Flow[Any]:
+        """Each tool call of the last message through ``agent``'s own tool-call reply (one call at a
+        time; a user's agent, so an effect), applying ReplyResults and handoff targets to the group."""
+        split = self._split_calls(agent, messages, sender)
+        if not isinstance(split[0], dict):
+            return split
+        message, singles = split  # type: ignore[misc]
+        results = []
+        for single in singles:
+            _, tool_message = yield Call(agent.generate_tool_calls_reply, agent.a_generate_tool_calls_reply, [single])
+            results.append((single, tool_message or {}, self._absorb(agent, single, tool_message)))
+        return self._merge(message, results)
+
     def _generate_group_tool_reply(
         self, agent: Any, messages: list[dict[str, Any]] | None = None, sender: Agent | None = None, config: Any = None
     ) -> tuple[bool, dict[str, Any] | None]:
         """Run each tool call of the last message through ``agent.generate_tool_calls_reply`` (one
         call at a time), applying ReplyResults and handoff targets to the group."""
-        split = self._split_calls(agent, messages, sender)
-        if not isinstance(split[0], dict):
-            return split  # type: ignore[return-value]
-        message, singles = split  # type: ignore[misc]
-        results = []
-        for single in singles:
-            _, tool_message = agent.generate_tool_calls_reply([single])
-            results.append((single, tool_message or {}, self._absorb(agent, single, tool_message)))
-        return self._merge(message, results)
+        return run_sync(self._group_tool_reply_flow(agent, messages, sender))  # type: ignore[no-any-return]
 
     async def _a_generate_group_tool_reply(
         self, agent: Any, messages: list[dict[str, Any]] | None = None, sender: Agent | None = None, config: Any = None
     ) -> tuple[bool, dict[str, Any] | None]:
         """Async twin of `_generate_group_tool_reply` (``agent.a_generate_tool_calls_reply``)."""
-        split = self._split_calls(agent, messages, sender)
-        if not isinstance(split[0], dict):
-            return split  # type: ignore[return-value]
-        message, singles = split  # type: ignore[misc]
-        results = []
-        for single in singles:
-            _, tool_message = await agent.a_generate_tool_calls_reply([single])
-            results.append((single, tool_message or {}, self._absorb(agent, single, tool_message)))
-        return self._merge(message, results)
+        return await run_async(self._group_tool_reply_flow(agent, messages, sender))  # type: ignore[no-any-return]
 
     def generate_group_tool_reply(
         self, messages: list[dict[str, Any]] | None = None, sender: Agent | None = None, config: Any | None = None
