@@ -51,7 +51,7 @@ from ..group.group_tool_executor import (
 from ..group.handoffs import handoff_tool_name
 from ..group.reply_result import ReplyResult
 from ..group.targets.group_manager_target import GroupManagerSelectionMessageContextStr
-from ..group.targets.transition_target import TransitionTarget
+from ..group.targets.transition_target import TransitionTarget, answer_with_nested_chats
 from ..utils import gather_usage_summary
 
 __all__ = [
@@ -559,14 +559,7 @@ def _create_nested_chats(agent: ConversableAgent, nested_chat_agents: list[Conve
 
     def create(config: dict[str, Any]) -> ConversableAgent:
         nested = ConversableAgent(name=f"{NESTED_CHAT_AGENT_PREFIX}{agent.name}_{len(created) + 1}")
-        nested.register_nested_chats(
-            config["chat_queue"],
-            reply_func_from_nested_chats=config.get("reply_func_from_nested_chats") or "summary_from_nested_chats",
-            config=config.get("config"),
-            trigger=lambda sender: True,
-            position=0,
-            use_async=config.get("use_async", False),
-        )
+        answer_with_nested_chats(nested, config)
         register_hand_off(nested, AfterWork(agent=agent))
         return nested
 

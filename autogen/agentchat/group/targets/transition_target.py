@@ -273,15 +273,21 @@ class NestedChatTarget(TransitionTarget):
             human_input_mode="NEVER",
             description=f"Runs a nested chat for {parent_agent.name}.",
         )
-        config = self.nested_chat_config
-        wrapper.register_nested_chats(
-            config["chat_queue"],
-            reply_func_from_nested_chats=config.get("reply_func_from_nested_chats") or "summary_from_nested_chats",
-            config=config.get("config"),
-            trigger=lambda sender: True,
-            position=0,
-            use_async=config.get("use_async", False),
-        )
+        answer_with_nested_chats(wrapper, self.nested_chat_config)
         wrapper.handoffs.set_after_work(AgentTarget(parent_agent))
         wrapper._group_is_wrapper = True  # type: ignore[attr-defined]
         return wrapper
+
+
+def answer_with_nested_chats(agent: Any, config: dict[str, Any]) -> None:
+    """Make ``agent`` answer every message by running the nested chats of ``config`` (a nested-chat
+    handoff's config: ``chat_queue`` and optionally ``reply_func_from_nested_chats``, ``config``,
+    ``use_async``)."""
+    agent.register_nested_chats(
+        config["chat_queue"],
+        reply_func_from_nested_chats=config.get("reply_func_from_nested_chats") or "summary_from_nested_chats",
+        config=config.get("config"),
+        trigger=lambda sender: True,
+        position=0,
+        use_async=config.get("use_async", False),
+    )
