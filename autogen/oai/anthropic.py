@@ -39,9 +39,9 @@ from .anthropic_convert import (
 )
 from .endpoints import ClientRegistry, on_registry_clear
 from .errors import FailureKind, MissingAPIKeyError, register_failure_classifier
+from .openai_client import completion_messages, completion_usage
 from .pricing import normalize_price
 from .request import sdk_parameter_names
-from .structured import format_structured_content
 
 __all__ = [
     "ANTHROPIC_PRICING_1k",
@@ -443,26 +443,12 @@ class AnthropicClient:
     def message_retrieval(self, response: Any) -> list[Any]:
         """Per choice: the message object when it calls tools, else its text (formatted for a
         ``response_format`` model with ``format()`` set on the config entry)."""
-        out: list[Any] = []
-        for choice in response.choices:
-            message = choice.message
-            if message.tool_calls:
-                out.append(message)
-            else:
-                out.append(format_structured_content(self._response_format, message.content))
-        return out
+        return completion_messages(response, self._response_format)
 
     @staticmethod
     def get_usage(response: Any) -> dict[str, Any]:
         """Token counts, cost and model of ``response`` (the ModelClient usage keys)."""
-        usage = getattr(response, "usage", None)
-        return {
-            "prompt_tokens": getattr(usage, "prompt_tokens", 0) or 0,
-            "completion_tokens": getattr(usage, "completion_tokens", 0) or 0,
-            "total_tokens": getattr(usage, "total_tokens", 0) or 0,
-            "cost": getattr(response, "cost", 0.0) or 0.0,
-            "model": getattr(response, "model", None),
-        }
+        return completion_usage(response)
 
     # ---- ag2's helpers, for code that calls them ----
 

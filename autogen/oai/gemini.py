@@ -26,8 +26,8 @@ from ._response_cost import store_cost
 from .endpoints import ClientRegistry, on_registry_clear
 from .errors import FailureKind, MissingAPIKeyError, register_failure_classifier
 from .gemini_convert import build_generate_request, response_to_completion_dict, usage_counts
+from .openai_client import completion_messages, completion_usage
 from .pricing import normalize_price
-from .structured import format_structured_content
 
 __all__ = ["GEMINI_PRICING_1M", "GeminiClient", "GeminiLLMConfigEntry", "calculate_gemini_cost"]
 
@@ -305,25 +305,14 @@ class GeminiClient:
         return self._cost_of(str(response.model), usage.prompt_tokens or 0, usage.completion_tokens or 0)
 
     def message_retrieval(self, response: Any) -> list[Any]:
-        out: list[Any] = []
-        for choice in response.choices:
-            message = choice.message
-            if message.tool_calls:
-                out.append(message)
-            else:
-                out.append(format_structured_content(self._response_format, message.content))
-        return out
+        """Per choice: the message object when it calls tools, else its text (formatted for a
+        ``response_format`` model)."""
+        return completion_messages(response, self._response_format)
 
     @staticmethod
     def get_usage(response: Any) -> dict[str, Any]:
-        usage = getattr(response, "usage", None)
-        return {
-            "prompt_tokens": getattr(usage, "prompt_tokens", 0) or 0,
-            "completion_tokens": getattr(usage, "completion_tokens", 0) or 0,
-            "total_tokens": getattr(usage, "total_tokens", 0) or 0,
-            "cost": getattr(response, "cost", 0.0) or 0.0,
-            "model": getattr(response, "model", None),
-        }
+        """Token counts, cost and model of ``response`` (the ModelClient usage keys)."""
+        return completion_usage(response)
 
 
 def _secret(value: Any) -> Any:

@@ -13,6 +13,7 @@ import re
 from collections.abc import Callable, Mapping
 from typing import Any, ClassVar
 
+from ._direct_post import post_chat
 from .endpoints import (
     CLIENT_KWARGS,
     Endpoint,
@@ -22,7 +23,6 @@ from .endpoints import (
     registry_generation,
     resolve_endpoint,
 )
-from ._direct_post import post_chat
 from .errors import UnsupportedAPITypeError
 from .pricing import cost_from_tokens, normalize_price
 from .request import build_chat_request, deepseek_reasoner_messages, is_legacy_completion_model, sdk_parameter_names
@@ -204,18 +204,7 @@ class OpenAIClient:
 
     def message_retrieval(self, response: Any) -> list[Any]:
         """Per choice: the message object when it calls tools/functions, else its text."""
-        out: list[Any] = []
-        for choice in response.choices:
-            message = getattr(choice, "message", None)
-            if message is None:  # legacy completions
-                out.append(getattr(choice, "text", None))
-            elif getattr(message, "tool_calls", None) or getattr(message, "function_call", None):
-                out.append(message)
-            elif message.content is None and getattr(message, "refusal", None):
-                out.append(message.refusal)
-            else:
-                out.append(format_structured_content(self._response_format, message.content))
-        return out
+        return completion_messages(response, self._response_format)
 
     def cost(self, response: Any) -> float:
         """USD cost of ``response``: the entry's ``price`` if set, else the built-in price table."""
@@ -232,14 +221,40 @@ class OpenAIClient:
     @staticmethod
     def get_usage(response: Any) -> dict[str, Any]:
         """Token counts, cost and model of ``response`` (the ModelClient usage keys)."""
-        usage = getattr(response, "usage", None)
-        return {
-            "prompt_tokens": getattr(usage, "prompt_tokens", 0) or 0,
-            "completion_tokens": getattr(usage, "completion_tokens", 0) or 0,
-            "total_tokens": getattr(usage, "total_tokens", 0) or 0,
-            "cost": getattr(response, "cost", 0.0) or 0.0,
-            "model": getattr(response, "model", None),
-        }
+        return completion_usage(response)
+
+
+# What every client returning an OpenAI-shaped ChatCompletion (this one, and the native provider
+# clients, which convert their replies to it) answers for the ModelClient protocol.
+
+
+def completion_messages(response: Any, response_format: Any) -> list[Any]:
+    """Per choice of a ChatCompletion: the message object when it calls tools/functions, else its
+    text (a refusal when there is no content; formatted for a ``response_format`` model)."""
+    out: list[Any] = []
+    for choice in response.choices:
+        message = getattr(choice, "message", None)
+        if message is None:  # legacy completions
+            out.append(getattr(choice, "text", None))
+        elif getattr(message, "tool_calls", None) or getattr(message, "function_call", None):
+            out.append(message)
+        elif message.content is None and getattr(message, "refusal", None):
+            out.append(message.refusal)
+        else:
+            out.append(format_structured_content(response_format, message.content))
+    return out
+
+
+def completion_usage(response: Any) -> dict[str, Any]:
+    """Token counts, cost and model of a ChatCompletion (the ModelClient usage keys)."""
+    usage = getattr(response, "usage", None)
+    return {
+        "prompt_tokens": getattr(usage, "prompt_tokens", 0) or 0,
+        "completion_tokens": getattr(usage, "completion_tokens", 0) or 0,
+        "total_tokens": getattr(usage, "total_tokens", 0) or 0,
+        "cost": getattr(response, "cost", 0.0) or 0.0,
+        "model": getattr(response, "model", None),
+    }
 
 
 _NAME_ERROR = re.compile(r"Invalid 'messages\[\d+\]\.name': string does not match pattern")
