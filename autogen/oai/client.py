@@ -243,7 +243,7 @@ class OpenAIWrapper:
                     native.from_wrapper_config(full, response_format=entry.get("response_format"), config_index=i)
                 )
                 # the provider's connection settings (keys, regions) are neither request fields nor cache keys
-                for key in native.CONNECTION_KEYS & params.keys():
+                for key in (native.CONNECTION_KEYS - RETRY_OPTION_KEYS) & params.keys():
                     del params[key]
             else:
                 self._clients.append(OpenAIClient(full, response_format=entry.get("response_format"), config_index=i))
