@@ -48,43 +48,67 @@ def measure(sides: dict, calls: int, blocks: int) -> dict[str, float]:
     return {name: statistics.median(v) for name, v in ms.items()}
 
 
+def _raw_openai(server, body):
+    import openai
+
+    raw = openai.OpenAI(base_url=server.base_url, api_key="sk-fake", max_retries=0)
+    return lambda: raw.chat.completions.create(**body)
+
+
+def _raw_anthropic(server, body):
+    import anthropic
+
+    raw = anthropic.Anthropic(base_url=server.base_url, api_key="sk-fake", max_retries=0)
+    # the installed SDK may lack some body fields as parameters; send the same JSON body either way
+    return lambda: raw.post("/v1/messages", body=body, cast_to=anthropic.types.Message)
+
+
+def _raw_gemini(server, body):
+    from google import genai
+
+    from autogen.oai.gemini_convert import build_generate_request
+
+    raw = genai.Client(api_key="fake-gemini-key", http_options={"base_url": server.base_url})
+    # the SDK takes typed contents and config, not a wire body: give it the ones the wrapper built, so
+    # the raw side pays the SDK's own request/response conversions and the difference is ours alone
+    model, contents, config = build_generate_request({"model": server.model, "messages": HISTORY, "tools": TOOLS})
+    return lambda: raw.models.generate_content(model=model, contents=contents, config=config)
+
+
+# (provider, dialect, model, raw sender): the raw side sends the body the wrapper sent, through the bare SDK
+PROVIDERS = [
+    ("openai", "openai", "fake-model", _raw_openai),
+    ("anthropic", "anthropic", "claude-sonnet-4-5", _raw_anthropic),
+    ("gemini", "gemini", "gemini-2.5-flash", _raw_gemini),
+]
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--calls", type=int, default=300)
     ap.add_argument("--blocks", type=int, default=30)
+    ap.add_argument("--only", nargs="*", help="provider names to run (default: all whose SDK is installed)")
     args = ap.parse_args()
     rows = []
-
-    import openai
-
-    with FakeLLMServer(default_reply="2 + 2 is 4 and 3 + 4 is 7.") as server:
-        wrapper = OpenAIWrapper(config_list=server.config_list)
-        wrapper.create(messages=HISTORY, tools=TOOLS)
-        body = server.requests[-1].body
-        raw = openai.OpenAI(base_url=server.base_url, api_key="sk-fake", max_retries=0)
-        sides = {"raw": lambda: raw.chat.completions.create(**body),
-                 "wrapper": lambda: wrapper.create(messages=HISTORY, tools=TOOLS)}  # fmt: skip
-        for _ in range(20):
-            [fn() for fn in sides.values()]
-        rows.append(("openai", measure(sides, args.calls, args.blocks)))
-
-    import anthropic
-
-    with FakeLLMServer(default_reply="2 + 2 is 4 and 3 + 4 is 7.", dialect="anthropic",
-                       model="claude-sonnet-4-5") as server:  # fmt: skip
-        wrapper = OpenAIWrapper(config_list=server.config_list)
-        wrapper.create(messages=HISTORY, tools=TOOLS)
-        body = server.requests[-1].body
-        raw = anthropic.Anthropic(base_url=server.base_url, api_key="sk-fake", max_retries=0)
-        # the installed SDK may lack some body fields as parameters; send the same JSON body either way
-        sides = {"raw": lambda: raw.post("/v1/messages", body=body, cast_to=anthropic.types.Message),
-                 "wrapper": lambda: wrapper.create(messages=HISTORY, tools=TOOLS)}  # fmt: skip
-        for _ in range(20):
-            [fn() for fn in sides.values()]
-        bodies = {json.dumps(r.body, sort_keys=True) for r in server.requests}
-        if len(bodies) != 1:
-            raise SystemExit("the wrapper and the raw SDK did not send the same body")
-        rows.append(("anthropic", measure(sides, args.calls, args.blocks)))
+    for name, dialect, model, raw_sender in PROVIDERS:
+        if args.only and name not in args.only:
+            continue
+        with FakeLLMServer(default_reply="2 + 2 is 4 and 3 + 4 is 7.", dialect=dialect, model=model) as server:
+            wrapper = OpenAIWrapper(config_list=server.config_list)
+            wrapper.create(messages=HISTORY, tools=TOOLS)
+            body = server.requests[-1].body
+            try:
+                raw = raw_sender(server, body)
+            except ImportError as e:
+                print(f"skipping {name}: {e}")
+                continue
+            sides = {"raw": raw, "wrapper": lambda w=wrapper: w.create(messages=HISTORY, tools=TOOLS)}
+            for _ in range(20):
+                [fn() for fn in sides.values()]
+            bodies = {json.dumps(r.body, sort_keys=True) for r in server.requests if r.method == "POST"}
+            if len(bodies) != 1:
+                raise SystemExit(f"{name}: the wrapper and the raw SDK did not send the same body")
+            rows.append((name, measure(sides, args.calls, args.blocks)))
 
     bu.table(
         ["client", "raw SDK ms/call", "wrapper ms/call", "framework ms/call", "ratio", f"target <= {TARGET_MS} ms"],
