@@ -9,12 +9,15 @@ process, so long chats do not flood the log.
 from __future__ import annotations
 
 import functools
+import logging
 import re
 import threading
 import warnings
 from collections.abc import Sequence
 
 __all__ = ["OAI_PRICE1K", "cost_from_tokens", "lookup_price", "normalize_price"]
+
+logger = logging.getLogger(__name__)
 
 Price = tuple[float, float]
 
@@ -173,10 +176,12 @@ def cost_from_tokens(model: str, prompt_tokens: int, completion_tokens: int, pri
             first = model not in _warned_unknown
             _warned_unknown.add(model)
         if first:
-            msg = (
-                f"Model {model!r} is not in the price table, so its cost is counted as 0. "
-                "Set 'price': [prompt_price_per_1k, completion_price_per_1k] in its config entry to track cost."
+            # logged (not warnings.warn): a notice about accounting, once per model, without a line of
+            # library source in the middle of a transcript
+            logger.warning(
+                "Model %r is not in the price table, so its cost is counted as 0. Set 'price': "
+                "[prompt_price_per_1k, completion_price_per_1k] in its config entry to track cost.",
+                model,
             )
-            warnings.warn(msg, UserWarning, stacklevel=2)
         return 0.0
     return (price[0] * (prompt_tokens or 0) + price[1] * (completion_tokens or 0)) / 1000

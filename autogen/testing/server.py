@@ -27,6 +27,9 @@ _STOP_TIMEOUT = 5.0
 _MALFORMED = b'{"id": "chatcmpl-malformed", "object": "chat.completion", "choices": [{"index": 0, "message": '
 
 
+DEFAULT_MODEL = "fake-model"
+
+
 def _dumps(obj: Any) -> bytes:
     return json.dumps(obj, separators=(",", ":")).encode()
 
@@ -62,7 +65,7 @@ class FakeLLMServer:
         *,
         default_reply: Any = None,
         delay: float = 0.0,
-        model: str = "fake-model",
+        model: str = DEFAULT_MODEL,
         host: str = "127.0.0.1",
         port: int = 0,
         dialect: str = "openai",
@@ -205,8 +208,16 @@ class FakeLLMServer:
 
     @property
     def config_list(self) -> list[dict[str, Any]]:
-        """A fresh one-entry config list pointing at this server (``api_type="anthropic"`` for that dialect)."""
-        return [self._dialect.entry(self)]
+        """A fresh one-entry config list pointing at this server (``api_type="anthropic"`` for that dialect).
+
+        With the default model name the entry carries a zero ``price``: a scripted model costs nothing, and
+        cost accounting says so instead of noting an unknown model. A real model name (``model=...``) is
+        priced from the provider's table, so cost code can be tested too.
+        """
+        entry = self._dialect.entry(self)
+        if self.model == DEFAULT_MODEL:
+            entry["price"] = [0.0, 0.0]
+        return [entry]
 
     @property
     def llm_config(self) -> dict[str, Any]:

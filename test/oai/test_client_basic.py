@@ -18,7 +18,7 @@ def test_plain_create_returns_chat_completion_with_cost(server: FakeLLMServer) -
     response = client.create(messages=MESSAGES)
 
     assert response.choices[0].message.content == "4"
-    assert response.cost == 0.0  # fake-model is not in the price table
+    assert response.cost == 0.0  # the fake server's entry carries a zero price
     assert client.extract_text_or_completion_object(response) == ["4"]
     assert server.requests[0].messages == MESSAGES
     assert server.requests[0].body["model"] == "fake-model"

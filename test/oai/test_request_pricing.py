@@ -60,6 +60,24 @@ def test_cost_from_tokens() -> None:
     assert cost_from_tokens("anything", 2000, 1000, price=(0.5, 1.0)) == pytest.approx(2.0)
 
 
+def test_an_unknown_model_is_logged_once_and_warns_nothing(caplog, recwarn) -> None:
+    with caplog.at_level("WARNING", logger="autogen.oai.pricing"):
+        assert cost_from_tokens("model-nobody-prices-1", 10, 10) == 0.0
+        assert cost_from_tokens("model-nobody-prices-1", 10, 10) == 0.0
+        assert cost_from_tokens("model-nobody-prices-2", 10, 10) == 0.0
+    notes = [r.getMessage() for r in caplog.records if r.name == "autogen.oai.pricing"]
+    assert len(notes) == 2 and "'model-nobody-prices-1'" in notes[0] and "'price'" in notes[0]
+    assert not [w for w in recwarn if "price" in str(w.message)]
+
+
+def test_the_fake_server_entry_is_free_unless_a_real_model_is_named() -> None:
+    from autogen.testing import FakeLLMServer
+
+    with FakeLLMServer() as free, FakeLLMServer(model="gpt-4o") as priced:
+        assert free.config_list[0]["price"] == [0.0, 0.0]
+        assert "price" not in priced.config_list[0]
+
+
 def test_bad_price_is_explained() -> None:
     with pytest.raises(ValueError, match="prompt_price_per_1k"):
         normalize_price(["cheap", "expensive"])

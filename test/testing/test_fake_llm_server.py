@@ -191,7 +191,9 @@ def test_chunked_request_body_and_unprefixed_path(fake_llm):
 
 def test_config_helpers(fake_llm):
     assert fake_llm.base_url == f"http://127.0.0.1:{fake_llm.port}/v1"
-    assert fake_llm.config_list == [{"model": "fake-model", "api_key": "sk-fake", "base_url": fake_llm.base_url}]
+    assert fake_llm.config_list == [
+        {"model": "fake-model", "api_key": "sk-fake", "base_url": fake_llm.base_url, "price": [0.0, 0.0]}
+    ]
     cfg = fake_llm.llm_config
     cfg["config_list"].append({"model": "other"})
     assert fake_llm.llm_config == {"config_list": fake_llm.config_list}  # a fresh dict each time

@@ -2,15 +2,12 @@
 
 from __future__ import annotations
 
-import warnings
 from collections import defaultdict, deque
 from typing import Any
 
 import pytest
 
 from autogen.testing import FakeLLMServer
-
-warnings.filterwarnings("ignore", message=".*price table.*")
 
 
 class AgentRouter:
