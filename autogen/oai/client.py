@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import threading
 import weakref
 from collections.abc import Callable, Iterable, Mapping
@@ -629,7 +630,8 @@ def _base_url_of(client: Any) -> str | None:
     url = getattr(client, "base_url", None)
     if isinstance(client, OpenAIClient) and url is None:
         try:
-            url = client.endpoint().base_url or "https://api.openai.com/v1"
+            # no base_url in the entry: the openai SDK reads OPENAI_BASE_URL, else its default
+            url = client.endpoint().base_url or os.environ.get("OPENAI_BASE_URL") or "https://api.openai.com/v1"
         except Exception:
             url = None
     return url
