@@ -53,7 +53,7 @@ from .pricing import normalize_price
 __all__ = ["OllamaClient", "OllamaLLMConfigEntry", "is_valid_tool_call_item", "response_to_tool_call"]
 
 DEFAULT_HOST = "http://localhost:11434"
-CONNECTION_KEYS = frozenset({"api_key", "base_url", "default_headers", "http_client", "max_retries"})
+CONNECTION_KEYS = frozenset({"api_key", "base_url", "default_headers", "http_client"})
 
 # Headers of the last 429 answer seen in this context (the SDK's ResponseError keeps none), so the
 # wrapper can honour the server's retry-after.
@@ -79,9 +79,7 @@ async def _a_remember_429(response: Any) -> None:
 def _build_sdk_client(key: tuple[Any, ...], for_async: bool) -> Any:
     sdk = _sdk()
     host, api_key, headers, timeout = key
-    from ..version import __version__
-
-    all_headers = {"user-agent": f"ag2/{__version__} ollama-python", **dict(headers)}
+    all_headers = dict(headers)
     if api_key:
         all_headers.setdefault("authorization", f"Bearer {api_key}")
     hook = _a_remember_429 if for_async else _remember_429
@@ -132,13 +130,26 @@ register_failure_classifier("httpx", _classify_transport_error)
 on_registry_clear(clear_ollama_clients)
 
 
-def _explained(exc: BaseException, model: str) -> BaseException:
-    """``exc`` made clearer where the SDK's message is terse (the same exception type, so it classifies alike)."""
+def _explained(exc: BaseException, model: str, host: str) -> BaseException:
+    """``exc`` made clearer where the SDK's message is terse (an exception that classifies alike)."""
+    import sys
+
+    httpx = sys.modules.get("httpx")
+    refused = type(exc) is ConnectionError or (httpx is not None and isinstance(exc, httpx.ConnectError))
+    if refused:
+        return ConnectionError(
+            f"Could not connect to Ollama at {host}. Is Ollama running there? "
+            "Set 'client_host' in the config entry to use another server."
+        )
     sdk = _sdk()
     if not isinstance(exc, sdk.ResponseError):
         return exc
     if exc.status_code == 404:
-        return sdk.ResponseError(f"{exc.error}. Check the model name or pull it first: `ollama pull {model}`", 404)
+        if "model" in str(exc.error).lower():
+            hint = f"Check the model name or pull it first: `ollama pull {model}`"
+        else:
+            hint = f"Is {host} an Ollama server (it has no POST /api/chat)?"
+        return sdk.ResponseError(f"{exc.error}. {hint}", 404)
     if exc.status_code == 429:
         headers = _rate_limit_headers.get()
         if headers is not None:
@@ -221,6 +232,8 @@ class OllamaClient:
     ) -> OllamaClient:
         """The client ``OpenAIWrapper`` builds for one config entry."""
         rest = {k: v for k, v in config.items() if k != "response_format"}
+        if response_format is None:
+            response_format = config.get("response_format")
         return cls(response_format=response_format, **rest, _config_index=config_index)
 
     @property
@@ -350,7 +363,7 @@ class OllamaClient:
                     if piece and send is not None:
                         send(piece)
         except Exception as e:
-            better = _explained(e, request["model"])
+            better = _explained(e, request["model"], self._host(params))
             if better is e:
                 raise
             raise better from e
@@ -371,7 +384,7 @@ class OllamaClient:
                     if piece and send is not None:
                         send(piece)
         except Exception as e:
-            better = _explained(e, request["model"])
+            better = _explained(e, request["model"], self._host(params))
             if better is e:
                 raise
             raise better from e

@@ -217,7 +217,7 @@ def to_ollama_messages(
         if not out or out[0]["role"] != "system":
             out.insert(0, {"role": "system", "content": ""})
         listed = instruction.replace("[FUNCTIONS_LIST]", _functions_list(manual_tools))
-        out[0]["content"] = (out[0]["content"] + listed).rstrip()
+        out[0]["content"] = (out[0]["content"] + listed).strip()
         if not calls or (results and results[-1] == len(history) - 1):
             step = step2 if results else step1
             if step:
@@ -363,15 +363,14 @@ def completion_dict(
     id_prefix: str = "ollama_func_",
 ) -> dict[str, Any]:
     """A ChatCompletion dict for an Ollama answer: its text, its tool calls (``{"name", "arguments"}``
-    each; ids are made up, as Ollama's SDK gives none) and token counts."""
-    start = uuid.uuid4().int % 10_000
+    each; unique ids are made up, as Ollama's SDK gives none) and token counts."""
     tool_calls = [
         {
-            "id": f"{id_prefix}{start + i}",
+            "id": f"{id_prefix}{uuid.uuid4().hex[:12]}",
             "type": "function",
             "function": {"name": str(call.get("name") or ""), "arguments": _arguments_json(call.get("arguments"))},
         }
-        for i, call in enumerate(calls)
+        for call in calls
     ]
     if tool_calls:
         finish = "tool_calls"
