@@ -295,7 +295,7 @@ class OllamaClient:
         }  # fmt: skip
         request = self._request(params, native=native, tools_in_conversation=bool(tools), hide=hide)
         request["messages"] = to_ollama_messages(messages, manual_tools=tools if manual else None, **prompts)
-        return request, {"manual": manual, "with_tools": bool(tools) and not hide}
+        return request, {"manual": manual}
 
     def _request(
         self, params: Mapping[str, Any], *, native: bool, tools_in_conversation: bool, hide: bool
