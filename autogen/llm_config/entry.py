@@ -370,6 +370,7 @@ class OllamaLLMConfigEntry(_StreamingProviderEntry):
 
     api_type: Literal["ollama"] = "ollama"
     client_host: str | None = None
+    """The Ollama server, e.g. "http://localhost:11434" (``http://`` added when missing)."""
     num_predict: int = -1
     """Most tokens to generate: -1 unlimited, -2 fill the context."""
     num_ctx: int = 2048
@@ -378,6 +379,11 @@ class OllamaLLMConfigEntry(_StreamingProviderEntry):
     top_k: int = 40
     hide_tools: Literal["if_all_run", "if_any_run", "never"] | None = "never"
     native_tool_calls: bool = False
+
+    @field_validator("client_host", mode="before")
+    @classmethod
+    def _check_client_host(cls, v: Any) -> Any:
+        return normalize_base_url(v)
 
 
 class CerebrasLLMConfigEntry(_StreamingProviderEntry):

@@ -107,6 +107,7 @@ _CONNECTION_KEYS = CLIENT_KWARGS - {"max_retries"}
 NATIVE_CLIENTS: dict[str, str] = {
     "anthropic": "autogen.oai.anthropic:AnthropicClient",
     "google": "autogen.oai.gemini:GeminiClient",
+    "ollama": "autogen.oai.ollama:OllamaClient",
 }
 
 

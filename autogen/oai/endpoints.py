@@ -93,7 +93,6 @@ PROVIDERS: dict[str, Provider] = {
     "mistral": Provider(
         "https://api.mistral.ai/v1", "MISTRAL_API_KEY", body_fields=frozenset({"safe_prompt", "random_seed"})
     ),
-    "ollama": Provider("http://localhost:11434/v1", None, key_required=False),
 }
 
 # api_types with a native SDK in the original; here they are reached through their providers'
@@ -241,8 +240,6 @@ def resolve_endpoint(config: Mapping[str, Any], *, config_index: int = 0) -> End
 
     assert provider is not None
     base_url = config.get("base_url")
-    if not base_url and family == "ollama" and config.get("client_host"):
-        base_url = str(config["client_host"]).rstrip("/") + "/v1"
     base_url = str(base_url) if base_url else provider.base_url
     if not api_key and provider.key_env:
         api_key = os.environ.get(provider.key_env)

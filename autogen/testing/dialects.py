@@ -13,7 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from . import anthropic_wire, gemini_wire
+from . import anthropic_wire, gemini_wire, ollama_wire
 from .completion import build_completion, stream_chunks
 from .http11 import error_body as openai_error_body
 from .replies import FakeReply
@@ -47,6 +47,12 @@ class Dialect:
     """The config entry pointing a client at a running server."""
     stream_route: str = ""
     """Path suffix of the streaming model call when it has its own path (Gemini), else ""."""
+    stream_content_type: str = "text/event-stream; charset=utf-8"
+    """Content type of a streamed answer (server-sent events, or NDJSON for Ollama)."""
+    stream_by_default: bool = False
+    """Whether a request without ``"stream"`` is streamed (Ollama's default)."""
+    malformed_stream: Callable[[bytes], list[bytes]] = lambda raw: [b"data: " + raw + b"\n\n", b"data: [DONE]\n\n"]
+    """The framed stream of a malformed-JSON fault, from the broken payload."""
 
 
 def _openai_check(body: Any) -> tuple[str, str | None] | None:
@@ -121,4 +127,24 @@ GEMINI = Dialect(
     },
 )
 
-DIALECTS: dict[str, Dialect] = {d.name: d for d in (OPENAI, ANTHROPIC, GEMINI)}
+
+def _ollama_check(body: Any) -> tuple[str, str | None] | None:
+    problem = ollama_wire.check_request(body)
+    return (problem, None) if problem else None
+
+
+OLLAMA = Dialect(
+    name="ollama",
+    route="/api/chat",
+    api_path="",
+    check=_ollama_check,
+    answer=ollama_wire.response_body,
+    stream=lambda body, response: ollama_wire.stream_lines(response),
+    error_body=ollama_wire.error_body,
+    entry=lambda server: {"api_type": "ollama", "model": server.model, "client_host": server.url},
+    stream_content_type="application/x-ndjson",
+    stream_by_default=True,
+    malformed_stream=lambda raw: [raw + b"\n"],
+)
+
+DIALECTS: dict[str, Dialect] = {d.name: d for d in (OPENAI, ANTHROPIC, GEMINI, OLLAMA)}

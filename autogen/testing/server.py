@@ -50,7 +50,9 @@ class FakeLLMServer:
             ``POST /v1/messages``, JSON and SSE events, Anthropic error bodies; requests the real API
             would refuse, such as non-alternating roles or unanswered tool_use blocks, get its 400), or
             "gemini" (Gemini API ``POST .../models/{model}:generateContent`` and
-            ``:streamGenerateContent?alt=sse``, Google error bodies, the API's 400 for invalid contents).
+            ``:streamGenerateContent?alt=sse``, Google error bodies, the API's 400 for invalid contents), or
+            "ollama" (Ollama's ``POST /api/chat``, JSON and NDJSON streaming, ``{"error": ...}`` bodies;
+            ``config_list`` points ``client_host`` at the server).
 
     Use as a context manager (``with FakeLLMServer(["hi"]) as server: ...``) or call ``start()``/``stop()``.
     Routes: ``POST /v1/chat/completions`` (any path ending in ``/chat/completions``), ``GET /v1/models``.
@@ -363,7 +365,8 @@ class FakeLLMServer:
 
     def _wants_stream(self, record: RecordedRequest) -> bool:
         route = self._dialect.stream_route
-        return bool(record.body.get("stream")) or bool(route and record.path.rstrip("/").endswith(route))
+        stream = record.body.get("stream", self._dialect.stream_by_default)
+        return bool(stream) or bool(route and record.path.rstrip("/").endswith(route))
 
     async def _send_fault(
         self, fault: Fault, record: RecordedRequest, writer: asyncio.StreamWriter, keep: bool
@@ -373,7 +376,7 @@ class FakeLLMServer:
             return False
         if fault.kind == "malformed_json":
             if self._wants_stream(record):
-                return await self._send_stream(writer, [b"data: " + _MALFORMED + b"\n\n", b"data: [DONE]\n\n"], keep)
+                return await self._send_stream(writer, self._dialect.malformed_stream(_MALFORMED), keep)
             return await self._send(writer, 200, _MALFORMED, keep)
         if fault.kind == "rate_limit":
             return await self._send_error(
@@ -414,7 +417,7 @@ class FakeLLMServer:
         head = format_response(
             200,
             b"",
-            content_type="text/event-stream; charset=utf-8",
+            content_type=self._dialect.stream_content_type,
             keep_alive=keep,
             headers={"x-request-id": f"req_{uuid.uuid4().hex}", "cache-control": "no-cache"},
             chunked=True,

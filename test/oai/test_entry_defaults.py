@@ -28,12 +28,10 @@ def test_explicit_stream_false_wins_over_call_time_streaming(server: FakeLLMServ
     assert not server.requests[0].body.get("stream")
 
 
-def test_provider_defaults_stay_out_of_the_request(server: FakeLLMServer) -> None:
-    server.add_replies("ok")
-    [plain] = server.config_list
-    entry = OllamaLLMConfigEntry(model=plain["model"], base_url=plain["base_url"], temperature=0.3)
-    assert entry.num_ctx == 2048 and entry.top_k == 40  # ag2's defaults are visible on the entry
-    OpenAIWrapper(config_list=[entry]).create(messages=MESSAGES)
-    body = server.requests[0].body
-    assert body["temperature"] == 0.3
-    assert "num_ctx" not in body and "top_k" not in body and "seed" not in body
+def test_provider_defaults_stay_out_of_the_request() -> None:
+    with FakeLLMServer(["ok"], dialect="ollama") as ollama:
+        entry = OllamaLLMConfigEntry(model=ollama.model, client_host=ollama.url, temperature=0.3)
+        assert entry.num_ctx == 2048 and entry.top_k == 40  # ag2's defaults are visible on the entry
+        OpenAIWrapper(config_list=[entry]).create(messages=MESSAGES)
+        body = ollama.requests[0].body
+    assert body["options"] == {"temperature": 0.3}  # num_ctx, top_k, seed... are left to the model's own
