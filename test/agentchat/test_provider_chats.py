@@ -35,6 +35,7 @@ PROVIDER_DIALECTS = [
     Provider("openai", "openai", "gpt-4o-mini"),
     Provider("anthropic", "anthropic", "claude-sonnet-4-5"),
     Provider("gemini", "google.genai", "gemini-2.5-flash"),
+    Provider("ollama", "ollama", "llama3.1", priced=False),
 ]
 
 
