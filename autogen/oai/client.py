@@ -106,6 +106,8 @@ _CONNECTION_KEYS = CLIENT_KWARGS - {"max_retries"}
 NATIVE_CLIENTS: dict[str, str] = {
     "anthropic": "autogen.oai.anthropic:AnthropicClient",
     "google": "autogen.oai.gemini:GeminiClient",
+    "mistral": "autogen.oai.mistral:MistralAIClient",
+    "cohere": "autogen.oai.cohere:CohereClient",
 }
 
 

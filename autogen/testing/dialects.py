@@ -13,7 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from . import anthropic_wire, gemini_wire
+from . import anthropic_wire, cohere_wire, gemini_wire, mistral_wire
 from .completion import build_completion, stream_chunks
 from .http11 import error_body as openai_error_body
 from .replies import FakeReply
@@ -121,4 +121,45 @@ GEMINI = Dialect(
     },
 )
 
-DIALECTS: dict[str, Dialect] = {d.name: d for d in (OPENAI, ANTHROPIC, GEMINI)}
+
+def _problem(check: Callable[[Any], str | None]) -> Callable[[Any], tuple[str, str | None] | None]:
+    def run(body: Any) -> tuple[str, str | None] | None:
+        problem = check(body)
+        return (problem, None) if problem else None
+
+    return run
+
+
+MISTRAL = Dialect(
+    name="mistral",
+    route="/v1/chat/completions",
+    api_path="",
+    check=_problem(mistral_wire.check_request),
+    answer=mistral_wire.completion_body,
+    stream=lambda body, completion: mistral_wire.stream_events(completion),
+    error_body=mistral_wire.error_body,
+    entry=lambda server: {
+        "api_type": "mistral",
+        "model": server.model,
+        "api_key": "fake-mistral-key",
+        "base_url": server.base_url,
+    },
+)
+
+COHERE = Dialect(
+    name="cohere",
+    route="/v2/chat",
+    api_path="",
+    check=_problem(cohere_wire.check_request),
+    answer=cohere_wire.chat_body,
+    stream=lambda body, response: cohere_wire.stream_events(response),
+    error_body=cohere_wire.error_body,
+    entry=lambda server: {
+        "api_type": "cohere",
+        "model": server.model,
+        "api_key": "fake-cohere-key",
+        "base_url": server.base_url,
+    },
+)
+
+DIALECTS: dict[str, Dialect] = {d.name: d for d in (OPENAI, ANTHROPIC, GEMINI, MISTRAL, COHERE)}
