@@ -491,8 +491,9 @@ class CohereClient:
             request.pop("strict_tools", None)
             request.pop("tool_choice", None)
         options: dict[str, Any] = {"max_retries": 0}  # the wrapper retries
-        if params.get("timeout"):
-            options["timeout_in_seconds"] = int(float(params["timeout"]))
+        timeout = params.get("timeout", self._config.get("timeout"))
+        if timeout:
+            options["timeout_in_seconds"] = float(timeout)
         if self._config.get("default_headers"):
             options["additional_headers"] = {str(k): str(v) for k, v in self._config["default_headers"].items()}
         return request, bool(params.get("stream")), {"request_options": options}

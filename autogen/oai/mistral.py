@@ -492,7 +492,7 @@ class MistralAIClient:
     def _prepare(self, params: dict[str, Any]) -> tuple[dict[str, Any], bool, dict[str, Any]]:
         request = self.parse_params(params)
         extra: dict[str, Any] = {}
-        timeout = params.get("timeout")
+        timeout = params.get("timeout", self._config.get("timeout"))
         if timeout:
             extra["timeout_ms"] = int(float(timeout) * 1000)
         headers = self._config.get("default_headers")

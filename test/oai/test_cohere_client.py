@@ -168,6 +168,14 @@ def test_rate_limit_is_retried_after_the_servers_retry_after(cohere_server, fast
     assert time.monotonic() - start >= 0.3 and len(cohere_server.requests) == 2  # the SDK itself did not retry
 
 
+def test_the_entrys_timeout_reaches_the_sdk_and_times_out_as_a_timeout(cohere_server, fast):
+    cohere_server.add_replies(Fault.slow(2.0, "late"), Fault.slow(2.0, "late"))
+    client = OpenAIWrapper(config_list=fast(cohere_server.config_list, timeout=0.2, max_retries=1))
+    with pytest.raises(TimeoutError):
+        client.create(messages=ask())
+    assert len(cohere_server.requests) == 2
+
+
 def test_server_errors_and_dropped_connections_are_retried(cohere_server, fast):
     cohere_server.add_replies(Fault.server_error(500), Fault.drop_connection(), "recovered")
     client = OpenAIWrapper(config_list=fast(cohere_server.config_list))
