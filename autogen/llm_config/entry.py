@@ -328,6 +328,7 @@ class MistralLLMConfigEntry(_StreamingProviderEntry):
     safe_prompt: bool = False
     random_seed: int | None = None
     hide_tools: Literal["if_all_run", "if_any_run", "never"] | None = "never"
+    tool_choice: Literal["none", "auto", "any"] | None = None
 
 
 class TogetherLLMConfigEntry(_StreamingProviderEntry):
@@ -358,11 +359,11 @@ class CohereLLMConfigEntry(_StreamingProviderEntry):
 
     api_type: Literal["cohere"] = "cohere"
     k: int = Field(default=0, ge=0, le=500)
-    p: float | None = None
     frequency_penalty: float = Field(default=0, ge=0, le=1)
     presence_penalty: float = Field(default=0, ge=0, le=1)
     strict_tools: bool = False
     client_name: str | None = None
+    tool_choice: Literal["NONE", "REQUIRED"] | None = None
 
 
 class OllamaLLMConfigEntry(_StreamingProviderEntry):

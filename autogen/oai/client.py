@@ -108,6 +108,8 @@ NATIVE_CLIENTS: dict[str, str] = {
     "anthropic": "autogen.oai.anthropic:AnthropicClient",
     "google": "autogen.oai.gemini:GeminiClient",
     "ollama": "autogen.oai.ollama:OllamaClient",
+    "mistral": "autogen.oai.mistral:MistralAIClient",
+    "cohere": "autogen.oai.cohere:CohereClient",
 }
 
 

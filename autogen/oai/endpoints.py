@@ -90,9 +90,6 @@ PROVIDERS: dict[str, Provider] = {
         body_fields=frozenset({"top_k", "repetition_penalty", "min_p", "safety_model"}),
     ),
     "cerebras": Provider("https://api.cerebras.ai/v1", "CEREBRAS_API_KEY"),
-    "mistral": Provider(
-        "https://api.mistral.ai/v1", "MISTRAL_API_KEY", body_fields=frozenset({"safe_prompt", "random_seed"})
-    ),
 }
 
 # api_types with a native SDK in the original; here they are reached through their providers'
@@ -101,7 +98,6 @@ _COMPATIBLE_ENDPOINT_HINTS: dict[str, str] = {
     "anthropic_v2": "Anthropic's OpenAI-compatible endpoint https://api.anthropic.com/v1/",
     "google_vertex": "Vertex AI's OpenAI-compatible chat completions endpoint",
     "gemini": "Gemini's OpenAI-compatible endpoint https://generativelanguage.googleapis.com/v1beta/openai/",
-    "cohere": "Cohere's compatibility endpoint https://api.cohere.ai/compatibility/v1",
     "bedrock": "an OpenAI-compatible gateway in front of Bedrock (e.g. Bedrock Access Gateway or LiteLLM)",
     "bedrock_v2": "an OpenAI-compatible gateway in front of Bedrock (e.g. Bedrock Access Gateway or LiteLLM)",
     "responses": "the chat completions API (api_type 'openai')",

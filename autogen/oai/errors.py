@@ -24,6 +24,7 @@ __all__ = [
     "ModelClientNotRegisteredError",
     "UnsupportedAPITypeError",
     "classify_failure",
+    "classify_transport_error",
     "register_failure_classifier",
     "retry_after_seconds",
 ]
@@ -155,10 +156,28 @@ def _classify_status(status: int, code: Any) -> FailureKind:
     return FailureKind.NEXT
 
 
+def classify_transport_error(exc: BaseException) -> FailureKind | None:
+    """An ``httpx``-style transport failure that an SDK let through unwrapped: a timeout, or a connection
+    that failed or dropped (retried); None for anything else."""
+    names = {cls.__name__ for cls in type(exc).__mro__}
+    if "TimeoutException" in names:
+        return FailureKind.TIMEOUT
+    if "TransportError" in names:
+        return FailureKind.RETRY
+    return None
+
+
+# SDKs built on httpx (and Mistral's on its fork httpx2) raise its exceptions for dropped connections.
+register_failure_classifier("httpx", classify_transport_error)
+register_failure_classifier("httpx2", classify_transport_error)
+
+
 def retry_after_seconds(exc: BaseException) -> float | None:
     """Seconds the server asked us to wait (``retry-after-ms`` / ``retry-after`` headers), if any."""
     response = getattr(exc, "response", None)
     headers = getattr(response, "headers", None)
+    if headers is None:
+        headers = getattr(exc, "headers", None)  # SDKs that keep the response headers on the error (Mistral, Cohere)
     if headers is None:
         return None
     try:

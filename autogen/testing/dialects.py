@@ -13,7 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from . import anthropic_wire, gemini_wire, ollama_wire
+from . import anthropic_wire, cohere_wire, gemini_wire, mistral_wire, ollama_wire
 from .completion import build_completion, stream_chunks
 from .http11 import error_body as openai_error_body
 from .replies import FakeReply
@@ -78,9 +78,12 @@ def _anthropic_check(body: Any) -> tuple[str, str | None] | None:
     return (problem, None) if problem else None
 
 
-def _gemini_check(body: Any) -> tuple[str, str | None] | None:
-    problem = gemini_wire.check_request(body)
-    return (problem, None) if problem else None
+def _problem(check: Callable[[Any], str | None]) -> Callable[[Any], tuple[str, str | None] | None]:
+    def run(body: Any) -> tuple[str, str | None] | None:
+        problem = check(body)
+        return (problem, None) if problem else None
+
+    return run
 
 
 OPENAI = Dialect(
@@ -115,7 +118,7 @@ GEMINI = Dialect(
     route=":generateContent",
     stream_route=":streamGenerateContent",
     api_path="",
-    check=_gemini_check,
+    check=_problem(gemini_wire.check_request),
     answer=gemini_wire.response_body,
     stream=lambda body, response: gemini_wire.stream_events(response),
     error_body=gemini_wire.error_body,
@@ -128,16 +131,11 @@ GEMINI = Dialect(
 )
 
 
-def _ollama_check(body: Any) -> tuple[str, str | None] | None:
-    problem = ollama_wire.check_request(body)
-    return (problem, None) if problem else None
-
-
 OLLAMA = Dialect(
     name="ollama",
     route="/api/chat",
     api_path="",
-    check=_ollama_check,
+    check=_problem(ollama_wire.check_request),
     answer=ollama_wire.response_body,
     stream=lambda body, response: ollama_wire.stream_lines(response),
     error_body=ollama_wire.error_body,
@@ -147,4 +145,36 @@ OLLAMA = Dialect(
     malformed_stream=lambda raw: [raw + b"\n"],
 )
 
-DIALECTS: dict[str, Dialect] = {d.name: d for d in (OPENAI, ANTHROPIC, GEMINI, OLLAMA)}
+MISTRAL = Dialect(
+    name="mistral",
+    route="/v1/chat/completions",
+    api_path="",
+    check=_problem(mistral_wire.check_request),
+    answer=mistral_wire.completion_body,
+    stream=lambda body, completion: mistral_wire.stream_events(completion),
+    error_body=mistral_wire.error_body,
+    entry=lambda server: {
+        "api_type": "mistral",
+        "model": server.model,
+        "api_key": "fake-mistral-key",
+        "base_url": server.base_url,
+    },
+)
+
+COHERE = Dialect(
+    name="cohere",
+    route="/v2/chat",
+    api_path="",
+    check=_problem(cohere_wire.check_request),
+    answer=cohere_wire.chat_body,
+    stream=lambda body, response: cohere_wire.stream_events(response),
+    error_body=cohere_wire.error_body,
+    entry=lambda server: {
+        "api_type": "cohere",
+        "model": server.model,
+        "api_key": "fake-cohere-key",
+        "base_url": server.base_url,
+    },
+)
+
+DIALECTS: dict[str, Dialect] = {d.name: d for d in (OPENAI, ANTHROPIC, GEMINI, OLLAMA, MISTRAL, COHERE)}

@@ -50,9 +50,11 @@ class FakeLLMServer:
             ``POST /v1/messages``, JSON and SSE events, Anthropic error bodies; requests the real API
             would refuse, such as non-alternating roles or unanswered tool_use blocks, get its 400), or
             "gemini" (Gemini API ``POST .../models/{model}:generateContent`` and
-            ``:streamGenerateContent?alt=sse``, Google error bodies, the API's 400 for invalid contents), or
+            ``:streamGenerateContent?alt=sse``, Google error bodies, the API's 400 for invalid contents),
             "ollama" (Ollama's ``POST /api/chat``, JSON and NDJSON streaming, ``{"error": ...}`` bodies;
-            ``config_list`` points ``client_host`` at the server).
+            ``config_list`` points ``client_host`` at the server), or
+            "mistral" (``POST /v1/chat/completions`` in Mistral's variant: 9-character tool call ids, its role
+            order rules), or "cohere" (v2 chat ``POST /v2/chat``, typed SSE events).
 
     Use as a context manager (``with FakeLLMServer(["hi"]) as server: ...``) or call ``start()``/``stop()``.
     Routes: ``POST /v1/chat/completions`` (any path ending in ``/chat/completions``), ``GET /v1/models``.

@@ -36,6 +36,8 @@ PROVIDER_DIALECTS = [
     Provider("anthropic", "anthropic", "claude-sonnet-4-5"),
     Provider("gemini", "google.genai", "gemini-2.5-flash"),
     Provider("ollama", "ollama", "llama3.1", priced=False),
+    Provider("mistral", "mistralai", "mistral-small-latest"),
+    Provider("cohere", "cohere", "command-r-plus"),
 ]
 
 
