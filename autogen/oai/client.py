@@ -106,6 +106,10 @@ _CONNECTION_KEYS = CLIENT_KWARGS - {"max_retries"}
 NATIVE_CLIENTS: dict[str, str] = {
     "anthropic": "autogen.oai.anthropic:AnthropicClient",
     "google": "autogen.oai.gemini:GeminiClient",
+    # the v2 clients answer with a UnifiedResponse (typed content blocks); agents read it through their
+    # message_retrieval like any other client's response
+    "openai_v2": "autogen.llm_clients.openai_completions_client:OpenAICompletionsClient",
+    "anthropic_v2": "autogen.llm_clients.anthropic_v2:AnthropicV2Client",
 }
 
 
