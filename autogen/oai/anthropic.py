@@ -197,6 +197,10 @@ class _StreamAssembler:
                 self._json[event.index] = self._json.get(event.index, "") + delta.partial_json
             elif delta.type == "thinking_delta":
                 block["thinking"] = block.get("thinking", "") + delta.thinking
+            elif delta.type == "signature_delta":
+                block["signature"] = delta.signature
+            elif delta.type == "citations_delta":
+                block["citations"] = [*(block.get("citations") or ()), delta.citation.model_dump(exclude_none=True)]
         elif kind == "content_block_start":
             block = event.content_block.model_dump()
             content = self.message["content"]
