@@ -292,7 +292,7 @@ class OpenAICompletionsClient:
         audio = getattr(message, "audio", None)
         if audio is not None:
             blocks.append(_audio_block(audio, request))
-        dump = message.model_dump() if hasattr(message, "model_dump") else {}
+        dump = message.model_dump(warnings=False) if hasattr(message, "model_dump") else {}
         for field, value in dump.items() if isinstance(dump, dict) else ():
             if field not in _KNOWN_FIELDS and value is not None:
                 blocks.append(GenericContent(type=field, **{field: value}))
