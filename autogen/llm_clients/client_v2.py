@@ -5,6 +5,10 @@ A v2 client's ``create`` returns a :class:`UnifiedResponse`. To serve agents thr
 ``OpenAIWrapper`` it also answers the ``ModelClient`` protocol on that response:
 ``message_retrieval`` (:func:`retrieve_messages`), ``cost`` and ``get_usage`` (:func:`usage_of`);
 ``create_v1_compatible`` gives the flattened ChatCompletion form (:func:`chat_completion_dict`).
+
+A new v2 client for ``OpenAIWrapper`` offers, besides that, ``from_wrapper_config(config, *,
+response_format, config_index)`` and ``CONNECTION_KEYS`` (as the native clients of :mod:`autogen.oai` do),
+optionally an async ``a_create``, and is named in ``autogen.oai.client.NATIVE_CLIENTS`` for its api_type.
 """
 
 from __future__ import annotations
@@ -27,6 +31,8 @@ __all__ = [
     "RESPONSE_USAGE_KEYS",
     "ModelClientV2",
     "chat_completion_dict",
+    "content_parts",
+    "message_dict",
     "retrieve_messages",
     "role_name",
     "sdk_keywords",
@@ -142,8 +148,14 @@ def retrieve_messages(response: UnifiedResponse, response_format: Any = None) ->
         if message.get_tool_calls() or any(_is_media(b) for b in message.content):
             out.append(message_dict(message))
         else:
-            out.append(format_structured_content(response_format, message.get_text()))
+            text = message.get_text() or _refusal(message)
+            out.append(format_structured_content(response_format, text))
     return out
+
+
+def _refusal(message: UnifiedMessage) -> str:
+    # a refusal (OpenAI's ``refusal`` field) is what the model said when it gave no content
+    return " ".join(str(getattr(b, "refusal", "") or "") for b in message.get_content_by_type("refusal")).strip()
 
 
 def chat_completion_dict(response: UnifiedResponse, content: str | None = None) -> dict[str, Any]:

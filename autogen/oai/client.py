@@ -555,6 +555,11 @@ class OpenAIWrapper:
         retrieve = getattr(response, "message_retrieval_function", None)
         if callable(retrieve):
             return retrieve(response)
+        if not hasattr(response, "choices") and hasattr(response, "messages") and hasattr(response, "provider"):
+            # a v2 client's UnifiedResponse this wrapper did not produce (copied, unpickled...)
+            from ..llm_clients.client_v2 import retrieve_messages
+
+            return retrieve_messages(response)
         return _DEFAULT_RETRIEVER.message_retrieval(response)
 
     def print_usage_summary(self, mode: str | list[str] = ["actual", "total"]) -> None:  # noqa: B006 (read only)

@@ -188,3 +188,26 @@ def test_importing_the_package_is_light_and_unbuilt_clients_say_so():
     assert out[0] == "[]"
     assert out[1] == "True False False"
     assert "BedrockV2Client" in out[2] and "not available" in out[2]
+
+
+def test_any_wrapper_reads_a_unified_response_it_did_not_produce():
+    from autogen import OpenAIWrapper
+
+    response = rich_response().model_copy(
+        update={"messages": [UnifiedMessage(role="assistant", content=[TextContent(text="hi")])]}
+    )
+    assert OpenAIWrapper(config_list=[{"model": "gpt-4o", "api_key": "k"}]).extract_text_or_completion_object(
+        response
+    ) == ["hi"]
+
+
+def test_agents_read_a_refusal_when_there_is_no_text():
+    from autogen.llm_clients.client_v2 import retrieve_messages
+
+    refused = UnifiedResponse(
+        id="r",
+        model="m",
+        provider="openai",
+        messages=[UnifiedMessage(role="assistant", content=[GenericContent(type="refusal", refusal="I can't.")])],
+    )
+    assert retrieve_messages(refused) == ["I can't."]
