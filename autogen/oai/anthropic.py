@@ -110,6 +110,7 @@ def _calculate_cost(input_tokens: int, output_tokens: int, model: str) -> float:
 
 # ---- shared SDK clients -------------------------------------------------------------------------
 
+
 def clear_anthropic_clients() -> None:
     """Forget every shared Anthropic SDK client (new ones are built on the next call)."""
     _clients.clear()
@@ -196,6 +197,10 @@ class _StreamAssembler:
                 self._json[event.index] = self._json.get(event.index, "") + delta.partial_json
             elif delta.type == "thinking_delta":
                 block["thinking"] = block.get("thinking", "") + delta.thinking
+            elif delta.type == "signature_delta":
+                block["signature"] = delta.signature
+            elif delta.type == "citations_delta":
+                block["citations"] = [*(block.get("citations") or ()), delta.citation.model_dump(exclude_none=True)]
         elif kind == "content_block_start":
             block = event.content_block.model_dump()
             content = self.message["content"]
@@ -550,6 +555,32 @@ def transform_schema_for_anthropic(schema: dict[str, Any]) -> dict[str, Any]:
     return strict_schema(schema)
 
 
+def _block_type(block: Any) -> Any:
+    return block.get("type") if isinstance(block, Mapping) else getattr(block, "type", None)
+
+
+def _is_text_block(block: Any) -> bool:
+    """Whether a response content block (SDK object, beta or not, or dict) is a text block."""
+    return _block_type(block) == "text"
+
+
+def _is_thinking_block(block: Any) -> bool:
+    """Whether a response content block is an extended-thinking block."""
+    return _block_type(block) == "thinking"
+
+
+def _is_tool_use_block(block: Any) -> bool:
+    """Whether a response content block is a tool call (``tool_use``)."""
+    return _block_type(block) == "tool_use"
+
+
+def __getattr__(name: str) -> Any:
+    # ag2 imported the SDK's BadRequestError here; resolved on use so that importing this module stays light
+    if name == "BadRequestError":
+        return _sdk().BadRequestError
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
 def has_messages_parse_api() -> bool:
     """Whether the installed SDK has ``messages.parse`` (structured outputs here use ``output_config``)."""
     try:
@@ -562,4 +593,3 @@ def has_messages_parse_api() -> bool:
 def _secret(value: Any) -> Any:
     getter = getattr(value, "get_secret_value", None)
     return getter() if callable(getter) else value
-

@@ -110,6 +110,10 @@ NATIVE_CLIENTS: dict[str, str] = {
     "ollama": "autogen.oai.ollama:OllamaClient",
     "mistral": "autogen.oai.mistral:MistralAIClient",
     "cohere": "autogen.oai.cohere:CohereClient",
+    # the v2 clients answer with a UnifiedResponse (typed content blocks); agents read it through their
+    # message_retrieval like any other client's response
+    "openai_v2": "autogen.llm_clients.openai_completions_client:OpenAICompletionsClient",
+    "anthropic_v2": "autogen.llm_clients.anthropic_v2:AnthropicV2Client",
 }
 
 
@@ -555,6 +559,11 @@ class OpenAIWrapper:
         retrieve = getattr(response, "message_retrieval_function", None)
         if callable(retrieve):
             return retrieve(response)
+        if not hasattr(response, "choices") and hasattr(response, "messages") and hasattr(response, "provider"):
+            # a v2 client's UnifiedResponse this wrapper did not produce (copied, unpickled...)
+            from ..llm_clients.client_v2 import retrieve_messages
+
+            return retrieve_messages(response)
         return _DEFAULT_RETRIEVER.message_retrieval(response)
 
     def print_usage_summary(self, mode: str | list[str] = ["actual", "total"]) -> None:  # noqa: B006 (read only)

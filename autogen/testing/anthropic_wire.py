@@ -25,6 +25,7 @@ from .replies import FakeReply
 __all__ = ["check_request", "error_body", "message_body", "stream_events"]
 
 _ID = re.compile(r"^[a-zA-Z0-9_-]+$")
+_SIGNATURE = "ZmFrZS10aGlua2luZy1zaWduYXR1cmU="  # what the API sends to verify a thinking block
 _TOOL_NAME = re.compile(r"^[a-zA-Z0-9_-]{1,128}$")
 _STOP = {"stop": "end_turn", "tool_calls": "tool_use", "function_call": "tool_use", "length": "max_tokens"}
 _ERROR_TYPES = {400: "invalid_request_error", 401: "authentication_error", 403: "permission_error",
@@ -191,12 +192,19 @@ def _input_tokens(body: dict[str, Any]) -> int:
 def message_body(body: dict[str, Any], reply: FakeReply, model: str) -> dict[str, Any]:
     """A Messages API ``message`` answering ``body`` with ``reply``."""
     content: list[dict[str, Any]] = []
+    if reply.reasoning:
+        content.append({"type": "thinking", "thinking": reply.reasoning, "signature": _SIGNATURE})
     if reply.content:
-        content.append({"type": "text", "text": reply.content})
+        text: dict[str, Any] = {"type": "text", "text": reply.content}
+        if reply.citations:
+            text["citations"] = [
+                {"type": "web_search_result_location", "encrypted_index": "fake", **c} for c in reply.citations
+            ]
+        content.append(text)
     calls = list(reply.tool_calls or [])
     if reply.function_call:
         calls.append({"id": f"toolu_{uuid.uuid4().hex[:24]}", "function": reply.function_call})
-    output = text_tokens(reply.content or "")
+    output = text_tokens(reply.content or "") + text_tokens(reply.reasoning or "")
     for call in calls:
         try:
             arguments = json.loads(call["function"]["arguments"] or "{}")
@@ -235,6 +243,11 @@ def stream_events(message: dict[str, Any]) -> list[bytes]:
         if block["type"] == "text":
             head = {"type": "text", "text": ""}
             deltas = [{"type": "text_delta", "text": piece} for piece in _pieces(block["text"])]
+            deltas += [{"type": "citations_delta", "citation": c} for c in block.get("citations") or ()]
+        elif block["type"] == "thinking":
+            head = {"type": "thinking", "thinking": "", "signature": ""}
+            deltas = [{"type": "thinking_delta", "thinking": piece} for piece in _pieces(block["thinking"])]
+            deltas.append({"type": "signature_delta", "signature": block["signature"]})
         else:
             head = {"type": "tool_use", "id": block["id"], "name": block["name"], "input": {}}
             deltas = [{"type": "input_json_delta", "partial_json": p} for p in _arg_pieces(json.dumps(block["input"]))]

@@ -64,7 +64,7 @@ def estimate_usage(request_body: dict[str, Any], reply: FakeReply, n: int = 1) -
     for key in ("tools", "functions"):
         if request_body.get(key):
             prompt += text_tokens(json.dumps(request_body[key], default=str))
-    completion = text_tokens(reply.content or "")
+    completion = text_tokens(reply.content or "") + text_tokens(reply.reasoning or "")
     for tc in reply.tool_calls or []:
         completion += text_tokens(tc["function"]["name"] + tc["function"]["arguments"])
     if reply.function_call:
@@ -144,6 +144,8 @@ def stream_chunks(completion: dict[str, Any], include_usage: bool = False) -> li
     for choice in completion["choices"]:
         i, msg = choice["index"], choice["message"]
         add(i, {"role": "assistant", "content": "" if msg.get("content") is not None else None, "refusal": None})
+        for piece in _pieces(msg.get("reasoning_content") or ""):
+            add(i, {"reasoning_content": piece})
         for piece in _pieces(msg.get("content") or ""):
             add(i, {"content": piece})
         for k, tc in enumerate(msg.get("tool_calls") or []):

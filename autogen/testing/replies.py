@@ -13,7 +13,9 @@ from .recorded import RecordedRequest
 __all__ = ["FakeReply", "Fault", "Reply", "to_fake_reply", "tool_call"]
 
 # Keys a dict reply may carry; anything else is most likely a typo and is refused early.
-_DICT_REPLY_KEYS = frozenset({"role", "content", "tool_calls", "function_call", "finish_reason", "usage", "delay"})
+_DICT_REPLY_KEYS = frozenset(
+    {"role", "content", "tool_calls", "function_call", "finish_reason", "usage", "delay", "reasoning", "citations"}
+)
 _USAGE_KEYS = frozenset({"prompt_tokens", "completion_tokens", "total_tokens"})
 
 
@@ -52,6 +54,12 @@ class FakeReply:
     """Token counts to report instead of the estimate (missing keys are still estimated)."""
     delay: float = 0.0
     """Seconds to wait before answering (on top of the server-wide delay)."""
+    reasoning: str | None = None
+    """The model's reasoning: ``reasoning_content`` next to the content for OpenAI-compatible servers
+    (as DeepSeek or vLLM send it), a thinking block before the text for Anthropic."""
+    citations: list[dict[str, str]] | None = None
+    """Web sources the text cites, each ``{"url", "title", "cited_text"}``: ``url_citation`` annotations
+    (OpenAI) or ``web_search_result_location`` citations of the text block (Anthropic)."""
 
     def __post_init__(self) -> None:
         if self.content is not None and not isinstance(self.content, str):
@@ -70,6 +78,17 @@ class FakeReply:
                 raise ValueError(f"FakeReply.usage has unknown keys {sorted(unknown)}; allowed: {sorted(_USAGE_KEYS)}.")
         if self.delay < 0:
             raise ValueError(f"FakeReply.delay must be >= 0 seconds, got {self.delay}.")
+        if self.reasoning is not None and not isinstance(self.reasoning, str):
+            raise TypeError(f"FakeReply.reasoning must be a str or None, got {type(self.reasoning).__name__}.")
+        if self.citations is not None:
+            if not isinstance(self.citations, (list, tuple)) or not all(
+                isinstance(c, Mapping) and isinstance(c.get("url"), str) for c in self.citations
+            ):
+                raise TypeError('FakeReply.citations must be a list of {"url", "title", "cited_text"} dicts.')
+            self.citations = [
+                {"url": c["url"], "title": str(c.get("title") or ""), "cited_text": str(c.get("cited_text") or "")}
+                for c in self.citations
+            ]
 
     @property
     def resolved_finish_reason(self) -> str:
@@ -89,7 +108,18 @@ class FakeReply:
             msg["tool_calls"] = [json.loads(json.dumps(tc)) for tc in self.tool_calls]
         if self.function_call:
             msg["function_call"] = dict(self.function_call)
+        if self.reasoning:
+            msg["reasoning_content"] = self.reasoning
+        if self.citations:
+            msg["annotations"] = [_url_citation(c, self.content or "") for c in self.citations]
         return msg
+
+
+def _url_citation(citation: dict[str, str], text: str) -> dict[str, Any]:
+    start = text.find(citation["cited_text"]) if citation["cited_text"] else -1
+    start, end = (start, start + len(citation["cited_text"])) if start >= 0 else (0, len(text))
+    cited = {"url": citation["url"], "title": citation["title"], "start_index": start, "end_index": end}
+    return {"type": "url_citation", "url_citation": cited}
 
 
 @dataclass
@@ -189,6 +219,8 @@ def to_fake_reply(reply: Any) -> FakeReply | Fault:
             finish_reason=reply.get("finish_reason"),
             usage=reply.get("usage"),
             delay=reply.get("delay", 0.0),
+            reasoning=reply.get("reasoning"),
+            citations=reply.get("citations"),
         )
     raise TypeError(
         f"Cannot use {type(reply).__name__} as a fake LLM reply; use a str, a message dict, FakeReply, "
