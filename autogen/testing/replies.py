@@ -13,7 +13,9 @@ from .recorded import RecordedRequest
 __all__ = ["FakeReply", "Fault", "Reply", "to_fake_reply", "tool_call"]
 
 # Keys a dict reply may carry; anything else is most likely a typo and is refused early.
-_DICT_REPLY_KEYS = frozenset({"role", "content", "tool_calls", "function_call", "finish_reason", "usage", "delay"})
+_DICT_REPLY_KEYS = frozenset(
+    {"role", "content", "tool_calls", "function_call", "finish_reason", "usage", "delay", "output_items"}
+)
 _USAGE_KEYS = frozenset({"prompt_tokens", "completion_tokens", "total_tokens"})
 
 
@@ -52,6 +54,9 @@ class FakeReply:
     """Token counts to report instead of the estimate (missing keys are still estimated)."""
     delay: float = 0.0
     """Seconds to wait before answering (on top of the server-wide delay)."""
+    output_items: list[dict[str, Any]] | None = None
+    """Provider-specific output items a dialect adds as they are (the Responses dialect's hosted tool
+    calls, e.g. ``{"type": "image_generation_call", ...}``); other dialects ignore them."""
 
     def __post_init__(self) -> None:
         if self.content is not None and not isinstance(self.content, str):
@@ -189,6 +194,7 @@ def to_fake_reply(reply: Any) -> FakeReply | Fault:
             finish_reason=reply.get("finish_reason"),
             usage=reply.get("usage"),
             delay=reply.get("delay", 0.0),
+            output_items=reply.get("output_items"),
         )
     raise TypeError(
         f"Cannot use {type(reply).__name__} as a fake LLM reply; use a str, a message dict, FakeReply, "

@@ -47,7 +47,9 @@ class FakeLLMServer:
             ``POST /v1/messages``, JSON and SSE events, Anthropic error bodies; requests the real API
             would refuse, such as non-alternating roles or unanswered tool_use blocks, get its 400), or
             "gemini" (Gemini API ``POST .../models/{model}:generateContent`` and
-            ``:streamGenerateContent?alt=sse``, Google error bodies, the API's 400 for invalid contents).
+            ``:streamGenerateContent?alt=sse``, Google error bodies, the API's 400 for invalid contents),
+            or "responses" (OpenAI Responses API ``POST /v1/responses``, JSON and SSE events, OpenAI
+            error bodies; ``previous_response_id`` refers to this server's earlier responses).
 
     Use as a context manager (``with FakeLLMServer(["hi"]) as server: ...``) or call ``start()``/``stop()``.
     Routes: ``POST /v1/chat/completions`` (any path ending in ``/chat/completions``), ``GET /v1/models``.
@@ -71,6 +73,8 @@ class FakeLLMServer:
             raise ValueError(f"Unknown dialect {dialect!r}; FakeLLMServer speaks {sorted(DIALECTS)}.")
         self.dialect = dialect
         self._dialect = DIALECTS[dialect]
+        if self._dialect.per_server is not None:
+            self._dialect = self._dialect.per_server()
         if delay < 0:
             raise ValueError(f"delay must be >= 0 seconds, got {delay}.")
         self._script = ReplyScript(replies, default_reply, owner="FakeLLMServer")
@@ -293,7 +297,8 @@ class FakeLLMServer:
                 return await self._send_error(writer, 405, f"Use POST for {dialect.route}.", keep)
             problem = dialect.check(body)
             if problem is not None:
-                return await self._send_error(writer, 400, problem[0], keep, param=problem[1])
+                status, code = (problem[2], problem[3]) if len(problem) > 3 else (400, None)
+                return await self._send_error(writer, status, problem[0], keep, param=problem[1], code=code)
             return await self._chat_completion(record, writer, keep)
         openai = dialect.name == "openai"
         if openai and raw.method == "GET" and path in ("/v1/models", "/models"):
