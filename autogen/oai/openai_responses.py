@@ -242,9 +242,10 @@ class OpenAIResponsesClient(BuiltinToolCalls):
                 continue
             if not isinstance(extra, Mapping):
                 continue
-            cost, error = calculate_openai_image_cost(
-                "gpt-image-1", str(extra.get("size") or "1024x1536"), str(extra.get("quality") or "high")
-            )
+            # older SDKs keep size / quality as extra fields, newer ones declare them
+            size = extra.get("size") or _str_attr(output, "size") or "1024x1536"
+            quality = extra.get("quality") or _str_attr(output, "quality") or "high"
+            cost, error = calculate_openai_image_cost("gpt-image-1", str(size), str(quality))
             if not error:
                 self.image_costs += cost
 
@@ -546,6 +547,11 @@ class OpenAIResponsesClient(BuiltinToolCalls):
     def get_usage(response: Any) -> dict[str, Any]:
         """Token counts, cost and model of ``response`` (the ModelClient usage keys)."""
         return usage_dict(response)
+
+
+def _str_attr(obj: Any, name: str) -> str | None:
+    value = getattr(obj, name, None) if not isinstance(obj, Mapping) else None
+    return value if isinstance(value, str) else None
 
 
 def _image_generation_call_type() -> Any:

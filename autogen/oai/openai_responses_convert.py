@@ -154,7 +154,11 @@ def _function_call_items(message: Mapping[str, Any], skip: set[str] | frozenset[
 
 
 def _output_item(call_id: Any, content: Any) -> dict[str, Any]:
-    return {"type": "function_call_output", "call_id": call_id, "output": _text(content)}
+    if isinstance(content, (str, list)) or content is None:
+        output = _text(content)
+    else:  # a raw tool result (dict, number ...) as JSON
+        output = json.dumps(content, default=str)
+    return {"type": "function_call_output", "call_id": call_id, "output": output}
 
 
 def message_to_input(
