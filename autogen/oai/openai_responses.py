@@ -365,10 +365,12 @@ class OpenAIResponsesClient(BuiltinToolCalls):
 
         sent_messages: list[dict[str, Any]] | None = None
         if messages is not None and "input" not in params:
-            messages = self._get_delta_messages(list(messages))
+            messages = list(messages)
             explicit = params.get("previous_response_id")
             if explicit is not None:
-                new, turn = messages, self._turn if self._turn and self._turn.response_id == explicit else None
+                # ag2's rule: what follows the last message marked completed is new to that response
+                new = self._get_delta_messages(messages)
+                turn = self._turn if self._turn and self._turn.response_id == explicit else None
             else:
                 sent_messages = messages
                 new, turn = self._continuation(messages, params)

@@ -382,10 +382,13 @@ def response_body(body: dict[str, Any], reply: FakeReply, model: str, store: Res
     )
     incomplete = reply.resolved_finish_reason == "length"
     response_id = f"resp_{uuid.uuid4().hex}"
-    store.put(
-        response_id,
-        {"calls": [c["id"] for c in calls], "context_tokens": input_tokens + output_tokens},
-    )
+    # calls the client runs itself (functions, apply_patch, shell) are owed an output by the next turn
+    owed = [c["id"] for c in calls] + [
+        item["call_id"]
+        for item in output
+        if item.get("type") in ("apply_patch_call", "shell_call") and item.get("call_id")
+    ]
+    store.put(response_id, {"calls": owed, "context_tokens": input_tokens + output_tokens})
     return {
         "id": response_id,
         "object": "response",

@@ -519,3 +519,59 @@ def test_the_fake_server_refuses_what_the_api_refuses(api, body, error):
     with pytest.raises(openai.BadRequestError, match=error.replace("[", r"\[").replace("]", r"\]").replace("(", r"\(")):
         sdk.post("/responses", body={"model": MODEL, **body}, cast_to=object)
     assert api.remaining_replies == 0 and len(api.requests) == 1
+
+
+# ---- client-side hosted tools: shell and apply_patch -------------------------------------------
+
+
+def test_a_shell_call_is_run_once_and_its_output_continues_the_response(api, tmp_path):
+    shell = {"type": "shell_call", "id": "sh_1", "call_id": "call_sh", "status": "completed",
+             "action": {"commands": ["echo hi"], "timeout_ms": 5000}}  # fmt: skip
+    api.add_replies({"output_items": [shell]}, "done", "bye")
+    entry = {**api.config_list[0], "built_in_tools": ["shell"], "workspace_dir": str(tmp_path)}
+    client = OpenAIWrapper(config_list=[entry])
+    history = [{"role": "user", "content": "say hi"}]
+    (message,) = client.extract_text_or_completion_object(client.create(messages=history))
+    assert message["content"][0]["type"] == "shell_call" and api.requests[0].body["tools"] == [{"type": "shell"}]
+    history += [{"role": "assistant", "content": message["content"]}, {"role": "user", "content": "go on"}]
+    client.create(messages=history)
+    sent = api.requests[1]
+    assert sent.body["previous_response_id"] == message["id"]
+    (output,) = [i for i in sent.input if i.get("type") == "shell_call_output"]
+    assert output["call_id"] == "call_sh" and output["output"][0]["stdout"] == "hi\n"
+    assert output["output"][0]["outcome"] == {"type": "exit", "exit_code": 0}
+    # a later call sends the whole history without running the command again
+    client.create(messages=[*history, {"role": "assistant", "content": "done"}, {"role": "user", "content": "more"}])
+    assert not [i for i in api.requests[2].input if i.get("type") == "shell_call_output"]
+
+
+def test_workspace_editor_applies_v4a_diffs_inside_its_allowed_paths(tmp_path):
+    from autogen.tools.experimental.apply_patch import WorkspaceEditor, apply_diff
+
+    editor = WorkspaceEditor(tmp_path, allowed_paths=["src/**"])
+    assert editor.create_file({"path": "src/a.py", "diff": "@@\n+def f():\n+    return 1\n"}) == {
+        "status": "completed",
+        "output": "Created src/a.py",
+    }
+    diff = "@@\n def f():\n-    return 1\n+    return 2\n"
+    assert editor.update_file({"path": "src/a.py", "diff": diff})["status"] == "completed"
+    assert (tmp_path / "src/a.py").read_text() == "def f():\n    return 2"
+    refused = editor.create_file({"path": "../escape.py", "diff": "+x"})
+    assert refused["status"] == "failed" and "not allowed" in refused["output"]
+    assert editor.delete_file({"path": "src/a.py"})["output"] == "Deleted src/a.py"
+    assert apply_diff("a\nb\nc", "@@ -2,1 +2,1 @@\n-b\n+B") == "a\nB\nc"
+    with pytest.raises(ValueError, match="Could not find"):
+        apply_diff("a\nb", "@@\n-zzz\n+y")
+
+
+def test_shell_executor_refuses_what_it_must(tmp_path):
+    from autogen.tools.experimental.shell import ShellExecutor
+
+    executor = ShellExecutor(workspace_dir=tmp_path, denied_commands=["rm"], allowed_paths=["data/**"])
+    ok, denied, outside = executor.run_commands(["echo ok", "rm -rf x", "cat /etc/passwd"])
+    assert ok.stdout == "ok\n" and ok.outcome.exit_code == 0
+    assert "denied commands" in denied.stderr and denied.outcome.exit_code == 1
+    assert "not allowed" in outside.stderr
+    (slow,) = ShellExecutor(workspace_dir=tmp_path).run_commands(["sleep 5"], timeout_ms=100)
+    assert slow.outcome.type == "timeout"
+    assert "dangerous" in ShellExecutor(workspace_dir=tmp_path).run_commands(["rm -rf /"])[0].stderr
