@@ -24,6 +24,7 @@ from typing import Any
 
 __all__ = [
     "IMAGE_OUTPUT_PARAMS",
+    "ResponseContent",
     "convert_tool_choice",
     "convert_tools",
     "message_to_input",
@@ -327,6 +328,45 @@ def response_items(response: Any) -> list[dict[str, Any]]:
     return items
 
 
+class ResponseContent(list):  # type: ignore[type-arg]
+    """The content blocks of a Responses reply (a list, as ag2 returns it) that also reads as its text.
+
+    Code written for text content keeps working: ``"TERMINATE" in content``, ``content == "done"``,
+    ``str(content)`` and str methods (``content.rstrip().endswith(...)``) use :attr:`text`, the text
+    blocks joined by newlines; indexing, iteration, ``len`` and JSON see the blocks.
+    """
+
+    __slots__ = ()
+
+    @property
+    def text(self) -> str:
+        """The text blocks' texts, joined by newlines."""
+        return "\n".join(str(b.get("text") or "") for b in self if isinstance(b, Mapping) and b.get("type") == "text")
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, str):
+            return self.text == other
+        return list.__eq__(self, other)  # type: ignore[arg-type]
+
+    def __ne__(self, other: object) -> bool:
+        return not self == other
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __contains__(self, item: object) -> bool:
+        if isinstance(item, str):
+            return item in self.text
+        return list.__contains__(self, item)
+
+    def __str__(self) -> str:
+        return self.text
+
+    def __getattr__(self, name: str) -> Any:
+        if not name.startswith("_") and hasattr(str, name):
+            return getattr(self.text, name)
+        raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
+
+
 def response_to_message(
     response: Any, *, image_output_params: Mapping[str, Any] | None = None, text_formatter: Any = None
 ) -> dict[str, Any]:
@@ -381,7 +421,7 @@ def response_to_message(
     return {
         "role": "assistant",
         "id": getattr(response, "id", None),
-        "content": content or None,
+        "content": ResponseContent(content) if content else None,
         "tool_calls": tool_calls,
     }
 

@@ -82,15 +82,20 @@ def test_parallel_tool_calls_in_a_two_agent_chat_continue_the_previous_response(
         "3 and 7. TERMINATE",
     )
     assistant = AssistantAgent("math helper", llm_config=api.llm_config)
-    user = UserProxyAgent("user", human_input_mode="NEVER", code_execution_config=False)
+    user = UserProxyAgent(
+        "user proxy",
+        human_input_mode="NEVER",
+        code_execution_config=False,
+        is_termination_msg=lambda m: "TERMINATE" in (m.get("content") or ""),
+    )
 
     @user.register_for_execution()
     @assistant.register_for_llm(description="Add two numbers.")
     def add(a: int, b: int) -> int:
         return a + b
 
-    result = user.initiate_chat(assistant, message="1+2 and 3+4?", max_turns=2)
-    assert result.summary.strip() == "3 and 7."
+    result = user.initiate_chat(assistant, message="1+2 and 3+4?", max_turns=3)
+    assert result.summary.strip() == "3 and 7." and result.chat_history[-1]["content"] == "3 and 7. TERMINATE"
     first, second = api.requests
     assert first.body["tools"][0] == {
         "type": "function",
@@ -575,3 +580,18 @@ def test_shell_executor_refuses_what_it_must(tmp_path):
     (slow,) = ShellExecutor(workspace_dir=tmp_path).run_commands(["sleep 5"], timeout_ms=100)
     assert slow.outcome.type == "timeout"
     assert "dangerous" in ShellExecutor(workspace_dir=tmp_path).run_commands(["rm -rf /"])[0].stderr
+
+
+def test_reply_content_is_ag2s_block_list_that_also_reads_as_text(api):
+    import copy
+    import pickle
+
+    api.add_replies("All done. TERMINATE")
+    client = OpenAIWrapper(config_list=api.config_list)
+    (message,) = client.extract_text_or_completion_object(client.create(messages=[{"role": "user", "content": "go"}]))
+    content = message["content"]
+    assert content[0] == {"type": "text", "role": "assistant", "text": "All done. TERMINATE"} and len(content) == 1
+    assert "TERMINATE" in content and content == "All done. TERMINATE" and str(content) == "All done. TERMINATE"
+    assert content.rstrip().endswith("TERMINATE") and content != "other"
+    assert json.loads(json.dumps(content)) == [dict(content[0])]
+    assert pickle.loads(pickle.dumps(content)) == content and copy.deepcopy(content).text == content.text
