@@ -206,12 +206,23 @@ class OpenAIResponsesLLMConfigEntry(_OpenAIFamilyEntry):
     """OpenAI Responses API."""
 
     api_type: Literal["responses"] = "responses"
-    built_in_tools: list[str] | None = None
-    """Hosted tools to enable: ``web_search``, ``image_generation``, ``apply_patch``, ``shell``."""
+    tool_choice: Literal["none", "auto", "required"] | None = "auto"
+    built_in_tools: (
+        list[Literal["web_search", "image_generation", "apply_patch", "apply_patch_async", "shell"]] | None
+    ) = None
+    """Hosted tools to enable (``apply_patch_async`` runs the file edits with the editor's async methods)."""
     workspace_dir: str | None = None
-    """Directory the ``apply_patch`` tool may change files in."""
+    """Directory the ``apply_patch`` and ``shell`` tools work in."""
     allowed_paths: list[str] | None = None
-    """Glob patterns (relative to ``workspace_dir``) that ``apply_patch`` may touch."""
+    """Glob patterns (relative to ``workspace_dir``) that ``apply_patch`` / ``shell`` may touch."""
+    allowed_commands: list[str] | None = None
+    """Commands the ``shell`` tool may run (None: any not denied)."""
+    denied_commands: list[str] | None = None
+    """Commands the ``shell`` tool refuses."""
+    enable_command_filtering: bool = True
+    """Refuse shell commands matching the dangerous patterns."""
+    dangerous_patterns: list[tuple[str, str]] | None = None
+    """``(regex, message)`` pairs of shell commands to refuse (None: the executor's defaults)."""
 
 
 class OpenAIV2LLMConfigEntry(_OpenAIFamilyEntry):

@@ -114,6 +114,7 @@ NATIVE_CLIENTS: dict[str, str] = {
     # message_retrieval like any other client's response
     "openai_v2": "autogen.llm_clients.openai_completions_client:OpenAICompletionsClient",
     "anthropic_v2": "autogen.llm_clients.anthropic_v2:AnthropicV2Client",
+    "responses": "autogen.oai.openai_responses:OpenAIResponsesClient",
 }
 
 

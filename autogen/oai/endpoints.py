@@ -82,6 +82,8 @@ class Provider:
 PROVIDERS: dict[str, Provider] = {
     "openai": Provider(None, "OPENAI_API_KEY"),
     "openai_v2": Provider(None, "OPENAI_API_KEY"),
+    # the Responses API client (autogen.oai.openai_responses) connects through these rules too
+    "responses": Provider(None, "OPENAI_API_KEY"),
     "deepseek": Provider("https://api.deepseek.com/v1", "DEEPSEEK_API_KEY"),
     "groq": Provider("https://api.groq.com/openai/v1", "GROQ_API_KEY"),
     "together": Provider(
@@ -99,7 +101,6 @@ _COMPATIBLE_ENDPOINT_HINTS: dict[str, str] = {
     "gemini": "Gemini's OpenAI-compatible endpoint https://generativelanguage.googleapis.com/v1beta/openai/",
     "bedrock": "an OpenAI-compatible gateway in front of Bedrock (e.g. Bedrock Access Gateway or LiteLLM)",
     "bedrock_v2": "an OpenAI-compatible gateway in front of Bedrock (e.g. Bedrock Access Gateway or LiteLLM)",
-    "responses": "the chat completions API (api_type 'openai')",
     "responses_v2": "the chat completions API (api_type 'openai')",
 }
 
@@ -240,7 +241,7 @@ def resolve_endpoint(config: Mapping[str, Any], *, config_index: int = 0) -> End
         api_key = os.environ.get(provider.key_env)
     if not api_key:
         needs_key = provider.key_required and (
-            family != "openai" and family != "openai_v2" or _is_default_openai(base_url)
+            family not in ("openai", "openai_v2", "responses") or _is_default_openai(base_url)
         )
         if needs_key:
             env = provider.key_env or "the provider's API key variable"

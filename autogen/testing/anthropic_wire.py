@@ -71,9 +71,9 @@ def check_request(body: dict[str, Any]) -> str | None:
             return f"messages.{i}.role: Input should be 'user' or 'assistant'"
         role = message["role"]
         if i == 0 and role != "user":
-            return "messages: first message must use the \"user\" role"
+            return 'messages: first message must use the "user" role'
         if i > 0 and messages[i - 1].get("role") == role:
-            return f"messages: roles must alternate between \"user\" and \"assistant\" (messages.{i} repeats {role!r})"
+            return f'messages: roles must alternate between "user" and "assistant" (messages.{i} repeats {role!r})'
         if set(message) - {"role", "content"}:
             extra = min(set(message) - {"role", "content"})
             return f"messages.{i}.{extra}: Extra inputs are not permitted"
@@ -117,7 +117,9 @@ def check_request(body: dict[str, Any]) -> str | None:
             calls = [b["id"] for b in blocks if isinstance(b, dict) and b.get("type") == "tool_use"]
             if calls:
                 after = _blocks(messages[i + 1].get("content")) if i + 1 < len(messages) else []
-                answered = {b.get("tool_use_id") for b in after if isinstance(b, dict) and b.get("type") == "tool_result"}
+                answered = {
+                    b.get("tool_use_id") for b in after if isinstance(b, dict) and b.get("type") == "tool_result"
+                }
                 missing = [c for c in calls if c not in answered]
                 if missing:
                     return (
@@ -251,9 +253,13 @@ def stream_events(message: dict[str, Any]) -> list[bytes]:
         else:
             head = {"type": "tool_use", "id": block["id"], "name": block["name"], "input": {}}
             deltas = [{"type": "input_json_delta", "partial_json": p} for p in _arg_pieces(json.dumps(block["input"]))]
-        events.append(_event("content_block_start", {"type": "content_block_start", "index": index, "content_block": head}))
+        events.append(
+            _event("content_block_start", {"type": "content_block_start", "index": index, "content_block": head})
+        )
         for delta in deltas:
-            events.append(_event("content_block_delta", {"type": "content_block_delta", "index": index, "delta": delta}))
+            events.append(
+                _event("content_block_delta", {"type": "content_block_delta", "index": index, "delta": delta})
+            )
         events.append(_event("content_block_stop", {"type": "content_block_stop", "index": index}))
     delta = {"stop_reason": message["stop_reason"], "stop_sequence": None}
     usage = {"output_tokens": message["usage"]["output_tokens"]}

@@ -8,12 +8,13 @@ provider (Gemini, Bedrock, ...) is adding a ``Dialect`` to :data:`DIALECTS`.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from . import anthropic_wire, cohere_wire, gemini_wire, mistral_wire, ollama_wire
+from . import anthropic_wire, cohere_wire, gemini_wire, mistral_wire, ollama_wire, responses_wire
 from .completion import build_completion, stream_chunks
 from .http11 import error_body as openai_error_body
 from .replies import FakeReply
@@ -35,8 +36,9 @@ class Dialect:
     """Path suffix of the model call, e.g. "/chat/completions"."""
     api_path: str
     """What ``base_url`` adds to the server root ("/v1" for OpenAI, "" for Anthropic, whose SDK adds it)."""
-    check: Callable[[Any], tuple[str, str | None] | None]
-    """(message, param) of a request the API would refuse with 400, else None."""
+    check: Callable[[Any], tuple[Any, ...] | None]
+    """(message, param) of a request the API would refuse with 400, else None; a dialect may add the
+    status and error code: (message, param, status, code)."""
     answer: Callable[[dict[str, Any], FakeReply, str], dict[str, Any]]
     """The JSON answer to a request body for a scripted reply and the server's model name."""
     stream: Callable[[dict[str, Any], dict[str, Any]], list[bytes]]
@@ -53,6 +55,8 @@ class Dialect:
     """Whether a request without ``"stream"`` is streamed (Ollama's default)."""
     malformed_stream: Callable[[bytes], list[bytes]] = lambda raw: [b"data: " + raw + b"\n\n", b"data: [DONE]\n\n"]
     """The framed stream of a malformed-JSON fault, from the broken payload."""
+    per_server: Callable[[], Dialect] | None = None
+    """For a stateful API: makes the dialect one server uses (with its own state), else None."""
 
 
 def _openai_check(body: Any) -> tuple[str, str | None] | None:
@@ -177,4 +181,27 @@ COHERE = Dialect(
     },
 )
 
-DIALECTS: dict[str, Dialect] = {d.name: d for d in (OPENAI, ANTHROPIC, GEMINI, OLLAMA, MISTRAL, COHERE)}
+
+def _responses_dialect() -> Dialect:
+    """The Responses dialect of one server: checks and answers share that server's response store."""
+    store = responses_wire.ResponseStore()
+    return Dialect(
+        name="responses",
+        route="/responses",
+        api_path="/v1",
+        check=lambda body: responses_wire.check_request(body, store),
+        answer=lambda body, reply, model: responses_wire.response_body(body, reply, model, store),
+        stream=lambda body, response: responses_wire.stream_events(response),
+        error_body=openai_error_body,
+        entry=lambda server: {
+            "api_type": "responses",
+            "model": server.model,
+            "api_key": "sk-fake",
+            "base_url": server.base_url,
+        },
+    )
+
+
+RESPONSES = dataclasses.replace(_responses_dialect(), per_server=_responses_dialect)
+
+DIALECTS: dict[str, Dialect] = {d.name: d for d in (OPENAI, ANTHROPIC, GEMINI, OLLAMA, MISTRAL, COHERE, RESPONSES)}

@@ -31,6 +31,14 @@ class RecordedRequest:
         return msgs if isinstance(msgs, list) else []
 
     @property
+    def input(self) -> list[Any]:
+        """``body["input"]``: the Responses dialect's input items (a string input as one user message)."""
+        items = self.body.get("input")
+        if isinstance(items, str):
+            return [{"role": "user", "content": items}]
+        return items if isinstance(items, list) else []
+
+    @property
     def system(self) -> Any:
         """``body["system"]``: the Anthropic dialect's top-level system prompt (None when absent)."""
         return self.body.get("system")

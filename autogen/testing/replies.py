@@ -14,7 +14,18 @@ __all__ = ["FakeReply", "Fault", "Reply", "to_fake_reply", "tool_call"]
 
 # Keys a dict reply may carry; anything else is most likely a typo and is refused early.
 _DICT_REPLY_KEYS = frozenset(
-    {"role", "content", "tool_calls", "function_call", "finish_reason", "usage", "delay", "reasoning", "citations"}
+    {
+        "role",
+        "content",
+        "tool_calls",
+        "function_call",
+        "finish_reason",
+        "usage",
+        "delay",
+        "reasoning",
+        "citations",
+        "output_items",
+    }
 )
 _USAGE_KEYS = frozenset({"prompt_tokens", "completion_tokens", "total_tokens"})
 
@@ -60,6 +71,9 @@ class FakeReply:
     citations: list[dict[str, str]] | None = None
     """Web sources the text cites, each ``{"url", "title", "cited_text"}``: ``url_citation`` annotations
     (OpenAI) or ``web_search_result_location`` citations of the text block (Anthropic)."""
+    output_items: list[dict[str, Any]] | None = None
+    """Provider-specific output items a dialect adds as they are (the Responses dialect's hosted tool
+    calls, e.g. ``{"type": "image_generation_call", ...}``); other dialects ignore them."""
 
     def __post_init__(self) -> None:
         if self.content is not None and not isinstance(self.content, str):
@@ -221,6 +235,7 @@ def to_fake_reply(reply: Any) -> FakeReply | Fault:
             delay=reply.get("delay", 0.0),
             reasoning=reply.get("reasoning"),
             citations=reply.get("citations"),
+            output_items=reply.get("output_items"),
         )
     raise TypeError(
         f"Cannot use {type(reply).__name__} as a fake LLM reply; use a str, a message dict, FakeReply, "

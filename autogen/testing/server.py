@@ -54,7 +54,9 @@ class FakeLLMServer:
             "ollama" (Ollama's ``POST /api/chat``, JSON and NDJSON streaming, ``{"error": ...}`` bodies;
             ``config_list`` points ``client_host`` at the server), or
             "mistral" (``POST /v1/chat/completions`` in Mistral's variant: 9-character tool call ids, its role
-            order rules), or "cohere" (v2 chat ``POST /v2/chat``, typed SSE events).
+            order rules), "cohere" (v2 chat ``POST /v2/chat``, typed SSE events),
+            or "responses" (OpenAI Responses API ``POST /v1/responses``, JSON and SSE events, OpenAI
+            error bodies; ``previous_response_id`` refers to this server's earlier responses).
 
     Use as a context manager (``with FakeLLMServer(["hi"]) as server: ...``) or call ``start()``/``stop()``.
     Routes: ``POST /v1/chat/completions`` (any path ending in ``/chat/completions``), ``GET /v1/models``.
@@ -78,6 +80,8 @@ class FakeLLMServer:
             raise ValueError(f"Unknown dialect {dialect!r}; FakeLLMServer speaks {sorted(DIALECTS)}.")
         self.dialect = dialect
         self._dialect = DIALECTS[dialect]
+        if self._dialect.per_server is not None:
+            self._dialect = self._dialect.per_server()
         if delay < 0:
             raise ValueError(f"delay must be >= 0 seconds, got {delay}.")
         self._script = ReplyScript(replies, default_reply, owner="FakeLLMServer")
@@ -308,7 +312,8 @@ class FakeLLMServer:
                 return await self._send_error(writer, 405, f"Use POST for {dialect.route}.", keep)
             problem = dialect.check(body)
             if problem is not None:
-                return await self._send_error(writer, 400, problem[0], keep, param=problem[1])
+                status, code = (problem[2], problem[3]) if len(problem) > 3 else (400, None)
+                return await self._send_error(writer, status, problem[0], keep, param=problem[1], code=code)
             return await self._chat_completion(record, writer, keep)
         openai = dialect.name == "openai"
         if openai and raw.method == "GET" and path in ("/v1/models", "/models"):

@@ -1,0 +1,1 @@
+"""Experimental tools. Each lives in its own subpackage, imported only when used."""
