@@ -106,6 +106,9 @@ _CONNECTION_KEYS = CLIENT_KWARGS - {"max_retries"}
 NATIVE_CLIENTS: dict[str, str] = {
     "anthropic": "autogen.oai.anthropic:AnthropicClient",
     "google": "autogen.oai.gemini:GeminiClient",
+    "groq": "autogen.oai.groq:GroqClient",
+    "cerebras": "autogen.oai.cerebras:CerebrasClient",
+    "together": "autogen.oai.together:TogetherClient",
 }
 
 

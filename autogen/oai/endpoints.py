@@ -83,13 +83,6 @@ PROVIDERS: dict[str, Provider] = {
     "openai": Provider(None, "OPENAI_API_KEY"),
     "openai_v2": Provider(None, "OPENAI_API_KEY"),
     "deepseek": Provider("https://api.deepseek.com/v1", "DEEPSEEK_API_KEY"),
-    "groq": Provider("https://api.groq.com/openai/v1", "GROQ_API_KEY"),
-    "together": Provider(
-        "https://api.together.xyz/v1",
-        "TOGETHER_API_KEY",
-        body_fields=frozenset({"top_k", "repetition_penalty", "min_p", "safety_model"}),
-    ),
-    "cerebras": Provider("https://api.cerebras.ai/v1", "CEREBRAS_API_KEY"),
     "mistral": Provider(
         "https://api.mistral.ai/v1", "MISTRAL_API_KEY", body_fields=frozenset({"safe_prompt", "random_seed"})
     ),
