@@ -47,7 +47,9 @@ class FakeLLMServer:
             ``POST /v1/messages``, JSON and SSE events, Anthropic error bodies; requests the real API
             would refuse, such as non-alternating roles or unanswered tool_use blocks, get its 400), or
             "gemini" (Gemini API ``POST .../models/{model}:generateContent`` and
-            ``:streamGenerateContent?alt=sse``, Google error bodies, the API's 400 for invalid contents).
+            ``:streamGenerateContent?alt=sse``, Google error bodies, the API's 400 for invalid contents), or
+            "groq" / "cerebras" / "together" (OpenAI's bodies at ``/openai/v1/chat/completions`` resp.
+            ``/v1/chat/completions``, each API's own 400s and stream usage; see ``compatible_wire``).
 
     Use as a context manager (``with FakeLLMServer(["hi"]) as server: ...``) or call ``start()``/``stop()``.
     Routes: ``POST /v1/chat/completions`` (any path ending in ``/chat/completions``), ``GET /v1/models``.
