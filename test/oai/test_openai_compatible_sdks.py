@@ -309,6 +309,36 @@ def test_a_valid_tool_exchange_is_sent_as_tool_messages(case, fake):
     assert sent[2] == {"role": "tool", "tool_call_id": "c1", "content": "1"}
 
 
+def test_images_reach_the_provider_as_user_content_parts(case, fake):
+    fake.add_replies("a cat")
+    parts = [
+        {"type": "text", "text": "what is this?"},
+        {"type": "image_url", "image_url": {"url": "data:image/png;base64,iVBORw0KGgo="}},
+    ]
+    OpenAIWrapper(config_list=fake.config_list).create(messages=[{"role": "user", "content": parts}])
+    assert fake.requests[0].messages == [{"role": "user", "content": parts}]
+
+
+def test_streamed_tool_calls_without_an_index_are_told_apart_by_their_ids():
+    from types import SimpleNamespace as NS
+
+    from autogen.oai.streaming import StreamAssembler
+
+    def chunk(*calls, finish=None):
+        delta = NS(content=None, role=None, tool_calls=list(calls))
+        return NS(id="x", model="m", created=1, usage=None, choices=[NS(index=0, delta=delta, finish_reason=finish)])
+
+    def call(id, name=None, arguments=None):
+        return NS(index=None, id=id, type="function", function=NS(name=name, arguments=arguments))
+
+    assembler = StreamAssembler()
+    for c in (chunk(call("a", "add", '{"a"'), call("b", "add", "{}")), chunk(call(None, None, ": 1}"), finish="eos")):
+        assembler.add(c)
+    message = assembler.result().choices[0]
+    assert [(t.id, t.function.arguments) for t in message.message.tool_calls] == [("a", '{"a"'), ("b", "{}: 1}")]
+    assert message.finish_reason == "tool_calls"  # Together's "eos" is not a ChatCompletion finish reason
+
+
 # ---- the SDK client ----
 
 
