@@ -350,10 +350,12 @@ class TogetherLLMConfigEntry(_StreamingProviderEntry):
     hide_tools: Literal["if_all_run", "if_any_run", "never"] | None = "never"
     top_k: int | None = None
     repetition_penalty: float | None = None
-    presence_penalty: float | None = None
-    frequency_penalty: float | None = None
-    min_p: float | None = None
+    presence_penalty: float | None = Field(default=None, ge=-2, le=2)
+    frequency_penalty: float | None = Field(default=None, ge=-2, le=2)
+    min_p: float | None = Field(default=None, ge=0, le=1)
     safety_model: str | None = None
+    tool_choice: str | dict[str, Any] | None = None
+    """A mode ("auto", "none", "required") or the tool to call: {"type": "function", "function": {"name": ...}}."""
 
 
 class GroqLLMConfigEntry(_StreamingProviderEntry):
@@ -361,8 +363,9 @@ class GroqLLMConfigEntry(_StreamingProviderEntry):
 
     api_type: Literal["groq"] = "groq"
     hide_tools: Literal["if_all_run", "if_any_run", "never"] | None = "never"
-    frequency_penalty: float | None = None
-    presence_penalty: float | None = None
+    frequency_penalty: float | None = Field(default=None, ge=-2, le=2)
+    presence_penalty: float | None = Field(default=None, ge=-2, le=2)
+    tool_choice: Literal["none", "auto", "required"] | None = None
 
 
 class CohereLLMConfigEntry(_StreamingProviderEntry):
@@ -404,6 +407,7 @@ class CerebrasLLMConfigEntry(_StreamingProviderEntry):
     api_type: Literal["cerebras"] = "cerebras"
     temperature: float | None = Field(default=None, ge=0, le=1.5)
     hide_tools: Literal["if_all_run", "if_any_run", "never"] | None = "never"
+    tool_choice: Literal["none", "auto", "required"] | None = None
     reasoning_effort: str | None = None
 
 

@@ -115,6 +115,9 @@ NATIVE_CLIENTS: dict[str, str] = {
     "openai_v2": "autogen.llm_clients.openai_completions_client:OpenAICompletionsClient",
     "anthropic_v2": "autogen.llm_clients.anthropic_v2:AnthropicV2Client",
     "responses": "autogen.oai.openai_responses:OpenAIResponsesClient",
+    "groq": "autogen.oai.groq:GroqClient",
+    "cerebras": "autogen.oai.cerebras:CerebrasClient",
+    "together": "autogen.oai.together:TogetherClient",
 }
 
 

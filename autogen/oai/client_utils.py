@@ -1,18 +1,29 @@
-"""Helpers shared by the provider clients (ag2's ``autogen.oai.client_utils``): checking a config
-parameter against its type / bounds / allowed values, and deciding when to stop offering tools."""
+"""Helpers the provider clients share: checking a config parameter and deciding whether to hide tools.
+
+``validate_parameter`` never raises for a bad value: it warns (``UserWarning``) and falls back to the
+default, as ag2's provider clients do, so one mistyped setting does not stop a chat.
+"""
 
 from __future__ import annotations
 
+import logging
 import warnings
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping
 from typing import Any, Protocol, runtime_checkable
 
-__all__ = ["FormatterProtocol", "should_hide_tools", "validate_parameter"]
+__all__ = ["FormatterProtocol", "merge_config_with_tools", "should_hide_tools", "validate_parameter"]
+
+HIDE_TOOLS_VALUES = ["if_all_run", "if_any_run", "never"]
+
+# ag2's log format for the provider clients
+logging_formatter = logging.Formatter(
+    "[%(name)s: %(asctime)s] {%(lineno)d} %(levelname)s - %(message)s", "%m-%d %H:%M:%S"
+)
 
 
 @runtime_checkable
 class FormatterProtocol(Protocol):
-    """A structured-output model that renders itself as text with ``format()``."""
+    """A structured-output class whose instances render themselves with ``format()``."""
 
     def format(self) -> str: ...
 
@@ -21,6 +32,18 @@ def _type_names(allowed_types: Any) -> str:
     if isinstance(allowed_types, tuple):
         return "(" + ", ".join(t.__name__ for t in allowed_types) + ")"
     return allowed_types.__name__
+
+
+def _bound_problem(value: Any, bounds: tuple[float | None, float | None], allow_none: bool) -> str:
+    low, high = bounds
+    if (low is None or value >= low) and (high is None or value <= high):
+        return ""
+    parts = []
+    if low is not None:
+        parts.append(f">= {low!s}")
+    if high is not None:
+        parts.append(f"<= {high!s}")
+    return "has numerical bounds, " + " and ".join(parts) + (", or can be None" if allow_none else "")
 
 
 def validate_parameter(
@@ -32,11 +55,13 @@ def validate_parameter(
     numerical_bound: tuple[float | None, float | None] | None,
     allowed_values: list[Any] | None,
 ) -> Any:
-    """``params[param_name]`` when it is valid, else ``default_value`` (with a UserWarning saying why).
+    """``params[param_name]`` (or ``default_value`` when absent) if it passes the checks, else the default.
 
-    Valid means: an instance of ``allowed_types`` (or None when ``allow_None``), within
-    ``numerical_bound`` = (lower, upper) where given (either end may be None), and one of
-    ``allowed_values`` where given. A missing parameter is ``default_value`` without a warning.
+    The checks, in order: None is accepted only with ``allow_None``; the value must be an instance of
+    ``allowed_types``; then it must lie within ``numerical_bound`` (``(low, high)``, either may be None)
+    if given, otherwise be one of ``allowed_values`` if given. A failed check warns
+    ``"Config error - <name> <reason>, defaulting to <default>."`` and returns the default.
+    ``allowed_values`` must be a list or None (TypeError otherwise).
     """
     if allowed_values is not None and not isinstance(allowed_values, list):
         raise TypeError(f"allowed_values should be a list or None, got {type(allowed_values).__name__}")
@@ -48,12 +73,7 @@ def validate_parameter(
     elif not isinstance(value, allowed_types):
         problem = f"must be of type {_type_names(allowed_types)}{' or None' if allow_None else ''}"
     elif numerical_bound:
-        low, high = numerical_bound
-        if (low is not None and value < low) or (high is not None and value > high):
-            limits = [f">= {low}" if low is not None else "", f"<= {high}" if high is not None else ""]
-            problem = "has numerical bounds, " + " and ".join(x for x in limits if x)
-            if allow_None:
-                problem += ", or can be None"
+        problem = _bound_problem(value, numerical_bound, allow_None)
     elif allowed_values and value not in allowed_values:
         problem = f"must be one of these values [{allowed_values}]{', or can be None' if allow_None else ''}"
     if problem:
@@ -62,27 +82,34 @@ def validate_parameter(
     return value
 
 
-def should_hide_tools(messages: Sequence[Mapping[str, Any]], tools: Any, hide_tools_param: str) -> bool:
-    """Whether to leave the tools out of the next request, so a model stops re-calling them.
+def should_hide_tools(messages: Iterable[Mapping[str, Any]], tools: list[Any] | None, hide_tools_param: str) -> bool:
+    """Whether to leave ``tools`` out of the next request, per the ``hide_tools`` setting.
 
-    ``hide_tools_param``: "never"; "if_any_run" (some tool result is in ``messages``); "if_all_run"
-    (every tool offered has a result in ``messages``). Results whose call is not in the history count
-    for no tool.
+    ``"never"``: keep them; ``"if_any_run"``: hide once any tool result is in ``messages``;
+    ``"if_all_run"``: hide once every tool has been called and answered. Any other value is a TypeError.
     """
     if hide_tools_param == "never" or not tools:
         return False
     if hide_tools_param == "if_any_run":
-        return any("tool_call_id" in m for m in messages)
-    if hide_tools_param == "if_all_run":
-        pending = {t["function"]["name"] for t in tools if isinstance(t, Mapping) and "function" in t}
-        called: dict[Any, str] = {}
-        for message in messages:
-            if message.get("tool_calls"):
-                for call in message["tool_calls"]:
-                    called[call.get("id")] = (call.get("function") or {}).get("name", "")
-            elif "tool_call_id" in message:
-                pending.discard(called.get(message["tool_call_id"], ""))
-        return not pending
-    raise TypeError(
-        f"hide_tools_param is not a valid value ['if_all_run','if_any_run','never'], got '{hide_tools_param}'"
-    )
+        return any("tool_call_id" in message for message in messages)
+    if hide_tools_param != "if_all_run":
+        raise TypeError(f"hide_tools_param is not a valid value {HIDE_TOOLS_VALUES}, got '{hide_tools_param}'")
+    not_run = {tool["function"]["name"] for tool in tools}
+    called: dict[str, str] = {}  # tool call id -> function name
+    for message in messages:
+        if "tool_calls" in message:
+            for call in message["tool_calls"] or ():
+                called[call["id"]] = call["function"]["name"]
+        elif "tool_call_id" in message:
+            not_run.discard(called.get(message["tool_call_id"], ""))
+    return not not_run
+
+
+def merge_config_with_tools(config: Mapping[str, Any], client_config: Mapping[str, Any]) -> dict[str, Any]:
+    """``{**config, **client_config}`` with both ``tools`` lists concatenated (none added when both are
+    empty, nor when the deprecated ``functions`` is used)."""
+    merged = {**config, **client_config}
+    tools = list(config.get("tools") or []) + list(client_config.get("tools") or [])
+    if tools and "functions" not in merged:
+        merged["tools"] = tools
+    return merged

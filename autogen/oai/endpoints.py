@@ -85,13 +85,6 @@ PROVIDERS: dict[str, Provider] = {
     # the Responses API client (autogen.oai.openai_responses) connects through these rules too
     "responses": Provider(None, "OPENAI_API_KEY"),
     "deepseek": Provider("https://api.deepseek.com/v1", "DEEPSEEK_API_KEY"),
-    "groq": Provider("https://api.groq.com/openai/v1", "GROQ_API_KEY"),
-    "together": Provider(
-        "https://api.together.xyz/v1",
-        "TOGETHER_API_KEY",
-        body_fields=frozenset({"top_k", "repetition_penalty", "min_p", "safety_model"}),
-    ),
-    "cerebras": Provider("https://api.cerebras.ai/v1", "CEREBRAS_API_KEY"),
 }
 
 # api_types with a native SDK in the original; here they are reached through their providers'

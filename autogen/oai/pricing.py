@@ -86,6 +86,8 @@ OAI_PRICE1K: dict[str, Price | float] = {
     "gpt-35-turbo-0613": (0.0015, 0.002),
     "gpt-35-turbo-16k": (0.003, 0.004),
     "gpt-35-turbo-instruct": (0.0015, 0.002),
+    # DeepSeek (api_type "deepseek" goes through the openai client)
+    "deepseek-chat": (0.00027, 0.0011),
     # legacy completion models
     "davinci-002": 0.002,
     "babbage-002": 0.0004,

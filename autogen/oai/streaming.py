@@ -11,7 +11,19 @@ import time
 from dataclasses import dataclass, field
 from typing import Any
 
-__all__ = ["StreamAssembler"]
+__all__ = ["StreamAssembler", "openai_finish_reason"]
+
+# The finish reasons a ChatCompletion can carry; OpenAI-compatible servers also send others (Together's
+# "eos"), which mean the model stopped.
+_FINISH_REASONS = frozenset({"stop", "length", "tool_calls", "content_filter", "function_call"})
+
+
+def openai_finish_reason(reason: Any, has_tool_calls: bool = False) -> str:
+    """``reason`` as one of the ChatCompletion finish reasons (unknown or missing ones: "stop", or
+    "tool_calls" when the message calls tools)."""
+    if reason in _FINISH_REASONS:
+        return reason
+    return "tool_calls" if has_tool_calls else "stop"
 
 
 @dataclass
@@ -67,8 +79,11 @@ class StreamAssembler:
                 if function_call.arguments:
                     state.function_args.append(function_call.arguments)
             for call in getattr(delta, "tool_calls", None) or []:
+                index = getattr(call, "index", None)
+                if index is None:  # servers that send whole calls without an index: a new id is a new call
+                    index = len(state.tool_calls) if call.id or not state.tool_calls else max(state.tool_calls)
                 entry = state.tool_calls.setdefault(
-                    call.index, {"id": None, "type": "function", "function": {"name": "", "arguments": ""}}
+                    index, {"id": None, "type": "function", "function": {"name": "", "arguments": ""}}
                 )
                 if call.id:
                     entry["id"] = call.id
@@ -97,7 +112,7 @@ class StreamAssembler:
                 message["function_call"] = {"name": state.function_name, "arguments": "".join(state.function_args)}
             if message["content"] is None and not state.tool_calls and state.function_name is None:
                 message["content"] = ""
-            finish = state.finish_reason or ("tool_calls" if state.tool_calls else "stop")
+            finish = openai_finish_reason(state.finish_reason, bool(state.tool_calls))
             choices.append({"index": index, "message": message, "finish_reason": finish, "logprobs": None})
         data: dict[str, Any] = {
             "id": self._id or "chatcmpl-stream",

@@ -14,7 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from . import anthropic_wire, cohere_wire, gemini_wire, mistral_wire, ollama_wire, responses_wire
+from . import anthropic_wire, cohere_wire, compatible_wire, gemini_wire, mistral_wire, ollama_wire, responses_wire
 from .completion import build_completion, stream_chunks
 from .http11 import error_body as openai_error_body
 from .replies import FakeReply
@@ -202,6 +202,35 @@ def _responses_dialect() -> Dialect:
     )
 
 
+def _compatible(name: str, api_path: str, check: Any, *, usage_field: str = "usage", error: Any = None) -> Dialect:
+    """An OpenAI-compatible provider's dialect: OpenAI's bodies at ``<api_path>/chat/completions``, the
+    provider's own request checks, stream usage placement and error body, and an entry with its api_type."""
+    return Dialect(
+        name=name,
+        route=api_path + "/chat/completions",
+        api_path=api_path,
+        check=check,
+        answer=build_completion,
+        stream=lambda body, completion: compatible_wire.stream_events(body, completion, usage_field=usage_field),
+        error_body=error or openai_error_body,
+        entry=lambda server: {
+            "api_type": name,
+            "model": server.model,
+            "api_key": f"fake-{name}-key",
+            "base_url": server.base_url,
+        },
+    )
+
+
 RESPONSES = dataclasses.replace(_responses_dialect(), per_server=_responses_dialect)
 
-DIALECTS: dict[str, Dialect] = {d.name: d for d in (OPENAI, ANTHROPIC, GEMINI, OLLAMA, MISTRAL, COHERE, RESPONSES)}
+# Groq's SDK posts to /openai/v1/chat/completions, Cerebras' and Together's (3.x) to /v1/chat/completions;
+# the entry's base_url is the provider's OpenAI-compatible URL (the client cuts the SDK's own prefix off).
+GROQ = _compatible("groq", "/openai/v1", compatible_wire.check_groq, usage_field="x_groq")
+CEREBRAS = _compatible("cerebras", "/v1", compatible_wire.check_cerebras, error=compatible_wire.cerebras_error_body)
+TOGETHER = _compatible("together", "/v1", compatible_wire.check_together)
+
+
+DIALECTS: dict[str, Dialect] = {
+    d.name: d for d in (OPENAI, ANTHROPIC, GEMINI, OLLAMA, MISTRAL, COHERE, RESPONSES, GROQ, CEREBRAS, TOGETHER)
+}

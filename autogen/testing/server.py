@@ -52,11 +52,13 @@ class FakeLLMServer:
             "gemini" (Gemini API ``POST .../models/{model}:generateContent`` and
             ``:streamGenerateContent?alt=sse``, Google error bodies, the API's 400 for invalid contents),
             "ollama" (Ollama's ``POST /api/chat``, JSON and NDJSON streaming, ``{"error": ...}`` bodies;
-            ``config_list`` points ``client_host`` at the server), or
+            ``config_list`` points ``client_host`` at the server),
             "mistral" (``POST /v1/chat/completions`` in Mistral's variant: 9-character tool call ids, its role
             order rules), "cohere" (v2 chat ``POST /v2/chat``, typed SSE events),
-            or "responses" (OpenAI Responses API ``POST /v1/responses``, JSON and SSE events, OpenAI
-            error bodies; ``previous_response_id`` refers to this server's earlier responses).
+            "responses" (OpenAI Responses API ``POST /v1/responses``, JSON and SSE events, OpenAI
+            error bodies; ``previous_response_id`` refers to this server's earlier responses), or
+            "groq" / "cerebras" / "together" (OpenAI's bodies at ``/openai/v1/chat/completions`` resp.
+            ``/v1/chat/completions``, each API's own 400s and stream usage; see ``compatible_wire``).
 
     Use as a context manager (``with FakeLLMServer(["hi"]) as server: ...``) or call ``start()``/``stop()``.
     Routes: ``POST /v1/chat/completions`` (any path ending in ``/chat/completions``), ``GET /v1/models``.
