@@ -103,7 +103,6 @@ _COMPATIBLE_ENDPOINT_HINTS: dict[str, str] = {
     "google_vertex": "Vertex AI's OpenAI-compatible chat completions endpoint",
     "gemini": "Gemini's OpenAI-compatible endpoint https://generativelanguage.googleapis.com/v1beta/openai/",
     "cohere": "Cohere's compatibility endpoint https://api.cohere.ai/compatibility/v1",
-    "bedrock": "an OpenAI-compatible gateway in front of Bedrock (e.g. Bedrock Access Gateway or LiteLLM)",
     "bedrock_v2": "an OpenAI-compatible gateway in front of Bedrock (e.g. Bedrock Access Gateway or LiteLLM)",
     "responses": "the chat completions API (api_type 'openai')",
     "responses_v2": "the chat completions API (api_type 'openai')",

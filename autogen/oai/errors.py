@@ -158,7 +158,10 @@ def _classify_status(status: int, code: Any) -> FailureKind:
 def retry_after_seconds(exc: BaseException) -> float | None:
     """Seconds the server asked us to wait (``retry-after-ms`` / ``retry-after`` headers), if any."""
     response = getattr(exc, "response", None)
-    headers = getattr(response, "headers", None)
+    if isinstance(response, dict):  # botocore's ClientError: the parsed response, headers in its metadata
+        headers = (response.get("ResponseMetadata") or {}).get("HTTPHeaders")
+    else:
+        headers = getattr(response, "headers", None)
     if headers is None:
         return None
     try:

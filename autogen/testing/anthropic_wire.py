@@ -22,7 +22,7 @@ from typing import Any
 from .completion import _arg_pieces, _pieces, text_tokens
 from .replies import FakeReply
 
-__all__ = ["check_request", "error_body", "message_body", "stream_events"]
+__all__ = ["check_request", "error_body", "message_body", "stream_event_dicts", "stream_events"]
 
 _ID = re.compile(r"^[a-zA-Z0-9_-]+$")
 _TOOL_NAME = re.compile(r"^[a-zA-Z0-9_-]{1,128}$")
@@ -70,9 +70,9 @@ def check_request(body: dict[str, Any]) -> str | None:
             return f"messages.{i}.role: Input should be 'user' or 'assistant'"
         role = message["role"]
         if i == 0 and role != "user":
-            return "messages: first message must use the \"user\" role"
+            return 'messages: first message must use the "user" role'
         if i > 0 and messages[i - 1].get("role") == role:
-            return f"messages: roles must alternate between \"user\" and \"assistant\" (messages.{i} repeats {role!r})"
+            return f'messages: roles must alternate between "user" and "assistant" (messages.{i} repeats {role!r})'
         if set(message) - {"role", "content"}:
             extra = min(set(message) - {"role", "content"})
             return f"messages.{i}.{extra}: Extra inputs are not permitted"
@@ -116,7 +116,9 @@ def check_request(body: dict[str, Any]) -> str | None:
             calls = [b["id"] for b in blocks if isinstance(b, dict) and b.get("type") == "tool_use"]
             if calls:
                 after = _blocks(messages[i + 1].get("content")) if i + 1 < len(messages) else []
-                answered = {b.get("tool_use_id") for b in after if isinstance(b, dict) and b.get("type") == "tool_result"}
+                answered = {
+                    b.get("tool_use_id") for b in after if isinstance(b, dict) and b.get("type") == "tool_result"
+                }
                 missing = [c for c in calls if c not in answered]
                 if missing:
                     return (
@@ -226,11 +228,11 @@ def _event(kind: str, data: dict[str, Any]) -> bytes:
     return b"event: " + kind.encode() + b"\ndata: " + json.dumps(data, separators=(",", ":")).encode() + b"\n\n"
 
 
-def stream_events(message: dict[str, Any]) -> list[bytes]:
-    """The server-sent events a streaming Messages request receives for ``message``, in order."""
+def stream_event_dicts(message: dict[str, Any]) -> list[dict[str, Any]]:
+    """The streaming events of a Messages request answered with ``message``, in order, as JSON objects."""
     start = dict(message, content=[], stop_reason=None, usage={"input_tokens": message["usage"]["input_tokens"],
                                                                "output_tokens": 1})  # fmt: skip
-    events = [_event("message_start", {"type": "message_start", "message": start}), _event("ping", {"type": "ping"})]
+    events: list[dict[str, Any]] = [{"type": "message_start", "message": start}, {"type": "ping"}]
     for index, block in enumerate(message["content"]):
         if block["type"] == "text":
             head = {"type": "text", "text": ""}
@@ -238,12 +240,17 @@ def stream_events(message: dict[str, Any]) -> list[bytes]:
         else:
             head = {"type": "tool_use", "id": block["id"], "name": block["name"], "input": {}}
             deltas = [{"type": "input_json_delta", "partial_json": p} for p in _arg_pieces(json.dumps(block["input"]))]
-        events.append(_event("content_block_start", {"type": "content_block_start", "index": index, "content_block": head}))
-        for delta in deltas:
-            events.append(_event("content_block_delta", {"type": "content_block_delta", "index": index, "delta": delta}))
-        events.append(_event("content_block_stop", {"type": "content_block_stop", "index": index}))
+        events.append({"type": "content_block_start", "index": index, "content_block": head})
+        events.extend({"type": "content_block_delta", "index": index, "delta": delta} for delta in deltas)
+        events.append({"type": "content_block_stop", "index": index})
     delta = {"stop_reason": message["stop_reason"], "stop_sequence": None}
-    usage = {"output_tokens": message["usage"]["output_tokens"]}
-    events.append(_event("message_delta", {"type": "message_delta", "delta": delta, "usage": usage}))
-    events.append(_event("message_stop", {"type": "message_stop"}))
+    events.append(
+        {"type": "message_delta", "delta": delta, "usage": {"output_tokens": message["usage"]["output_tokens"]}}
+    )
+    events.append({"type": "message_stop"})
     return events
+
+
+def stream_events(message: dict[str, Any]) -> list[bytes]:
+    """The server-sent events a streaming Messages request receives for ``message``, in order."""
+    return [_event(event["type"], event) for event in stream_event_dicts(message)]

@@ -13,7 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from . import anthropic_wire, gemini_wire
+from . import anthropic_wire, bedrock_wire, gemini_wire
 from .completion import build_completion, stream_chunks
 from .http11 import error_body as openai_error_body
 from .replies import FakeReply
@@ -47,6 +47,10 @@ class Dialect:
     """The config entry pointing a client at a running server."""
     stream_route: str = ""
     """Path suffix of the streaming model call when it has its own path (Gemini), else ""."""
+    stream_content_type: str = "text/event-stream; charset=utf-8"
+    """Content type of a streamed answer (Bedrock's is the AWS event stream)."""
+    headers: Callable[[int, bytes], dict[str, str]] | None = None
+    """``headers(status, body)``: extra headers of every answer (AWS request ids and error types)."""
 
 
 def _openai_check(body: Any) -> tuple[str, str | None] | None:
@@ -121,4 +125,44 @@ GEMINI = Dialect(
     },
 )
 
-DIALECTS: dict[str, Dialect] = {d.name: d for d in (OPENAI, ANTHROPIC, GEMINI)}
+
+def _bedrock_check(body: Any) -> tuple[str, str | None] | None:
+    problem = bedrock_wire.check_converse(body)
+    return (problem, None) if problem else None
+
+
+def _invoke_check(body: Any) -> tuple[str, str | None] | None:
+    problem = bedrock_wire.check_invoke(body)
+    return (problem, None) if problem else None
+
+
+# dummy AWS credentials: the SDKs sign every request (SigV4), the fake server does not check signatures
+_AWS = {"aws_region": "us-east-1", "aws_access_key": "AKIAFAKEFAKEFAKEFAKE", "aws_secret_key": "fake-aws-secret-key"}
+
+BEDROCK = Dialect(
+    name="bedrock",
+    route="/converse",
+    api_path="",
+    check=_bedrock_check,
+    answer=bedrock_wire.converse_body,
+    stream=lambda body, response: [],  # Converse streaming is not spoken (the ag2 client does not stream)
+    error_body=bedrock_wire.error_body,
+    headers=bedrock_wire.response_headers,
+    entry=lambda server: {"api_type": "bedrock", "model": server.model, **_AWS, "base_url": server.base_url},
+)
+
+ANTHROPIC_BEDROCK = Dialect(
+    name="anthropic_bedrock",
+    route="/invoke",
+    stream_route="/invoke-with-response-stream",
+    api_path="",
+    check=_invoke_check,
+    answer=anthropic_wire.message_body,
+    stream=lambda body, message: bedrock_wire.invoke_stream_events(message),
+    error_body=bedrock_wire.error_body,
+    stream_content_type="application/vnd.amazon.eventstream",
+    headers=bedrock_wire.response_headers,
+    entry=lambda server: {"api_type": "anthropic", "model": server.model, **_AWS, "base_url": server.base_url},
+)
+
+DIALECTS: dict[str, Dialect] = {d.name: d for d in (OPENAI, ANTHROPIC, GEMINI, BEDROCK, ANTHROPIC_BEDROCK)}

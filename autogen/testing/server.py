@@ -47,7 +47,11 @@ class FakeLLMServer:
             ``POST /v1/messages``, JSON and SSE events, Anthropic error bodies; requests the real API
             would refuse, such as non-alternating roles or unanswered tool_use blocks, get its 400), or
             "gemini" (Gemini API ``POST .../models/{model}:generateContent`` and
-            ``:streamGenerateContent?alt=sse``, Google error bodies, the API's 400 for invalid contents).
+            ``:streamGenerateContent?alt=sse``, Google error bodies, the API's 400 for invalid contents),
+            "bedrock" (Bedrock Converse ``POST /model/{modelId}/converse``, AWS error responses, the API's
+            ValidationException for invalid conversations), or "anthropic_bedrock" (Claude through
+            Bedrock InvokeModel ``POST /model/{modelId}/invoke`` and ``/invoke-with-response-stream`` in
+            the AWS event-stream framing).
 
     Use as a context manager (``with FakeLLMServer(["hi"]) as server: ...``) or call ``start()``/``stop()``.
     Routes: ``POST /v1/chat/completions`` (any path ending in ``/chat/completions``), ``GET /v1/models``.
@@ -390,6 +394,8 @@ class FakeLLMServer:
         if writer.is_closing():
             return False
         extra = {"x-request-id": f"req_{uuid.uuid4().hex}"}
+        if self._dialect.headers is not None:
+            extra.update(self._dialect.headers(status, body))
         if headers:
             extra.update(headers)
         writer.write(format_response(status, body, keep_alive=keep, headers=extra))
@@ -400,13 +406,11 @@ class FakeLLMServer:
         if writer.is_closing():
             return False
         chunked = b"".join(b"%x\r\n%s\r\n" % (len(e), e) for e in events) + b"0\r\n\r\n"
+        headers = {"x-request-id": f"req_{uuid.uuid4().hex}", "cache-control": "no-cache"}
+        if self._dialect.headers is not None:
+            headers.update(self._dialect.headers(200, b""))
         head = format_response(
-            200,
-            b"",
-            content_type="text/event-stream; charset=utf-8",
-            keep_alive=keep,
-            headers={"x-request-id": f"req_{uuid.uuid4().hex}", "cache-control": "no-cache"},
-            chunked=True,
+            200, b"", content_type=self._dialect.stream_content_type, keep_alive=keep, headers=headers, chunked=True
         )
         writer.write(head + chunked)
         await writer.drain()
