@@ -53,6 +53,7 @@ __all__ = [
     "BedrockClient",
     "BedrockEntryDict",
     "BedrockLLMConfigEntry",
+    "MalformedResponseError",
     "calculate_cost",
     "convert_stop_reason_to_finish_reason",
     "extract_system_messages",
@@ -223,6 +224,11 @@ register_failure_classifier("botocore", _classify_botocore_error)
 on_registry_clear(clear_bedrock_clients)
 
 
+class MalformedResponseError(ConnectionError):
+    """Bedrock's answer had no ``output`` / ``stopReason`` (a truncated or non-JSON body); retried like a
+    dropped connection."""
+
+
 def _checked(params: Mapping[str, Any], name: str, types: tuple[type, ...]) -> Any:
     value = params.get(name)
     if value is None or not isinstance(value, types):
@@ -302,7 +308,7 @@ class BedrockClient:
 
     # ---- connection ----
 
-    def _endpoint_key(self) -> tuple[Any, ...]:
+    def _endpoint_key(self, timeout: Any = None) -> tuple[Any, ...]:
         if self._aws_region is None:
             raise MissingAPIKeyError(
                 f"config entry {self._config_index} (model={self.model!r}, api_type='bedrock'): Region is required "
@@ -316,7 +322,7 @@ class BedrockClient:
             self._aws_session_token or None,
             self._aws_profile_name,
             self._endpoint_url,
-            self._timeout,
+            timeout or self._timeout,
         )
 
     @property
@@ -438,12 +444,11 @@ class BedrockClient:
         else:
             tool_config = format_tools(tools)
         has_tools = bool(tool_config["tools"])
+        supports_system = params.get("supports_system_prompts", self._config.get("supports_system_prompts", True))
         system, messages = to_bedrock_messages(
-            list(params.get("messages") or []),
-            has_tools=has_tools,
-            supports_system_prompts=self._supports_system_prompts,
+            list(params.get("messages") or []), has_tools=has_tools, supports_system_prompts=supports_system
         )
-        request: dict[str, Any] = {"modelId": self._model_id, "messages": messages}
+        request: dict[str, Any] = {"modelId": params["model"], "messages": messages}
         inference = {k: v for k, v in base.items() if v is not None}
         stop = params.get("stop_sequences") or params.get("stop")
         if stop:
@@ -470,9 +475,14 @@ class BedrockClient:
         if response_format is None:
             response_format = self._response_format
         request = self._request(params, response_format)
-        response = self.bedrock_runtime.converse(**request)
+        model = str(request["modelId"])
+        runtime = self._runtime or _clients.sync_client(self._endpoint_key(params.get("timeout")))
+        response = runtime.converse(**request)
         if response is None:
             raise RuntimeError(f"Failed to get response from Bedrock after retrying {self._retries} times.")
+        if not isinstance(response, Mapping) or "output" not in response or "stopReason" not in response:
+            # botocore reads a body that is not JSON as an empty response: a truncated answer, worth a retry
+            raise MalformedResponseError(f"Bedrock answered {model!r} without output or stopReason (malformed body).")
         structured = None
         if response_format is not None and response.get("stopReason") == "tool_use":
             content = ((response.get("output") or {}).get("message") or {}).get("content") or []
@@ -480,10 +490,10 @@ class BedrockClient:
             if data is not None:
                 structured = self._validate_and_format_structured_output(data)
         completion = ChatCompletion.model_validate(
-            response_to_completion_dict(response, str(self._model_id), structured_text=structured)
+            response_to_completion_dict(response, model, structured_text=structured)
         )
         usage = completion.usage
-        store_cost(completion, self._cost_of(str(self._model_id), usage.prompt_tokens, usage.completion_tokens))
+        store_cost(completion, self._cost_of(model, usage.prompt_tokens, usage.completion_tokens))
         return completion
 
     # ---- ModelClient protocol ----

@@ -197,6 +197,12 @@ def test_auth_and_request_errors_fail_at_once_with_botocores_error(bedrock, stat
     assert len(bedrock.requests) == 1
 
 
+def test_a_dropped_connection_and_a_malformed_body_are_retried(bedrock):
+    bedrock.add_replies(Fault.drop_connection(), Fault.malformed_json(), "third time")
+    assert quick(bedrock).create(messages=HI).choices[0].message.content == "third time"
+    assert len(bedrock.requests) == 3
+
+
 def test_a_slow_model_times_out(bedrock):
     from autogen.oai.errors import LLMTimeoutError
 
