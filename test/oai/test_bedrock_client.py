@@ -398,6 +398,15 @@ def test_claude_on_bedrock_streams_over_the_aws_event_stream(claude_on_bedrock, 
     assert json.loads(response.choices[0].message.tool_calls[0].function.arguments) == {"a": 5, "b": 6}
 
 
+async def test_claude_on_bedrock_async_and_async_streaming(claude_on_bedrock):
+    claude_on_bedrock.add_replies("async answer", "streamed async answer")
+    client = OpenAIWrapper(config_list=claude_on_bedrock.config_list)
+    assert (await client.a_create(messages=HI)).choices[0].message.content == "async answer"
+    response = await client.a_create(messages=HI, stream=True)
+    assert response.choices[0].message.content == "streamed async answer"
+    assert claude_on_bedrock.requests[1].path.endswith("/invoke-with-response-stream")
+
+
 def test_claude_on_bedrock_retries_throttling_and_fails_at_once_on_access_denied(claude_on_bedrock):
     import anthropic
 
