@@ -284,14 +284,16 @@ class AnthropicV2LLMConfigEntry(AnthropicLLMConfigEntry):
 
 
 class BedrockLLMConfigEntry(_ProviderEntry):
-    """AWS Bedrock."""
+    """Amazon Bedrock (the Converse API). The AWS keys are secrets: hidden in repr, plain in dumps."""
 
     api_type: Literal["bedrock"] = "bedrock"
     aws_region: str | None = None
-    aws_access_key: str | None = None
-    aws_secret_key: str | None = None
-    aws_session_token: str | None = None
+    aws_access_key: SecretStr | None = None
+    aws_secret_key: SecretStr | None = None
+    aws_session_token: SecretStr | None = None
     aws_profile_name: str | None = None
+    price: list[float] | None = Field(default=None, min_length=2, max_length=2)  # type: ignore[assignment]
+    """Cost per 1K tokens as [prompt, completion]."""
     top_k: int | None = None
     supports_system_prompts: bool = True
     additional_model_request_fields: dict[str, Any] | None = None
@@ -301,7 +303,11 @@ class BedrockLLMConfigEntry(_ProviderEntry):
     total_max_attempts: int | None = 5
     max_attempts: int | None = 5
     mode: Literal["standard", "adaptive", "legacy"] = "standard"
-    """botocore retry mode."""
+    """botocore retry mode (kept for ag2 compatibility; the wrapper does the retrying)."""
+
+    @field_serializer("aws_access_key", "aws_secret_key", "aws_session_token", when_used="unless-none")
+    def _dump_aws_secret(self, v: SecretStr) -> str:
+        return v.get_secret_value()
 
 
 class BedrockV2LLMConfigEntry(BedrockLLMConfigEntry):

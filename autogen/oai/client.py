@@ -106,6 +106,7 @@ _CONNECTION_KEYS = CLIENT_KWARGS - {"max_retries"}
 # response_format, config_index)`` and ``CONNECTION_KEYS`` besides the ModelClient protocol.
 NATIVE_CLIENTS: dict[str, str] = {
     "anthropic": "autogen.oai.anthropic:AnthropicClient",
+    "bedrock": "autogen.oai.bedrock:BedrockClient",
     "google": "autogen.oai.gemini:GeminiClient",
     "ollama": "autogen.oai.ollama:OllamaClient",
     "mistral": "autogen.oai.mistral:MistralAIClient",

@@ -92,7 +92,6 @@ PROVIDERS: dict[str, Provider] = {
 _COMPATIBLE_ENDPOINT_HINTS: dict[str, str] = {
     "google_vertex": "Vertex AI's OpenAI-compatible chat completions endpoint",
     "gemini": "Gemini's OpenAI-compatible endpoint https://generativelanguage.googleapis.com/v1beta/openai/",
-    "bedrock": "an OpenAI-compatible gateway in front of Bedrock (e.g. Bedrock Access Gateway or LiteLLM)",
     "bedrock_v2": "an OpenAI-compatible gateway in front of Bedrock (e.g. Bedrock Access Gateway or LiteLLM)",
     "responses_v2": "the chat completions API (api_type 'openai')",
 }

@@ -175,7 +175,10 @@ register_failure_classifier("httpx2", classify_transport_error)
 def retry_after_seconds(exc: BaseException) -> float | None:
     """Seconds the server asked us to wait (``retry-after-ms`` / ``retry-after`` headers), if any."""
     response = getattr(exc, "response", None)
-    headers = getattr(response, "headers", None)
+    if isinstance(response, dict):  # botocore's ClientError: the parsed response, headers in its metadata
+        headers = (response.get("ResponseMetadata") or {}).get("HTTPHeaders")
+    else:
+        headers = getattr(response, "headers", None)
     if headers is None:
         headers = getattr(exc, "headers", None)  # SDKs that keep the response headers on the error (Mistral, Cohere)
     if headers is None:

@@ -22,7 +22,7 @@ from typing import Any
 from .completion import _arg_pieces, _pieces, text_tokens
 from .replies import FakeReply
 
-__all__ = ["check_request", "error_body", "message_body", "stream_events"]
+__all__ = ["check_request", "error_body", "message_body", "stream_event_dicts", "stream_events"]
 
 _ID = re.compile(r"^[a-zA-Z0-9_-]+$")
 _SIGNATURE = "ZmFrZS10aGlua2luZy1zaWduYXR1cmU="  # what the API sends to verify a thinking block
@@ -236,11 +236,11 @@ def _event(kind: str, data: dict[str, Any]) -> bytes:
     return b"event: " + kind.encode() + b"\ndata: " + json.dumps(data, separators=(",", ":")).encode() + b"\n\n"
 
 
-def stream_events(message: dict[str, Any]) -> list[bytes]:
-    """The server-sent events a streaming Messages request receives for ``message``, in order."""
+def stream_event_dicts(message: dict[str, Any]) -> list[dict[str, Any]]:
+    """The streaming events of a Messages request answered with ``message``, in order, as JSON objects."""
     start = dict(message, content=[], stop_reason=None, usage={"input_tokens": message["usage"]["input_tokens"],
                                                                "output_tokens": 1})  # fmt: skip
-    events = [_event("message_start", {"type": "message_start", "message": start}), _event("ping", {"type": "ping"})]
+    events: list[dict[str, Any]] = [{"type": "message_start", "message": start}, {"type": "ping"}]
     for index, block in enumerate(message["content"]):
         if block["type"] == "text":
             head = {"type": "text", "text": ""}
@@ -253,16 +253,17 @@ def stream_events(message: dict[str, Any]) -> list[bytes]:
         else:
             head = {"type": "tool_use", "id": block["id"], "name": block["name"], "input": {}}
             deltas = [{"type": "input_json_delta", "partial_json": p} for p in _arg_pieces(json.dumps(block["input"]))]
-        events.append(
-            _event("content_block_start", {"type": "content_block_start", "index": index, "content_block": head})
-        )
-        for delta in deltas:
-            events.append(
-                _event("content_block_delta", {"type": "content_block_delta", "index": index, "delta": delta})
-            )
-        events.append(_event("content_block_stop", {"type": "content_block_stop", "index": index}))
+        events.append({"type": "content_block_start", "index": index, "content_block": head})
+        events.extend({"type": "content_block_delta", "index": index, "delta": delta} for delta in deltas)
+        events.append({"type": "content_block_stop", "index": index})
     delta = {"stop_reason": message["stop_reason"], "stop_sequence": None}
-    usage = {"output_tokens": message["usage"]["output_tokens"]}
-    events.append(_event("message_delta", {"type": "message_delta", "delta": delta, "usage": usage}))
-    events.append(_event("message_stop", {"type": "message_stop"}))
+    events.append(
+        {"type": "message_delta", "delta": delta, "usage": {"output_tokens": message["usage"]["output_tokens"]}}
+    )
+    events.append({"type": "message_stop"})
     return events
+
+
+def stream_events(message: dict[str, Any]) -> list[bytes]:
+    """The server-sent events a streaming Messages request receives for ``message``, in order."""
+    return [_event(event["type"], event) for event in stream_event_dicts(message)]

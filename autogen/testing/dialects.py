@@ -14,7 +14,16 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from . import anthropic_wire, cohere_wire, compatible_wire, gemini_wire, mistral_wire, ollama_wire, responses_wire
+from . import (
+    anthropic_wire,
+    bedrock_wire,
+    cohere_wire,
+    compatible_wire,
+    gemini_wire,
+    mistral_wire,
+    ollama_wire,
+    responses_wire,
+)
 from .completion import build_completion, stream_chunks
 from .http11 import error_body as openai_error_body
 from .replies import FakeReply
@@ -50,13 +59,15 @@ class Dialect:
     stream_route: str = ""
     """Path suffix of the streaming model call when it has its own path (Gemini), else ""."""
     stream_content_type: str = "text/event-stream; charset=utf-8"
-    """Content type of a streamed answer (server-sent events, or NDJSON for Ollama)."""
+    """Content type of a streamed answer (SSE; NDJSON for Ollama; the AWS event stream for Bedrock)."""
     stream_by_default: bool = False
     """Whether a request without ``"stream"`` is streamed (Ollama's default)."""
     malformed_stream: Callable[[bytes], list[bytes]] = lambda raw: [b"data: " + raw + b"\n\n", b"data: [DONE]\n\n"]
     """The framed stream of a malformed-JSON fault, from the broken payload."""
     per_server: Callable[[], Dialect] | None = None
     """For a stateful API: makes the dialect one server uses (with its own state), else None."""
+    headers: Callable[[int, bytes], dict[str, str]] | None = None
+    """``headers(status, body)``: extra headers of every answer (AWS request ids and error types)."""
 
 
 def _openai_check(body: Any) -> tuple[str, str | None] | None:
@@ -231,6 +242,49 @@ CEREBRAS = _compatible("cerebras", "/v1", compatible_wire.check_cerebras, error=
 TOGETHER = _compatible("together", "/v1", compatible_wire.check_together)
 
 
+# dummy AWS credentials: the SDKs sign every request (SigV4), the fake server does not check signatures
+_AWS = {"aws_region": "us-east-1", "aws_access_key": "AKIAFAKEFAKEFAKEFAKE", "aws_secret_key": "fake-aws-secret-key"}
+
+BEDROCK = Dialect(
+    name="bedrock",
+    route="/converse",
+    api_path="",
+    check=_problem(bedrock_wire.check_converse),
+    answer=bedrock_wire.converse_body,
+    stream=lambda body, response: [],  # Converse streaming is not spoken (the ag2 client does not stream)
+    error_body=bedrock_wire.error_body,
+    headers=bedrock_wire.response_headers,
+    entry=lambda server: {"api_type": "bedrock", "model": server.model, **_AWS, "base_url": server.base_url},
+)
+
+ANTHROPIC_BEDROCK = Dialect(
+    name="anthropic_bedrock",
+    route="/invoke",
+    stream_route="/invoke-with-response-stream",
+    api_path="",
+    check=_problem(bedrock_wire.check_invoke),
+    answer=anthropic_wire.message_body,
+    stream=lambda body, message: bedrock_wire.invoke_stream_events(message),
+    error_body=bedrock_wire.error_body,
+    stream_content_type="application/vnd.amazon.eventstream",
+    headers=bedrock_wire.response_headers,
+    entry=lambda server: {"api_type": "anthropic", "model": server.model, **_AWS, "base_url": server.base_url},
+)
+
 DIALECTS: dict[str, Dialect] = {
-    d.name: d for d in (OPENAI, ANTHROPIC, GEMINI, OLLAMA, MISTRAL, COHERE, RESPONSES, GROQ, CEREBRAS, TOGETHER)
+    d.name: d
+    for d in (
+        OPENAI,
+        ANTHROPIC,
+        GEMINI,
+        OLLAMA,
+        MISTRAL,
+        COHERE,
+        RESPONSES,
+        GROQ,
+        CEREBRAS,
+        TOGETHER,
+        BEDROCK,
+        ANTHROPIC_BEDROCK,
+    )
 }

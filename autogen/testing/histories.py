@@ -81,7 +81,11 @@ TRICKY_HISTORIES: dict[str, list[dict[str, Any]]] = {
         _ask("e"),
     ],
     "messages without role": [{"content": "no role here"}, {"role": "assistant", "content": "ok"}, {"content": "x"}],
-    "mid-history system": [_ask(), {"role": "system", "content": "Pick the next speaker."}, {"role": "assistant", "content": "ok"}],
+    "mid-history system": [
+        _ask(),
+        {"role": "system", "content": "Pick the next speaker."},
+        {"role": "assistant", "content": "ok"},
+    ],
     "tool result without call": [_ask(), {"role": "tool", "tool_call_id": "nope", "content": "3"}],
     "tool call never answered": [
         _ask(),
@@ -140,7 +144,11 @@ TRICKY_HISTORIES: dict[str, list[dict[str, Any]]] = {
     ],
     "malformed and empty tool arguments": [
         _ask(),
-        {"role": "assistant", "content": None, "tool_calls": [_call("call_1", arguments="{not json"), _call("call_2", arguments="")]},
+        {
+            "role": "assistant",
+            "content": None,
+            "tool_calls": [_call("call_1", arguments="{not json"), _call("call_2", arguments="")],
+        },
         {"role": "tool", "tool_call_id": "call_1", "content": "Error: bad arguments"},
         {"role": "tool", "tool_call_id": "call_2", "content": ""},
     ],

@@ -3,10 +3,14 @@ that are callables)."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Any
+from urllib.parse import unquote
 
 __all__ = ["RecordedRequest"]
+
+_PATH_MODEL = re.compile(r"/model/([^/]+)/|/models/([^/:]+)")
 
 
 @dataclass
@@ -45,5 +49,11 @@ class RecordedRequest:
 
     @property
     def model(self) -> str | None:
-        """The model name the client asked for."""
-        return self.body.get("model")
+        """The model name the client asked for (in the body, or in the path: ``/model/{id}/...``,
+        ``/models/{id}:...``)."""
+        model = self.body.get("model")
+        if model is None:
+            match = _PATH_MODEL.search(self.path)
+            if match:
+                return unquote(match.group(1) or match.group(2))
+        return model

@@ -56,9 +56,13 @@ class FakeLLMServer:
             "mistral" (``POST /v1/chat/completions`` in Mistral's variant: 9-character tool call ids, its role
             order rules), "cohere" (v2 chat ``POST /v2/chat``, typed SSE events),
             "responses" (OpenAI Responses API ``POST /v1/responses``, JSON and SSE events, OpenAI
-            error bodies; ``previous_response_id`` refers to this server's earlier responses), or
+            error bodies; ``previous_response_id`` refers to this server's earlier responses),
             "groq" / "cerebras" / "together" (OpenAI's bodies at ``/openai/v1/chat/completions`` resp.
-            ``/v1/chat/completions``, each API's own 400s and stream usage; see ``compatible_wire``).
+            ``/v1/chat/completions``, each API's own 400s and stream usage; see ``compatible_wire``),
+            "bedrock" (Bedrock Converse ``POST /model/{modelId}/converse``, AWS error responses, the API's
+            ValidationException for invalid conversations), or "anthropic_bedrock" (Claude through
+            Bedrock InvokeModel ``POST /model/{modelId}/invoke`` and ``/invoke-with-response-stream`` in
+            the AWS event-stream framing).
 
     Use as a context manager (``with FakeLLMServer(["hi"]) as server: ...``) or call ``start()``/``stop()``.
     Routes: ``POST /v1/chat/completions`` (any path ending in ``/chat/completions``), ``GET /v1/models``.
@@ -413,6 +417,8 @@ class FakeLLMServer:
         if writer.is_closing():
             return False
         extra = {"x-request-id": f"req_{uuid.uuid4().hex}"}
+        if self._dialect.headers is not None:
+            extra.update(self._dialect.headers(status, body))
         if headers:
             extra.update(headers)
         writer.write(format_response(status, body, keep_alive=keep, headers=extra))
@@ -423,13 +429,11 @@ class FakeLLMServer:
         if writer.is_closing():
             return False
         chunked = b"".join(b"%x\r\n%s\r\n" % (len(e), e) for e in events) + b"0\r\n\r\n"
+        headers = {"x-request-id": f"req_{uuid.uuid4().hex}", "cache-control": "no-cache"}
+        if self._dialect.headers is not None:
+            headers.update(self._dialect.headers(200, b""))
         head = format_response(
-            200,
-            b"",
-            content_type=self._dialect.stream_content_type,
-            keep_alive=keep,
-            headers={"x-request-id": f"req_{uuid.uuid4().hex}", "cache-control": "no-cache"},
-            chunked=True,
+            200, b"", content_type=self._dialect.stream_content_type, keep_alive=keep, headers=headers, chunked=True
         )
         writer.write(head + chunked)
         await writer.drain()

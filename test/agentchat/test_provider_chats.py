@@ -26,9 +26,17 @@ class Provider:
     sdk: str  # module the client needs; the provider's tests are skipped without it
     model: str  # a model in the provider's price table (cost is checked when priced)
     priced: bool = True
+    api_type: str | None = None  # a client other than the dialect's own entry names (the v2 clients)
+    name: str = ""
 
     def __str__(self) -> str:
-        return self.dialect
+        return self.name or self.dialect
+
+    def config_list(self, llm: FakeLLMServer) -> list[dict]:
+        return [{**e, "api_type": self.api_type} if self.api_type else e for e in llm.config_list]
+
+    def llm_config(self, llm: FakeLLMServer) -> dict:
+        return {"config_list": self.config_list(llm)}
 
 
 PROVIDER_DIALECTS = [
@@ -38,6 +46,14 @@ PROVIDER_DIALECTS = [
     Provider("ollama", "ollama", "llama3.1", priced=False),
     Provider("mistral", "mistralai", "mistral-small-latest"),
     Provider("cohere", "cohere", "command-r-plus"),
+    Provider("responses", "openai", "gpt-4o-mini"),
+    Provider("groq", "groq", "llama-3.3-70b-versatile"),
+    Provider("cerebras", "cerebras.cloud.sdk", "llama3.1-8b"),
+    Provider("together", "together", "meta-llama/Llama-3-70b-chat-hf"),
+    Provider("bedrock", "boto3", "meta.llama3-1-70b-instruct-v1:0"),
+    Provider("anthropic_bedrock", "boto3", "anthropic.claude-3-5-sonnet-20241022-v2:0"),
+    Provider("openai", "openai", "gpt-4o-mini", api_type="openai_v2", name="openai_v2"),
+    Provider("anthropic", "anthropic", "claude-sonnet-4-5", api_type="anthropic_v2", name="anthropic_v2"),
 ]
 
 
@@ -45,7 +61,7 @@ def _params(providers):
     return [
         pytest.param(
             p,
-            id=p.dialect,
+            id=str(p),
             marks=pytest.mark.skipif(importlib.util.find_spec(p.sdk.split(".")[0]) is None, reason=f"{p.sdk} missing"),
         )
         for p in providers
@@ -72,7 +88,9 @@ def test_two_agent_tool_chat_with_parallel_calls(provider):
         "The sums are 3 and 7. TERMINATE",
     ]
     with server(provider, replies) as llm:
-        assistant = ConversableAgent("assistant", llm_config=llm.llm_config, system_message="You add numbers.")
+        assistant = ConversableAgent(
+            "assistant", llm_config=provider.llm_config(llm), system_message="You add numbers."
+        )
         user = ConversableAgent("user proxy", human_input_mode="NEVER", llm_config=False, is_termination_msg=terminates)
 
         @user.register_for_execution()
@@ -105,7 +123,7 @@ def test_group_chat_with_auto_speaker_selection(provider):
     alice, bob, carol = member("alice", "plans"), member("bob", "builds"), member("carol", "checks")
     with server(provider, ["bob", "carol", "alice"]) as llm:
         gc = GroupChat([alice, bob, carol], max_round=4)
-        manager = GroupChatManager(gc, llm_config=llm.llm_config)
+        manager = GroupChatManager(gc, llm_config=provider.llm_config(llm))
         alice.initiate_chat(manager, message="hi")
         assert [m["name"] for m in gc.messages] == ["alice", "bob", "carol", "alice"]
         assert len([r for r in llm.requests if r.method == "POST"]) == 3
@@ -118,8 +136,8 @@ def test_pattern_chat_with_an_llm_handoff(provider):
             {"tool_calls": [tool_call("transfer_to_tech_1", {})]},  # triage hands off
             "Restart the router. TERMINATE",  # tech answers
         )
-        triage = ConversableAgent("triage", llm_config=llm.llm_config, system_message="Route questions.")
-        tech = ConversableAgent("tech", llm_config=llm.llm_config, system_message="Fix computers.")
+        triage = ConversableAgent("triage", llm_config=provider.llm_config(llm), system_message="Route questions.")
+        tech = ConversableAgent("tech", llm_config=provider.llm_config(llm), system_message="Fix computers.")
         triage.handoffs.add_llm_condition(
             OnCondition(target=AgentTarget(tech), condition=StringLLMCondition("When it is a tech question."))
         )
@@ -135,11 +153,13 @@ def test_pattern_chat_with_an_llm_handoff(provider):
 @pytest.mark.parametrize("history", list(TRICKY_HISTORIES))
 def test_tricky_history_gives_a_request_the_api_accepts(provider, history):
     with server(provider, default_reply="fine") as llm:
-        client = OpenAIWrapper(config_list=llm.config_list, cache_seed=None)
+        client = OpenAIWrapper(config_list=provider.config_list(llm), cache_seed=None)
         messages = TRICKY_HISTORIES[history]
         before = repr(messages)
         response = client.create(messages=messages, tools=TOOLS)
-        assert client.extract_text_or_completion_object(response) == ["fine"]
+        [reply] = client.extract_text_or_completion_object(response)
+        # a str, or a message dict (the Responses client always answers with one); its content reads as text
+        assert (reply if isinstance(reply, str) else reply["content"]) == "fine"
         assert repr(messages) == before  # the caller's history is not changed
 
 
@@ -154,9 +174,11 @@ def test_config_list_falls_back_across_providers(first):
         server(second, [Fault.server_error(503)] * 3) as b,
         server(third, ["answered by the third"]) as c,
     ):
-        config_list = a.config_list + [{**b.config_list[0], "max_retries": 1, "retry_base_delay": 0}] + c.config_list
+        retried = {**second.config_list(b)[0], "max_retries": 1, "retry_base_delay": 0}
+        config_list = first.config_list(a) + [retried] + third.config_list(c)
         client = OpenAIWrapper(config_list=config_list, cache_seed=None)
         response = client.create(messages=[{"role": "user", "content": "hi"}])
-        assert client.extract_text_or_completion_object(response) == ["answered by the third"]
+        [reply] = client.extract_text_or_completion_object(response)
+        assert (reply if isinstance(reply, str) else reply["content"]) == "answered by the third"
         assert len([r for r in a.requests if r.method == "POST"]) == 1  # auth errors are not retried
         assert len([r for r in b.requests if r.method == "POST"]) == 2  # one try + one retry
