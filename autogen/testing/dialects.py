@@ -47,6 +47,11 @@ class Dialect:
     """The config entry pointing a client at a running server."""
     stream_route: str = ""
     """Path suffix of the streaming model call when it has its own path (Gemini), else ""."""
+    other_routes: tuple[str, ...] = ()
+    """Further path suffixes of the same call on another platform (Claude on Vertex AI: ":rawPredict")."""
+    adapt: Callable[[str, Any], Any] | None = None
+    """For a request on ``other_routes``: ``adapt(path, body)`` is the body in the main route's form
+    (what ``check`` reads), or a string saying why the platform would refuse it with 400."""
 
 
 def _openai_check(body: Any) -> tuple[str, str | None] | None:
@@ -70,6 +75,21 @@ def _anthropic_check(body: Any) -> tuple[str, str | None] | None:
         return "The request body must be a JSON object.", None
     problem = anthropic_wire.check_request(body)
     return (problem, None) if problem else None
+
+
+def _anthropic_vertex_body(path: str, body: Any) -> Any:
+    # Vertex AI takes the model from the path (.../publishers/anthropic/models/{model}:rawPredict) and
+    # the API version from the body
+    if not isinstance(body, dict):
+        return "The request body must be a JSON object."
+    if not isinstance(body.get("anthropic_version"), str) or not body["anthropic_version"]:
+        return "anthropic_version: Field required"
+    if "model" in body:
+        return "model: Extra inputs are not permitted"
+    if "/publishers/anthropic/models/" not in path:
+        return f"Unknown publisher model path {path}"
+    model = path.rsplit("/models/", 1)[1].rsplit(":", 1)[0]
+    return {**{k: v for k, v in body.items() if k != "anthropic_version"}, "model": model}
 
 
 def _gemini_check(body: Any) -> tuple[str, str | None] | None:
@@ -96,6 +116,8 @@ ANTHROPIC = Dialect(
     answer=anthropic_wire.message_body,
     stream=lambda body, message: anthropic_wire.stream_events(message),
     error_body=anthropic_wire.error_body,
+    other_routes=(":rawPredict", ":streamRawPredict"),
+    adapt=_anthropic_vertex_body,
     entry=lambda server: {
         "api_type": "anthropic",
         "model": server.model,

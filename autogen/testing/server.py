@@ -288,9 +288,14 @@ class FakeLLMServer:
         keep = raw.keep_alive
         path = raw.path.rstrip("/")
         dialect = self._dialect
-        if path.endswith(dialect.route) or (dialect.stream_route and path.endswith(dialect.stream_route)):
+        other = path.endswith(dialect.other_routes) if dialect.other_routes else False
+        if other or path.endswith(dialect.route) or (dialect.stream_route and path.endswith(dialect.stream_route)):
             if raw.method != "POST":
                 return await self._send_error(writer, 405, f"Use POST for {dialect.route}.", keep)
+            if other and dialect.adapt is not None:
+                body = dialect.adapt(path, body)
+                if isinstance(body, str):
+                    return await self._send_error(writer, 400, body, keep)
             problem = dialect.check(body)
             if problem is not None:
                 return await self._send_error(writer, 400, problem[0], keep, param=problem[1])
