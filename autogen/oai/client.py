@@ -106,6 +106,7 @@ _CONNECTION_KEYS = CLIENT_KWARGS - {"max_retries"}
 NATIVE_CLIENTS: dict[str, str] = {
     "anthropic": "autogen.oai.anthropic:AnthropicClient",
     "google": "autogen.oai.gemini:GeminiClient",
+    "google_vertex": "autogen.oai.gemini:GeminiClient",
 }
 
 

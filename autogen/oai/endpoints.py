@@ -100,7 +100,6 @@ PROVIDERS: dict[str, Provider] = {
 # OpenAI-compatible endpoints (when one exists).
 _COMPATIBLE_ENDPOINT_HINTS: dict[str, str] = {
     "anthropic_v2": "Anthropic's OpenAI-compatible endpoint https://api.anthropic.com/v1/",
-    "google_vertex": "Vertex AI's OpenAI-compatible chat completions endpoint",
     "gemini": "Gemini's OpenAI-compatible endpoint https://generativelanguage.googleapis.com/v1beta/openai/",
     "cohere": "Cohere's compatibility endpoint https://api.cohere.ai/compatibility/v1",
     "bedrock": "an OpenAI-compatible gateway in front of Bedrock (e.g. Bedrock Access Gateway or LiteLLM)",
