@@ -319,7 +319,9 @@ class AnthropicClient:
         defer = kwargs.pop("_defer_credential_check", False)
         self._config_index = kwargs.pop("_config_index", 0)
         self._config = kwargs
-        self._api_key = _secret(kwargs.get("api_key")) or os.getenv("ANTHROPIC_API_KEY")
+        # a Vertex AI project in the entry outweighs a key that is only in the environment
+        env_key = None if kwargs.get("gcp_project_id") else os.getenv("ANTHROPIC_API_KEY")
+        self._api_key = _secret(kwargs.get("api_key")) or env_key
         self._aws_access_key = kwargs.get("aws_access_key") or os.getenv("AWS_ACCESS_KEY")
         self._aws_secret_key = kwargs.get("aws_secret_key") or os.getenv("AWS_SECRET_KEY")
         self._aws_session_token = kwargs.get("aws_session_token")

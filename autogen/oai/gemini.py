@@ -251,7 +251,9 @@ class GeminiClient:
         if self.api_type == "google_vertex":
             self.api_key, self.use_vertexai = key, True  # an explicit key here is Vertex AI express mode
         else:
-            self.api_key = key or os.getenv("GOOGLE_GEMINI_API_KEY")
+            # a Vertex project/location in the entry outweighs a key that is only in the environment
+            vertex_entry = bool(kwargs.get("project_id") or kwargs.get("location"))
+            self.api_key = key or (None if vertex_entry else os.getenv("GOOGLE_GEMINI_API_KEY"))
             self.use_vertexai = not self.api_key
         self.project_id = kwargs.get("project_id")
         self.location = kwargs.get("location")

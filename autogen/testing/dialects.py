@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from . import anthropic_wire, gemini_wire
@@ -143,4 +143,34 @@ GEMINI = Dialect(
     },
 )
 
-DIALECTS: dict[str, Dialect] = {d.name: d for d in (OPENAI, ANTHROPIC, GEMINI)}
+
+def _gemini_vertex_entry(server: Any) -> dict[str, Any]:
+    # dummy credentials with a token: the SDK sends it as is (no metadata server or ADC lookup)
+    from google.oauth2.credentials import Credentials
+
+    return {
+        "api_type": "google",
+        "model": server.model,
+        "project_id": "fake-project",
+        "location": "us-central1",
+        "credentials": Credentials(token="fake-token"),
+        "base_url": server.base_url,
+    }
+
+
+# The same wire formats reached the Vertex AI way (paths under /projects/{p}/locations/{l}/publishers/...)
+GEMINI_VERTEX = replace(GEMINI, name="gemini-vertex", entry=_gemini_vertex_entry)
+ANTHROPIC_VERTEX = replace(
+    ANTHROPIC,
+    name="anthropic-vertex",
+    entry=lambda server: {
+        "api_type": "anthropic",
+        "model": server.model,
+        "gcp_project_id": "fake-project",
+        "gcp_region": "us-east5",
+        "gcp_auth_token": "fake-token",
+        "base_url": server.base_url + "/v1",
+    },
+)
+
+DIALECTS: dict[str, Dialect] = {d.name: d for d in (OPENAI, ANTHROPIC, GEMINI, GEMINI_VERTEX, ANTHROPIC_VERTEX)}

@@ -48,6 +48,9 @@ class FakeLLMServer:
             would refuse, such as non-alternating roles or unanswered tool_use blocks, get its 400), or
             "gemini" (Gemini API ``POST .../models/{model}:generateContent`` and
             ``:streamGenerateContent?alt=sse``, Google error bodies, the API's 400 for invalid contents).
+            "gemini-vertex" and "anthropic-vertex" speak the same formats with a config entry that reaches
+            them the Vertex AI way (``.../projects/{p}/locations/{l}/publishers/google/models/{m}:generateContent``;
+            Claude's ``...publishers/anthropic/models/{m}:rawPredict`` / ``:streamRawPredict``).
 
     Use as a context manager (``with FakeLLMServer(["hi"]) as server: ...``) or call ``start()``/``stop()``.
     Routes: ``POST /v1/chat/completions`` (any path ending in ``/chat/completions``), ``GET /v1/models``.

@@ -114,7 +114,7 @@ def test_pattern_chat_with_an_llm_handoff(stream):
 def test_a_tool_chat_with_claude_on_vertex_ai(stream, monkeypatch, streamed):
     # AnthropicVertex posts to .../projects/{p}/locations/{r}/publishers/anthropic/models/{m}:rawPredict
     # (:streamRawPredict when streaming) with a bearer token; the body has anthropic_version, no model
-    monkeypatch.delenv("ANTHROPIC_API_KEY", raising=False)
+    monkeypatch.setenv("ANTHROPIC_API_KEY", "sk-ant-env")  # the entry's Vertex project outweighs it
     replies = [{"tool_calls": [tool_call("add", {"a": 2, "b": 5}, id="toolu_v1")]}, "It is 7. TERMINATE"]
     with FakeLLMServer(replies, dialect="anthropic", model=MODEL) as claude:
         entry = {"api_type": "anthropic", "model": MODEL, "gcp_project_id": "my-proj", "gcp_region": "us-east5",

@@ -69,7 +69,7 @@ def test_a_tool_chat_on_vertex_ai(stream, monkeypatch, api_type):
     # models/{m}:generateContent with the credentials' bearer token (dummy ones: no metadata server lookup)
     from google.oauth2.credentials import Credentials
 
-    monkeypatch.delenv("GOOGLE_GEMINI_API_KEY", raising=False)
+    monkeypatch.setenv("GOOGLE_GEMINI_API_KEY", "env-key")  # the entry's Vertex project outweighs it
     replies = [{"tool_calls": [tool_call("add", {"a": 2, "b": 5})]}, "It is 7. TERMINATE"]
     with FakeLLMServer(replies, dialect="gemini", model=MODEL) as gemini:
         entry = {"api_type": api_type, "model": MODEL, "project_id": "my-proj", "location": "us-central1",
