@@ -317,9 +317,9 @@ class BedrockV2LLMConfigEntry(BedrockLLMConfigEntry):
 
 
 class GeminiLLMConfigEntry(_StreamingProviderEntry):
-    """Google Gemini (API key, or Vertex AI when project/location are given)."""
+    """Google Gemini: the Gemini API with an api key, else (or with ``api_type="google_vertex"``) Vertex AI."""
 
-    api_type: Literal["google"] = "google"
+    api_type: Literal["google", "google_vertex"] = "google"
     project_id: str | None = None
     location: str | None = None
     google_application_credentials: str | None = None

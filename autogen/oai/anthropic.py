@@ -16,6 +16,7 @@ retries, honouring ``retry-after``), and requests/responses are converted by
 
 from __future__ import annotations
 
+import inspect
 import logging
 import os
 import re
@@ -26,6 +27,7 @@ from typing import Any, ClassVar
 from ..import_utils import optional_import
 from ..llm_config.entry import AnthropicLLMConfigEntry
 from ._response_cost import store_cost
+from ._sdk_names import SDKNames
 from .anthropic_convert import (
     build_messages_request,
     convert_tools,
@@ -47,8 +49,12 @@ __all__ = [
     "ANTHROPIC_PRICING_1k",
     "AnthropicClient",
     "AnthropicLLMConfigEntry",
+    "has_messages_parse_api",
     "oai_messages_to_anthropic_messages",
+    "process_image_content",
+    "process_message_content",
     "supports_native_structured_outputs",
+    "transform_schema_for_anthropic",
 ]
 
 logger = logging.getLogger(__name__)
@@ -120,9 +126,37 @@ def _sdk() -> Any:
     return optional_import("anthropic", "anthropic", feature="The Anthropic model client (api_type='anthropic')")
 
 
+# ag2's module-level SDK names (autogen.oai.anthropic.Anthropic, ...), imported on first use
+_SDK = SDKNames(
+    globals(),
+    {
+        "Anthropic": ("anthropic", "Anthropic"),
+        "AnthropicBedrock": ("anthropic", "AnthropicBedrock"),
+        "AnthropicVertex": ("anthropic", "AnthropicVertex"),
+        "BadRequestError": ("anthropic", "BadRequestError"),
+        "anthropic_version": ("anthropic", "__version__"),
+        "transform_schema": ("anthropic", "transform_schema"),
+        "Message": ("anthropic.types", "Message"),
+        "TextBlock": ("anthropic.types", "TextBlock"),
+        "ThinkingBlock": ("anthropic.types", "ThinkingBlock"),
+        "ToolUseBlock": ("anthropic.types", "ToolUseBlock"),
+    },
+    extra="anthropic",
+    feature="The Anthropic model client (api_type='anthropic')",
+    optional=frozenset({"transform_schema"}),
+)
+_SYNC_CLASS = {"direct": "Anthropic", "bedrock": "AnthropicBedrock", "vertex": "AnthropicVertex"}
+_ASYNC_CLASS = {"direct": "AsyncAnthropic", "bedrock": "AsyncAnthropicBedrock", "vertex": "AsyncAnthropicVertex"}
+
+
+def __getattr__(name: str) -> Any:
+    return _SDK.module_getattr(name)
+
+
 def _build_sdk_client(key: tuple[Any, ...], for_async: bool) -> Any:
+    # the key starts with the sync SDK class in use (a class replaced on this module gets its own clients)
+    sync_cls, kind, api_key, base_url, headers, aws, gcp = key
     sdk = _sdk()
-    kind, api_key, base_url, headers, aws, gcp = key
     from ..version import __version__
 
     common: dict[str, Any] = {
@@ -131,15 +165,13 @@ def _build_sdk_client(key: tuple[Any, ...], for_async: bool) -> Any:
     }
     if base_url:
         common["base_url"] = base_url
+    cls = getattr(sdk, _ASYNC_CLASS[kind]) if for_async else sync_cls
     if kind == "bedrock":
-        cls = sdk.AsyncAnthropicBedrock if for_async else sdk.AnthropicBedrock
         access, secret, token, region = aws
         return cls(aws_access_key=access, aws_secret_key=secret, aws_session_token=token, aws_region=region, **common)
     if kind == "vertex":
-        cls = sdk.AsyncAnthropicVertex if for_async else sdk.AnthropicVertex
         project, region, token = gcp
         return cls(project_id=project, region=region, access_token=token, **common)
-    cls = sdk.AsyncAnthropic if for_async else sdk.Anthropic
     return cls(api_key=api_key, **common)
 
 
@@ -177,6 +209,37 @@ on_registry_clear(clear_anthropic_clients)
 # ---- streaming ----------------------------------------------------------------------------------
 
 
+_USAGE_KEYS = ("input_tokens", "output_tokens", "cache_creation_input_tokens", "cache_read_input_tokens")
+
+
+def _field(obj: Any, name: str, default: Any = None) -> Any:
+    return obj.get(name, default) if isinstance(obj, Mapping) else getattr(obj, name, default)
+
+
+def _usage_dict(usage: Any) -> dict[str, int]:
+    """The token counts of a (possibly partial) usage object."""
+    out = {}
+    for key in _USAGE_KEYS:
+        value = _field(usage, key) if usage is not None else None
+        if isinstance(value, int):
+            out[key] = value
+    return out
+
+
+def _block_dict(block: Any) -> dict[str, Any]:
+    """A content block opened by ``content_block_start`` as a dict the deltas complete."""
+    kind = _field(block, "type")
+    if kind == "text":
+        return {"type": "text", "text": _field(block, "text", "") or ""}
+    if kind == "tool_use":
+        return {"type": "tool_use", "id": _field(block, "id", ""), "name": _field(block, "name", ""), "input": {}}
+    if kind == "thinking":
+        return {"type": "thinking", "thinking": _field(block, "thinking", "") or "",
+                "signature": _field(block, "signature", "") or ""}  # fmt: skip
+    dump = getattr(block, "model_dump", None)
+    return dump() if callable(dump) else {"type": kind}
+
+
 class _StreamAssembler:
     """Collects the events of a streamed Messages response into one ``Message``-shaped dict."""
 
@@ -186,35 +249,40 @@ class _StreamAssembler:
 
     def add(self, event: Any) -> str | None:
         """Take one event; returns the text it adds (to show to the user), if any."""
-        kind = event.type
+        kind = _field(event, "type")
         if kind == "content_block_delta":
-            delta = event.delta
-            block = self.message["content"][event.index]
-            if delta.type == "text_delta":
-                block["text"] += delta.text
+            delta, index = event.delta, event.index
+            block = self._block(index)
+            delta_type = _field(delta, "type")
+            if delta_type == "text_delta":
+                block["text"] = block.get("text", "") + delta.text
                 return delta.text
-            if delta.type == "input_json_delta":
-                self._json[event.index] = self._json.get(event.index, "") + delta.partial_json
-            elif delta.type == "thinking_delta":
+            if delta_type == "input_json_delta":
+                self._json[index] = self._json.get(index, "") + delta.partial_json
+            elif delta_type == "thinking_delta":
                 block["thinking"] = block.get("thinking", "") + delta.thinking
-            elif delta.type == "signature_delta":
-                block["signature"] = delta.signature
-            elif delta.type == "citations_delta":
-                block["citations"] = [*(block.get("citations") or ()), delta.citation.model_dump(exclude_none=True)]
+            elif delta_type == "signature_delta":
+                block["signature"] = block.get("signature", "") + delta.signature
+            elif delta_type == "citations_delta":
+                citation = delta.citation
+                cited = citation.model_dump(exclude_none=True) if hasattr(citation, "model_dump") else dict(citation)
+                block["citations"] = [*(block.get("citations") or ()), cited]
         elif kind == "content_block_start":
-            block = event.content_block.model_dump()
-            content = self.message["content"]
-            while len(content) <= event.index:
-                content.append({"type": "unknown"})
-            content[event.index] = block
+            self._block(event.index)
+            self.message["content"][event.index] = _block_dict(event.content_block)
         elif kind == "message_start":
-            self.message["id"] = event.message.id
-            self.message["usage"] = event.message.usage.model_dump() if event.message.usage else {}
+            self.message["id"] = _field(event.message, "id", "") or ""
+            self.message["usage"] = _usage_dict(_field(event.message, "usage"))
         elif kind == "message_delta":
-            self.message["stop_reason"] = event.delta.stop_reason
-            usage = event.usage.model_dump(exclude_none=True) if event.usage else {}
-            self.message["usage"].update({k: v for k, v in usage.items() if v})
+            self.message["stop_reason"] = _field(_field(event, "delta"), "stop_reason")
+            self.message["usage"].update({k: v for k, v in _usage_dict(_field(event, "usage")).items() if v})
         return None
+
+    def _block(self, index: int) -> dict[str, Any]:
+        content = self.message["content"]
+        while len(content) <= index:
+            content.append({"type": "unknown"})
+        return content[index]
 
     def result(self) -> dict[str, Any]:
         """The assembled message (tool inputs parsed from their JSON pieces)."""
@@ -242,9 +310,10 @@ def _stream_sender() -> Any:
 class AnthropicClient:
     """A ``ModelClient`` for Anthropic's Messages API that answers with OpenAI-shaped ChatCompletions.
 
-    Built as ag2 builds it, ``AnthropicClient(**config_entry)``. Nothing is imported or connected here;
-    a missing credential raises ``ValueError`` at once (ag2's behaviour) unless the client is built by
-    ``OpenAIWrapper``, which reports it at the first call instead (so building agents never fails).
+    Built as ag2 builds it, ``AnthropicClient(**config_entry)``: a missing credential raises ``ValueError``
+    at once and the SDK client is made. Built by ``OpenAIWrapper`` (``from_wrapper_config``) nothing is
+    imported or connected until the first call, which reports a missing credential (so building agents
+    never fails).
     """
 
     RESPONSE_USAGE_KEYS: ClassVar[list[str]] = ["prompt_tokens", "completion_tokens", "total_tokens", "cost", "model"]
@@ -254,7 +323,9 @@ class AnthropicClient:
         defer = kwargs.pop("_defer_credential_check", False)
         self._config_index = kwargs.pop("_config_index", 0)
         self._config = kwargs
-        self._api_key = _secret(kwargs.get("api_key")) or os.getenv("ANTHROPIC_API_KEY")
+        # a Vertex AI project in the entry outweighs a key that is only in the environment
+        env_key = None if kwargs.get("gcp_project_id") else os.getenv("ANTHROPIC_API_KEY")
+        self._api_key = _secret(kwargs.get("api_key")) or env_key
         self._aws_access_key = kwargs.get("aws_access_key") or os.getenv("AWS_ACCESS_KEY")
         self._aws_secret_key = kwargs.get("aws_secret_key") or os.getenv("AWS_SECRET_KEY")
         self._aws_session_token = kwargs.get("aws_session_token")
@@ -269,6 +340,8 @@ class AnthropicClient:
         self._credential_error: str | None = self._check_credentials()
         if self._credential_error and not defer:
             raise ValueError(self._credential_error)
+        if not defer:
+            self.sdk_client()  # built as ag2 builds it: with the client (the wrapper connects at the first call)
 
     @classmethod
     def from_wrapper_config(
@@ -359,12 +432,17 @@ class AnthropicClient:
                 kind = "vertex"
             aws = (self._aws_access_key, self._aws_secret_key, self._aws_session_token, self._aws_region)
             gcp = (self._gcp_project_id, self._gcp_region, self._gcp_auth_token)
-            self._key = (kind, self._api_key, self._base_url, headers, aws, gcp)
+            self._key = (_SDK.get(_SYNC_CLASS[kind]), kind, self._api_key, self._base_url, headers, aws, gcp)
         return self._key
 
     def sdk_client(self) -> Any:
         """The process-wide ``anthropic.Anthropic`` (or Bedrock / Vertex) client for this endpoint."""
         return _clients.sync_client(self._endpoint_key())
+
+    @property
+    def _client(self) -> Any:
+        """The sync SDK client (ag2's attribute name)."""
+        return self.sdk_client()
 
     def async_sdk_client(self) -> Any:
         """The async SDK client for this endpoint and the running event loop."""
@@ -374,25 +452,100 @@ class AnthropicClient:
         return self.__dict__.copy()  # holds no SDK client: copies share the registry
 
     # ---- requests ----
+    #
+    # create() picks the way as ag2 does: no response_format -> _create_standard (which streams through
+    # _create_streaming when asked); a response_format -> native structured outputs on models that
+    # have them (messages.parse for a pydantic model without tools, else output_config), falling back
+    # to JSON mode (the schema in the system prompt, the reply between <json_response> tags) when the
+    # native request is refused; older models -> JSON mode.
 
-    def _prepare(self, params: dict[str, Any]) -> tuple[dict[str, Any], str, bool, Any]:
-        if params.get("response_format") is None and self._response_format is not None:
-            params = {**params, "response_format": self._response_format}
-        request, mode = build_messages_request(params)
-        stream = bool(params.get("stream")) and mode == "plain"
-        timeout = params.get("timeout", self._config.get("timeout"))
-        return request, mode, stream, timeout
+    def _route(self, params: dict[str, Any]) -> tuple[dict[str, Any], str]:
+        response_format = params.get("response_format") or self._response_format
+        if not response_format:
+            return params, "plain"
+        self._response_format = response_format
+        params = {**params, "response_format": response_format}
+        native = supports_native_structured_outputs(str(params.get("model") or "")) and has_messages_parse_api()
+        return params, "native" if native else "json_mode"
+
+    def _fallback_errors(self) -> tuple[type[BaseException], ...]:
+        return (_SDK.get("BadRequestError"), AttributeError, ValueError)
+
+    def _log_fallback(self, exc: BaseException, params: dict[str, Any]) -> None:
+        status = getattr(exc, "status_code", None)
+        logger.warning(
+            "Native structured output failed for %s (%s%s: %s); falling back to JSON mode.",
+            params.get("model"), type(exc).__name__, f" {status}" if status else "", exc,
+        )  # fmt: skip
 
     def create(self, params: dict[str, Any]) -> Any:
         """Send one Messages request and return an OpenAI-shaped ChatCompletion (with ``.cost``)."""
-        client = self.sdk_client()
-        request, mode, stream, timeout = self._prepare(params)
-        kwargs = _call_kwargs(client.messages.create, request, stream, timeout)
+        params, mode = self._route(params)
+        if mode == "plain":
+            return self._create_standard(params)
+        if mode == "native":
+            try:
+                return self._create_with_native_structured_output(params)
+            except self._fallback_errors() as e:
+                self._log_fallback(e, params)
+        return self._create_with_json_mode(params)
+
+    def _create_standard(self, params: dict[str, Any]) -> Any:
+        """A plain request (no structured output); streamed when ``params["stream"]`` is set."""
+        if params.get("stream"):
+            return self._create_streaming(params)
+        return self._send(self._client, params, "plain")
+
+    def _create_streaming(self, params: dict[str, Any]) -> Any:
+        """A streamed plain request: text pieces go to the IOStream as they come, the reply is assembled."""
+        return self._send(self._client, params, "plain", stream=True)
+
+    def _create_with_native_structured_output(self, params: dict[str, Any]) -> Any:
+        """A request answered by constrained decoding to the ``response_format`` schema."""
+        return self._send(self._client, params, "native")
+
+    def _create_with_json_mode(self, params: dict[str, Any]) -> Any:
+        """A request asking for JSON between ``<json_response>`` tags (models without native outputs)."""
+        return self._send(self._client, params, "json_mode")
+
+    def _request(
+        self, client: Any, params: dict[str, Any], mode: str, stream: bool
+    ) -> tuple[dict[str, Any], Any, dict[str, Any]]:
+        """``(request, SDK method, keyword arguments)`` for one call."""
+        if mode != "plain" and params.get("response_format") is None and self._response_format is not None:
+            params = {**params, "response_format": self._response_format}
+        request, mode = build_messages_request(params, mode=mode)
+        timeout = params.get("timeout", self._config.get("timeout"))
+        method = client.messages.create
+        response_format = params.get("response_format")
+        if mode == "native" and isinstance(response_format, type) and not request.get("tools"):
+            # a pydantic model without tools: messages.parse validates the reply into the model
+            method = client.messages.parse
+            request = {k: v for k, v in request.items() if k != "output_config"}
+            kwargs = _call_kwargs(method, request, False, timeout)
+            kwargs["output_format"] = response_format
+            return request, method, kwargs
+        return request, method, _call_kwargs(method, request, stream, timeout)
+
+    def _send(self, client: Any, params: dict[str, Any], mode: str, *, stream: bool = False) -> Any:
+        request, method, kwargs = self._request(client, params, mode, stream)
         if not stream:
-            return self._completion(client.messages.create(**kwargs), request, mode)
+            return self._completion(method(**kwargs), request, mode)
         assembler = _StreamAssembler()
         send = _stream_sender()
-        for event in client.messages.create(**kwargs):
+        for event in method(**kwargs):
+            text = assembler.add(event)
+            if text:
+                send(text)
+        return self._completion(assembler.result(), request, mode)
+
+    async def _a_send(self, client: Any, params: dict[str, Any], mode: str, *, stream: bool = False) -> Any:
+        request, method, kwargs = self._request(client, params, mode, stream)
+        if not stream:
+            return self._completion(await method(**kwargs), request, mode)
+        assembler = _StreamAssembler()
+        send = _stream_sender()
+        async for event in await method(**kwargs):
             text = assembler.add(event)
             if text:
                 send(text)
@@ -401,22 +554,25 @@ class AnthropicClient:
     async def a_create(self, params: dict[str, Any]) -> Any:
         """Async twin of :meth:`create`, on the loop's ``AsyncAnthropic`` client."""
         client = self.async_sdk_client()
-        request, mode, stream, timeout = self._prepare(params)
-        kwargs = _call_kwargs(client.messages.create, request, stream, timeout)
-        if not stream:
-            return self._completion(await client.messages.create(**kwargs), request, mode)
-        assembler = _StreamAssembler()
-        send = _stream_sender()
-        async for event in await client.messages.create(**kwargs):
-            text = assembler.add(event)
-            if text:
-                send(text)
-        return self._completion(assembler.result(), request, mode)
+        params, mode = self._route(params)
+        if mode == "plain":
+            return await self._a_send(client, params, "plain", stream=bool(params.get("stream")))
+        if mode == "native":
+            try:
+                return await self._a_send(client, params, "native")
+            except self._fallback_errors() as e:
+                self._log_fallback(e, params)
+        return await self._a_send(client, params, "json_mode")
 
     def _completion(self, message: Any, request: dict[str, Any], mode: str) -> Any:
         from .oai_models import ChatCompletion
 
         data = response_to_completion_dict(message, request["model"], mode=mode)
+        parsed = getattr(message, "parsed_output", None)  # messages.parse: the validated model
+        reply = data["choices"][0]["message"]
+        if parsed is not None and not reply["content"] and not reply["tool_calls"]:
+            dump = getattr(parsed, "model_dump_json", None)
+            reply["content"] = dump() if callable(dump) else str(parsed)
         response = ChatCompletion.model_validate(data)
         usage = message.get("usage") if isinstance(message, dict) else getattr(message, "usage", None)
         store_cost(response, self._cost_of(request["model"], usage_parts(usage)))
@@ -524,13 +680,23 @@ def _call_kwargs(method: Any, request: dict[str, Any], stream: bool, timeout: An
     extra_body: dict[str, Any] = {}
     for key, value in request.items():
         (kwargs if key in accepted else extra_body)[key] = value
-    if extra_body:
+    if extra_body and _takes_any_keyword(method):
+        kwargs.update(extra_body)
+    elif extra_body:
         kwargs["extra_body"] = extra_body
     if stream:
         kwargs["stream"] = True
     if timeout is not None:
         kwargs["timeout"] = timeout
     return kwargs
+
+
+def _takes_any_keyword(method: Any) -> bool:
+    try:
+        parameters = inspect.signature(method).parameters.values()
+    except (TypeError, ValueError):
+        return False
+    return any(p.kind is inspect.Parameter.VAR_KEYWORD for p in parameters)
 
 
 def oai_messages_to_anthropic_messages(params: dict[str, Any]) -> list[dict[str, Any]]:
@@ -548,6 +714,20 @@ def process_image_content(content_item: dict[str, Any]) -> dict[str, Any]:
     if content_item.get("type") != "image_url":
         return content_item
     return image_block(content_item["image_url"]["url"]) or content_item
+
+
+def process_message_content(message: dict[str, Any]) -> str | list[dict[str, Any]]:
+    """A message's content for Anthropic: text as is; a list of parts with images as image blocks."""
+    content = message.get("content", "")
+    if not isinstance(content, list):
+        return content
+    out: list[dict[str, Any]] = []
+    for item in content:
+        if item.get("type") == "text":
+            out.append({"type": "text", "text": item["text"]})
+        elif item.get("type") == "image_url":
+            out.append(process_image_content(item))
+    return out
 
 
 def transform_schema_for_anthropic(schema: dict[str, Any]) -> dict[str, Any]:
@@ -572,13 +752,6 @@ def _is_thinking_block(block: Any) -> bool:
 def _is_tool_use_block(block: Any) -> bool:
     """Whether a response content block is a tool call (``tool_use``)."""
     return _block_type(block) == "tool_use"
-
-
-def __getattr__(name: str) -> Any:
-    # ag2 imported the SDK's BadRequestError here; resolved on use so that importing this module stays light
-    if name == "BadRequestError":
-        return _sdk().BadRequestError
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def has_messages_parse_api() -> bool:

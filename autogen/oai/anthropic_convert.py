@@ -205,7 +205,9 @@ def to_anthropic_messages(
             add("user", blocks)
             continue
         if role == "function":  # legacy function result
-            text = f"(result of function {message.get('name') or ''}: {_as_text(message.get('content')) or 'no output'})"
+            text = (
+                f"(result of function {message.get('name') or ''}: {_as_text(message.get('content')) or 'no output'})"
+            )
             add("user", [{"type": "text", "text": text}])
             continue
         blocks = _content_blocks(message.get("content"))
@@ -364,7 +366,13 @@ def convert_tool_choice(tool_choice: Any, parallel_tool_calls: Any = None) -> di
 # ---- structured output --------------------------------------------------------------------------
 
 # Models that take native structured outputs (output_config json_schema); others get the JSON-mode prompt.
-_NATIVE_STRUCTURED = ("claude-sonnet-4-5", "claude-3-5-sonnet-", "claude-3-7-sonnet-", "claude-haiku-4-5", "claude-opus-4")
+_NATIVE_STRUCTURED = (
+    "claude-sonnet-4-5",
+    "claude-3-5-sonnet-",
+    "claude-3-7-sonnet-",
+    "claude-haiku-4-5",
+    "claude-opus-4",
+)
 _NATIVE_EXACT = frozenset({"claude-3-5-sonnet-20241022", "claude-3-7-sonnet-20250219"})
 
 
@@ -424,7 +432,7 @@ def extract_json_text(text: str) -> str:
         return match.group(1).strip()
     start, end = (text or "").find("{"), (text or "").rfind("}")
     if start == -1 or end < start:
-        raise ValueError("The model's reply holds no JSON object for the requested response_format.")
+        raise ValueError("No valid JSON found in response for Structured Output.")
     return text[start : end + 1]
 
 
@@ -434,9 +442,10 @@ def extract_json_text(text: str) -> str:
 _PASSED = ("top_k", "thinking", "metadata", "service_tier")
 
 
-def build_messages_request(params: Mapping[str, Any]) -> tuple[dict[str, Any], str]:
+def build_messages_request(params: Mapping[str, Any], *, mode: str | None = None) -> tuple[dict[str, Any], str]:
     """``(request, mode)``: the Messages API body for OpenAI-style create params, and how a structured
-    reply must be read back (``"plain"``, ``"native"`` or ``"json_mode"``)."""
+    reply must be read back (``"plain"``, ``"native"`` or ``"json_mode"``). With a ``response_format``
+    the mode follows the model unless ``mode`` names one ("plain" ignores the format)."""
     model = params.get("model")
     if not model:
         raise ValueError("Please provide a `model` in the config_list to use the Anthropic API.")
@@ -467,17 +476,18 @@ def build_messages_request(params: Mapping[str, Any]) -> tuple[dict[str, Any], s
     if params.get("user") and "metadata" not in request:
         request["metadata"] = {"user_id": str(params["user"])}
 
-    mode = "plain"
     response_format = params.get("response_format")
-    if response_format is not None:
+    if response_format is None or mode == "plain":
+        mode = "plain"
+    else:
         schema = response_schema(response_format)
-        if supports_native_structured_outputs(str(model)):
+        if mode is None:
+            mode = "native" if supports_native_structured_outputs(str(model)) else "json_mode"
+        if mode == "native":
             request["output_config"] = {"format": {"type": "json_schema", "schema": strict_schema(schema)}}
-            mode = "native"
         else:
             note = json_mode_instructions(schema)
             system = f"{system}\n\n{note}" if system else note
-            mode = "json_mode"
     if system:
         request["system"] = system
     return request, mode

@@ -119,6 +119,7 @@ NATIVE_CLIENTS: dict[str, str] = {
     "groq": "autogen.oai.groq:GroqClient",
     "cerebras": "autogen.oai.cerebras:CerebrasClient",
     "together": "autogen.oai.together:TogetherClient",
+    "google_vertex": "autogen.oai.gemini:GeminiClient",
 }
 
 

@@ -90,7 +90,6 @@ PROVIDERS: dict[str, Provider] = {
 # api_types with a native SDK in the original; here they are reached through their providers'
 # OpenAI-compatible endpoints (when one exists).
 _COMPATIBLE_ENDPOINT_HINTS: dict[str, str] = {
-    "google_vertex": "Vertex AI's OpenAI-compatible chat completions endpoint",
     "gemini": "Gemini's OpenAI-compatible endpoint https://generativelanguage.googleapis.com/v1beta/openai/",
     "bedrock_v2": "an OpenAI-compatible gateway in front of Bedrock (e.g. Bedrock Access Gateway or LiteLLM)",
     "responses_v2": "the chat completions API (api_type 'openai')",

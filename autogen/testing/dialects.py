@@ -8,10 +8,9 @@ provider (Gemini, Bedrock, ...) is adding a ``Dialect`` to :data:`DIALECTS`.
 
 from __future__ import annotations
 
-import dataclasses
 import json
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from . import (
@@ -68,6 +67,11 @@ class Dialect:
     """For a stateful API: makes the dialect one server uses (with its own state), else None."""
     headers: Callable[[int, bytes], dict[str, str]] | None = None
     """``headers(status, body)``: extra headers of every answer (AWS request ids and error types)."""
+    other_routes: tuple[str, ...] = ()
+    """Further path suffixes of the same call on another platform (Claude on Vertex AI: ":rawPredict")."""
+    adapt: Callable[[str, Any], Any] | None = None
+    """For a request on ``other_routes``: ``adapt(path, body)`` is the body in the main route's form
+    (what ``check`` reads), or a string saying why the platform would refuse it with 400."""
 
 
 def _openai_check(body: Any) -> tuple[str, str | None] | None:
@@ -101,6 +105,21 @@ def _problem(check: Callable[[Any], str | None]) -> Callable[[Any], tuple[str, s
     return run
 
 
+def _anthropic_vertex_body(path: str, body: Any) -> Any:
+    # Vertex AI takes the model from the path (.../publishers/anthropic/models/{model}:rawPredict) and
+    # the API version from the body
+    if not isinstance(body, dict):
+        return "The request body must be a JSON object."
+    if not isinstance(body.get("anthropic_version"), str) or not body["anthropic_version"]:
+        return "anthropic_version: Field required"
+    if "model" in body:
+        return "model: Extra inputs are not permitted"
+    if "/publishers/anthropic/models/" not in path:
+        return f"Unknown publisher model path {path}"
+    model = path.rsplit("/models/", 1)[1].rsplit(":", 1)[0]
+    return {**{k: v for k, v in body.items() if k != "anthropic_version"}, "model": model}
+
+
 OPENAI = Dialect(
     name="openai",
     route="/chat/completions",
@@ -120,6 +139,8 @@ ANTHROPIC = Dialect(
     answer=anthropic_wire.message_body,
     stream=lambda body, message: anthropic_wire.stream_events(message),
     error_body=anthropic_wire.error_body,
+    other_routes=(":rawPredict", ":streamRawPredict"),
+    adapt=_anthropic_vertex_body,
     entry=lambda server: {
         "api_type": "anthropic",
         "model": server.model,
@@ -233,7 +254,7 @@ def _compatible(name: str, api_path: str, check: Any, *, usage_field: str = "usa
     )
 
 
-RESPONSES = dataclasses.replace(_responses_dialect(), per_server=_responses_dialect)
+RESPONSES = replace(_responses_dialect(), per_server=_responses_dialect)
 
 # Groq's SDK posts to /openai/v1/chat/completions, Cerebras' and Together's (3.x) to /v1/chat/completions;
 # the entry's base_url is the provider's OpenAI-compatible URL (the client cuts the SDK's own prefix off).
@@ -271,6 +292,36 @@ ANTHROPIC_BEDROCK = Dialect(
     entry=lambda server: {"api_type": "anthropic", "model": server.model, **_AWS, "base_url": server.base_url},
 )
 
+
+def _gemini_vertex_entry(server: Any) -> dict[str, Any]:
+    # dummy credentials with a token: the SDK sends it as is (no metadata server or ADC lookup)
+    from google.oauth2.credentials import Credentials
+
+    return {
+        "api_type": "google",
+        "model": server.model,
+        "project_id": "fake-project",
+        "location": "us-central1",
+        "credentials": Credentials(token="fake-token"),
+        "base_url": server.base_url,
+    }
+
+
+# The same wire formats reached the Vertex AI way (paths under /projects/{p}/locations/{l}/publishers/...)
+GEMINI_VERTEX = replace(GEMINI, name="gemini-vertex", entry=_gemini_vertex_entry)
+ANTHROPIC_VERTEX = replace(
+    ANTHROPIC,
+    name="anthropic-vertex",
+    entry=lambda server: {
+        "api_type": "anthropic",
+        "model": server.model,
+        "gcp_project_id": "fake-project",
+        "gcp_region": "us-east5",
+        "gcp_auth_token": "fake-token",
+        "base_url": server.base_url + "/v1",
+    },
+)
+
 DIALECTS: dict[str, Dialect] = {
     d.name: d
     for d in (
@@ -286,5 +337,7 @@ DIALECTS: dict[str, Dialect] = {
         TOGETHER,
         BEDROCK,
         ANTHROPIC_BEDROCK,
+        GEMINI_VERTEX,
+        ANTHROPIC_VERTEX,
     )
 }

@@ -13,6 +13,7 @@ Usage is estimated like the OpenAI dialect's: 4 characters a token over the JSON
 
 from __future__ import annotations
 
+import base64
 import json
 import re
 import uuid
@@ -109,7 +110,11 @@ def response_body(body: dict[str, Any], reply: FakeReply, model: str) -> dict[st
             args = {"raw_arguments": call["function"]["arguments"]}
         if not isinstance(args, dict):
             args = {"value": args}
-        parts.append({"functionCall": {"name": call["function"]["name"], "args": args}})
+        part: dict[str, Any] = {"functionCall": {"name": call["function"]["name"], "args": args}}
+        if model.startswith("gemini-3") and not any("thoughtSignature" in p for p in parts):
+            # Gemini 3 signs the first function call of a step; the client must send it back with the call
+            part["thoughtSignature"] = base64.b64encode(f"sig:{uuid.uuid4().hex[:8]}".encode()).decode()
+        parts.append(part)
         output += text_tokens(call["function"]["name"] + call["function"]["arguments"])
     prompt = 3 + text_tokens(json.dumps({k: body.get(k) for k in ("contents", "systemInstruction", "tools")}))
     output = max(1, output)

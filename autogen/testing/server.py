@@ -63,6 +63,9 @@ class FakeLLMServer:
             ValidationException for invalid conversations), or "anthropic_bedrock" (Claude through
             Bedrock InvokeModel ``POST /model/{modelId}/invoke`` and ``/invoke-with-response-stream`` in
             the AWS event-stream framing).
+            "gemini-vertex" and "anthropic-vertex" speak the same formats with a config entry that reaches
+            them the Vertex AI way (``.../projects/{p}/locations/{l}/publishers/google/models/{m}:generateContent``;
+            Claude's ``...publishers/anthropic/models/{m}:rawPredict`` / ``:streamRawPredict``).
 
     Use as a context manager (``with FakeLLMServer(["hi"]) as server: ...``) or call ``start()``/``stop()``.
     Routes: ``POST /v1/chat/completions`` (any path ending in ``/chat/completions``), ``GET /v1/models``.
@@ -313,9 +316,14 @@ class FakeLLMServer:
         keep = raw.keep_alive
         path = raw.path.rstrip("/")
         dialect = self._dialect
-        if path.endswith(dialect.route) or (dialect.stream_route and path.endswith(dialect.stream_route)):
+        other = path.endswith(dialect.other_routes) if dialect.other_routes else False
+        if other or path.endswith(dialect.route) or (dialect.stream_route and path.endswith(dialect.stream_route)):
             if raw.method != "POST":
                 return await self._send_error(writer, 405, f"Use POST for {dialect.route}.", keep)
+            if other and dialect.adapt is not None:
+                body = dialect.adapt(path, body)
+                if isinstance(body, str):
+                    return await self._send_error(writer, 400, body, keep)
             problem = dialect.check(body)
             if problem is not None:
                 status, code = (problem[2], problem[3]) if len(problem) > 3 else (400, None)

@@ -34,7 +34,12 @@ def tool_ids(request) -> list[tuple[list[str], list[str]]]:
 
 def test_two_agent_tool_chat_with_parallel_calls(stream):
     replies = [
-        {"tool_calls": [tool_call("add", {"a": 1, "b": 2}, id="toolu_1"), tool_call("add", {"a": 3, "b": 4}, id="toolu_2")]},
+        {
+            "tool_calls": [
+                tool_call("add", {"a": 1, "b": 2}, id="toolu_1"),
+                tool_call("add", {"a": 3, "b": 4}, id="toolu_2"),
+            ]
+        },
         "The sums are 3 and 7. TERMINATE",
     ]
     with FakeLLMServer(replies, dialect="anthropic", model=MODEL) as claude:
@@ -103,3 +108,34 @@ def test_pattern_chat_with_an_llm_handoff(stream):
         assert tech_request.system.startswith("Fix computers.")
         assert tech_request.messages[0] == {"role": "user", "content": "My wifi is down."}
         assert all(uses == results for uses, results in tool_ids(tech_request))
+
+
+@pytest.mark.parametrize("streamed", [False, True])
+def test_a_tool_chat_with_claude_on_vertex_ai(stream, monkeypatch, streamed):
+    # AnthropicVertex posts to .../projects/{p}/locations/{r}/publishers/anthropic/models/{m}:rawPredict
+    # (:streamRawPredict when streaming) with a bearer token; the body has anthropic_version, no model
+    monkeypatch.setenv("ANTHROPIC_API_KEY", "sk-ant-env")  # the entry's Vertex project outweighs it
+    replies = [{"tool_calls": [tool_call("add", {"a": 2, "b": 5}, id="toolu_v1")]}, "It is 7. TERMINATE"]
+    with FakeLLMServer(replies, dialect="anthropic", model=MODEL) as claude:
+        entry = {"api_type": "anthropic", "model": MODEL, "gcp_project_id": "my-proj", "gcp_region": "us-east5",
+                 "gcp_auth_token": "ya29.fake", "base_url": claude.url + "/v1", "stream": streamed}  # fmt: skip
+        assistant = ConversableAgent("assistant", llm_config={"config_list": [entry]}, system_message="You add.")
+        user = ConversableAgent(
+            "user", human_input_mode="NEVER", llm_config=False,
+            is_termination_msg=lambda m: "TERMINATE" in (m.get("content") or ""),
+        )  # fmt: skip
+
+        @user.register_for_execution()
+        @assistant.register_for_llm(description="Add two integers.")
+        def add(a: int, b: int) -> int:
+            return a + b
+
+        result = user.initiate_chat(assistant, message="2+5?", max_turns=3)
+        assert result.chat_history[-1]["content"] == "It is 7. TERMINATE"
+        verb = "streamRawPredict" if streamed else "rawPredict"
+        for request in claude.requests:
+            assert request.path == f"/v1/projects/my-proj/locations/us-east5/publishers/anthropic/models/{MODEL}:{verb}"
+            assert request.headers["authorization"] == "Bearer ya29.fake"
+            assert request.body["anthropic_version"] and "model" not in request.body
+        assert tool_ids(claude.requests[1]) == [(["toolu_v1"], ["toolu_v1"])]
+        assert result.cost["usage_including_cached_inference"]["total_cost"] > 0

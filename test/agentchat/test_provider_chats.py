@@ -52,6 +52,8 @@ PROVIDER_DIALECTS = [
     Provider("together", "together", "meta-llama/Llama-3-70b-chat-hf"),
     Provider("bedrock", "boto3", "meta.llama3-1-70b-instruct-v1:0"),
     Provider("anthropic_bedrock", "boto3", "anthropic.claude-3-5-sonnet-20241022-v2:0"),
+    Provider("gemini-vertex", "google.genai", "gemini-2.5-flash"),
+    Provider("anthropic-vertex", "anthropic", "claude-sonnet-4-5"),
     Provider("openai", "openai", "gpt-4o-mini", api_type="openai_v2", name="openai_v2"),
     Provider("anthropic", "anthropic", "claude-sonnet-4-5", api_type="anthropic_v2", name="anthropic_v2"),
 ]

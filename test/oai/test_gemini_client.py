@@ -64,7 +64,7 @@ def test_parallel_tool_calls_come_back_as_openai_tool_calls(gemini):
     response = client.create(messages=[{"role": "user", "content": "add"}], tools=TOOLS, temperature=0.1)
     (message,) = client.extract_text_or_completion_object(response)
     assert [json.loads(tc.function.arguments) for tc in message.tool_calls] == [{"a": 1, "b": 2}, {"a": 3, "b": 4}]
-    assert len({tc.id for tc in message.tool_calls}) == 2 and message.content is None
+    assert len({tc.id for tc in message.tool_calls}) == 2 and message.content == ""  # ag2 gives "" with calls
     assert response.choices[0].finish_reason == "tool_calls"
     body = gemini.requests[0].body
     declaration = body["tools"][0]["functionDeclarations"][0]
@@ -221,3 +221,52 @@ def test_the_fake_server_answers_invalid_requests_with_the_apis_400(gemini, cont
     assert r.status_code == 400 and error in r.json()["error"]["message"]
     assert r.json()["error"]["status"] == "INVALID_ARGUMENT"
     assert gemini.remaining_replies == 1
+
+
+def test_gemini_3_thought_signatures_go_back_with_the_calls_even_through_another_client():
+    with FakeLLMServer(dialect="gemini", model="gemini-3-flash") as gemini3:
+        gemini3.add_replies({"tool_calls": [tool_call("add", {"a": 1, "b": 2}), tool_call("add", {"a": 3, "b": 4})]})
+        client = OpenAIWrapper(config_list=gemini3.config_list)
+        response = client.create(messages=[{"role": "user", "content": "add"}], tools=TOOLS)
+        calls = response.choices[0].message.tool_calls
+        assert calls[0].thought_signature and getattr(calls[1], "thought_signature", None) is None
+        history = [
+            {"role": "user", "content": "add"},
+            {"role": "assistant", "content": "", "tool_calls": [c.model_dump() for c in calls]},
+            {"role": "tool", "tool_call_id": calls[0].id, "content": "3"},
+            {"role": "tool", "tool_call_id": calls[1].id, "content": "7"},
+        ]
+        for wrapper in (client, OpenAIWrapper(config_list=gemini3.config_list)):  # same agent, another agent
+            gemini3.add_replies("3 and 7")
+            assert wrapper.create(messages=history, tools=TOOLS).choices[0].message.content == "3 and 7"
+            sent = gemini3.requests[-1].body["contents"][1]["parts"]
+            assert sent[0]["thoughtSignature"] == calls[0].thought_signature and "thoughtSignature" not in sent[1]
+
+
+def test_vertex_ai_streams_and_needs_a_project_or_credentials(monkeypatch):
+    from google.oauth2.credentials import Credentials
+
+    monkeypatch.delenv("GOOGLE_GEMINI_API_KEY", raising=False)
+    monkeypatch.delenv("GOOGLE_CLOUD_PROJECT", raising=False)
+    monkeypatch.delenv("GOOGLE_APPLICATION_CREDENTIALS", raising=False)
+    with FakeLLMServer(["streamed from vertex"], dialect="gemini", model=MODEL) as gemini:
+        entry = {"api_type": "google", "model": MODEL, "project_id": "p", "location": "europe-west4",
+                 "credentials": Credentials(token="t"), "base_url": gemini.url, "stream": True}  # fmt: skip
+        response = OpenAIWrapper(config_list=[entry]).create(messages=[{"role": "user", "content": "hi"}])
+        assert response.choices[0].message.content == "streamed from vertex"
+        assert gemini.requests[0].path == (
+            f"/v1beta1/projects/p/locations/europe-west4/publishers/google/models/{MODEL}:streamGenerateContent"
+        )
+    client = OpenAIWrapper(config_list=[{"api_type": "google_vertex", "model": MODEL}])
+    with pytest.raises(ValueError, match="project_id"):
+        client.create(messages=[{"role": "user", "content": "hi"}])
+
+
+def test_an_api_key_with_a_vertex_project_is_refused_as_ag2_refuses_it():
+    from autogen.oai.gemini import GeminiConfigError
+
+    with pytest.raises(AssertionError, match="cannot be set when using an API Key"):
+        GeminiClient(api_key="k", project_id="p")
+    client = OpenAIWrapper(config_list=[{"api_type": "google", "model": MODEL, "api_key": "k", "location": "eu"}])
+    with pytest.raises(GeminiConfigError):  # a ValueError too; building the wrapper did not fail
+        client.create(messages=[{"role": "user", "content": "hi"}])

@@ -3,6 +3,7 @@ own checks (written independently from the API's rules)."""
 
 from __future__ import annotations
 
+import base64
 import json
 
 import pytest
@@ -11,6 +12,7 @@ from autogen.oai.gemini_convert import (
     build_generate_request,
     convert_tools,
     gemini_schema,
+    part_tool_call,
     response_to_completion_dict,
     to_gemini_contents,
 )
@@ -104,26 +106,59 @@ def test_every_tricky_history_gives_a_request_the_api_accepts(name):
 
 
 def test_roles_system_and_named_function_responses():
-    system, contents = to_gemini_contents(TRICKY["call after call"] + [{"role": "system", "content": "S"}])
-    assert system == "S"
-    assert [t["role"] for t in contents] == ["user", "model", "user", "model", "user"]
+    history = [{"role": "system", "content": "S"}, *TRICKY["call after call"], {"role": "system", "content": "pick"}]
+    system, contents = to_gemini_contents(history)
+    assert system == "S"  # the leading system message; a later one is a user turn, as ag2 sends it
+    assert [t["role"] for t in contents] == ["user", "model", "user", "model", "user", "user", "user"]
     assert contents[1]["parts"] == [{"text": "thinking"}, {"function_call": {"name": "add", "args": {"a": 1}}}]
-    assert contents[4]["parts"][0] == {"function_response": {"name": "add", "response": {"result": {"x": 2}}}}
-    assert contents[4]["parts"][1] == {"text": "and?"}
+    assert contents[4]["parts"] == [{"function_response": {"name": "add", "response": {"result": {"x": 2}}}}]
+    assert contents[5]["parts"] == [{"text": "and?"}] and contents[6]["parts"] == [{"text": "pick"}]
 
 
 def test_unanswered_calls_and_orphan_results_become_text():
     _, contents = to_gemini_contents(TRICKY["call never answered"])
     assert "function_call" not in json.dumps(contents) and "called tool add" in json.dumps(contents)
     _, contents = to_gemini_contents(TRICKY["result without call"])
-    assert contents == [{"role": "user", "parts": [{"text": "hi"}, {"text": "(tool result: 3)"}]}]
+    assert contents == [
+        {"role": "user", "parts": [{"text": "hi"}]},
+        {"role": "user", "parts": [{"text": "(tool result: 3)"}]},
+    ]
 
 
-def test_consecutive_same_role_turns_are_merged_and_the_chat_starts_and_ends_with_user():
-    _, contents = to_gemini_contents(TRICKY["consecutive users"])
-    assert contents == [{"role": "user", "parts": [{"text": "a"}, {"text": "b"}]}]
+def test_turns_are_kept_apart_except_parallel_results_and_calls_and_the_chat_starts_and_ends_with_user():
+    # the API takes consecutive same-role turns (ag2 sends them so); blank text is "empty"
+    _, contents = to_gemini_contents(TRICKY["consecutive users"] + [{"role": "user", "content": ""}])
+    assert [t["parts"] for t in contents] == [[{"text": "a"}], [{"text": "b"}], [{"text": "empty"}]]
     _, contents = to_gemini_contents(TRICKY["starts with assistant"] + [{"role": "assistant", "content": "more"}])
     assert [t["role"] for t in contents] == ["user", "model", "user", "model", "user"]
+    _, contents = to_gemini_contents([
+        {"role": "user", "content": "hi"},
+        {"role": "assistant", "content": "let me see"},
+        {"role": "assistant", "content": None, "tool_calls": [call("c1"), call("c2", "sub")]},
+        {"role": "tool", "tool_call_id": "c1", "content": "1"},
+        {"role": "tool", "tool_call_id": "c2", "content": "2"},
+    ])  # fmt: skip
+    assert [len(t["parts"]) for t in contents] == [1, 3, 2]
+    assert [p["function_response"]["name"] for p in contents[2]["parts"]] == ["add", "sub"]
+
+
+def test_thought_signatures_ride_on_tool_calls_back_to_the_api():
+    sig = base64.b64encode(b"sig-1").decode()
+    history = [
+        {"role": "user", "content": "hi"},
+        {"role": "assistant", "content": None, "tool_calls": [{**call("c1"), "thought_signature": sig}, call("c2")]},
+        {"role": "tool", "tool_call_id": "c1", "content": "1"},
+        {"role": "tool", "tool_call_id": "c2", "content": "2"},
+    ]
+    _, contents = to_gemini_contents(history, signatures={"c2": b"sig-2"})
+    assert [p["thought_signature"] for p in contents[1]["parts"]] == [b"sig-1", b"sig-2"]
+    part = {"functionCall": {"name": "add", "args": {"a": 1}}, "thoughtSignature": base64.b64encode(b"s").decode()}
+    assert part_tool_call(part)["thought_signature"] == base64.b64encode(b"s").decode()
+
+
+def test_a_message_without_content_is_sent_as_its_json():
+    _, contents = to_gemini_contents([{"role": "user", "version": "v1", "action": {"name": "go"}}])
+    assert json.loads(contents[0]["parts"][0]["text"]) == {"version": "v1", "action": {"name": "go"}}
 
 
 def test_images_become_inline_data_or_file_data():
