@@ -140,7 +140,7 @@ class AnthropicV2Client(AnthropicClient):
         the client's own otherwise."""
         if self._own_client is not None:
             return self._own_client
-        if self._own_sdk_args is None or self._endpoint_key()[0] != "direct":
+        if self._own_sdk_args is None or self._endpoint_key()[1] != "direct":  # key: (sdk class, kind, ...)
             return super().sdk_client()
         args: dict[str, Any] = {"api_key": self._api_key, **self._own_sdk_args}
         if self._base_url:

@@ -276,3 +276,25 @@ def test_two_agent_tool_chat_with_parallel_calls(claude, stream):
         ("toolu_2", "7"),
     ]
     assert result.cost["usage_including_cached_inference"]["total_cost"] > 0
+
+
+def test_a_directly_built_client_makes_its_own_sdk_client_from_this_module(claude, monkeypatch):
+    # ag2 built `autogen.llm_clients.anthropic_v2.Anthropic(...)` with the SDK arguments it was given;
+    # code that replaces that name must see its replacement used
+    import anthropic
+
+    import autogen.llm_clients.anthropic_v2 as v2
+
+    made = []
+
+    class Recording(anthropic.Anthropic):
+        def __init__(self, **kwargs):
+            made.append(kwargs)
+            super().__init__(**kwargs)
+
+    monkeypatch.setattr(v2, "Anthropic", Recording, raising=False)
+    claude.add_replies("hi")
+    client = AnthropicV2Client(api_key="k", base_url=claude.base_url, max_retries=0)
+    response = client.create({"model": MODEL, "messages": [{"role": "user", "content": "q"}]})
+    assert response.text == "hi"
+    assert len(made) == 1 and made[0]["max_retries"] == 0 and made[0]["base_url"] == claude.base_url
