@@ -2,8 +2,9 @@
 
 A v2 client's ``create`` returns a :class:`UnifiedResponse`: typed content blocks (text, reasoning,
 citations, tool calls, and blocks of unknown types kept whole) with usage and cost. ``OpenAIWrapper``
-routes ``api_type="openai_v2"`` to :class:`OpenAICompletionsClient` and ``api_type="anthropic_v2"`` to
-:class:`AnthropicV2Client`; agents read their replies through the clients' ``message_retrieval``.
+routes ``api_type="openai_v2"`` to :class:`OpenAICompletionsClient`, ``"anthropic_v2"`` to
+:class:`AnthropicV2Client`, ``"bedrock_v2"`` to :class:`BedrockV2Client` and ``"responses_v2"`` to
+:class:`OpenAIResponsesV2Client`; agents read their replies through the clients' ``message_retrieval``.
 
 Everything here is loaded on first use, so ``import autogen.llm_clients`` imports neither pydantic nor
 a provider SDK.
@@ -19,6 +20,8 @@ _LAZY: dict[str, str] = {
     "ModelClientV2": "autogen.llm_clients.client_v2",
     "OpenAICompletionsClient": "autogen.llm_clients.openai_completions_client",
     "AnthropicV2Client": "autogen.llm_clients.anthropic_v2",
+    "BedrockV2Client": "autogen.llm_clients.bedrock_v2",
+    "OpenAIResponsesV2Client": "autogen.llm_clients.openai_responses_v2",
     "AudioContent": _MODELS,
     "BaseContent": _MODELS,
     "CitationContent": _MODELS,
@@ -39,17 +42,12 @@ _LAZY: dict[str, str] = {
     "OpenAIResponsesV2LLMConfigEntry": "autogen.llm_config.entry",
 }
 
-# Clients of ag2's package that this version does not provide yet.
-_NOT_YET: dict[str, str] = {
-    "BedrockV2Client": "api_type 'bedrock_v2'",
-    "OpenAIResponsesV2Client": "api_type 'responses_v2'",
-}
-
 __all__ = [
     "AnthropicV2Client",
     "AnthropicV2LLMConfigEntry",
     "AudioContent",
     "BaseContent",
+    "BedrockV2Client",
     "BedrockV2LLMConfigEntry",
     "CitationContent",
     "ContentBlock",
@@ -58,6 +56,7 @@ __all__ = [
     "ImageContent",
     "ModelClientV2",
     "OpenAICompletionsClient",
+    "OpenAIResponsesV2Client",
     "OpenAIResponsesV2LLMConfigEntry",
     "OpenAIV2LLMConfigEntry",
     "ReasoningContent",
@@ -73,10 +72,6 @@ __all__ = [
 def __getattr__(name: str) -> Any:
     module = _LAZY.get(name)
     if module is None:
-        if name in _NOT_YET:
-            raise ImportError(
-                f"autogen.llm_clients.{name} ({_NOT_YET[name]}) is not available in this version of autogen yet."
-            )
         raise AttributeError(f"module 'autogen.llm_clients' has no attribute {name!r}")
     value = getattr(importlib.import_module(module), name)
     globals()[name] = value

@@ -236,6 +236,10 @@ class OpenAIResponsesV2LLMConfigEntry(OpenAIResponsesLLMConfigEntry):
 
     api_type: Literal["responses_v2"] = "responses_v2"  # type: ignore[assignment]
 
+    def create_client(self) -> Any:
+        """Not available: ``OpenAIWrapper`` builds the Responses v2 client for this entry (as in ag2)."""
+        raise NotImplementedError("OpenAIResponsesV2Client is built by OpenAIWrapper for api_type 'responses_v2'.")
+
 
 class DeepSeekLLMConfigEntry(_OpenAIFamilyEntry):
     """DeepSeek (OpenAI-compatible API)."""
@@ -314,6 +318,12 @@ class BedrockV2LLMConfigEntry(BedrockLLMConfigEntry):
     """AWS Bedrock through the new-style client."""
 
     api_type: Literal["bedrock_v2"] = "bedrock_v2"  # type: ignore[assignment]
+
+    def create_client(self) -> Any:
+        """A :class:`~autogen.llm_clients.bedrock_v2.BedrockV2Client` built directly from this entry."""
+        from ..llm_clients.bedrock_v2 import BedrockV2Client
+
+        return BedrockV2Client(**self.model_dump(exclude_none=True, exclude={"api_type"}))
 
 
 class GeminiLLMConfigEntry(_StreamingProviderEntry):

@@ -115,6 +115,8 @@ NATIVE_CLIENTS: dict[str, str] = {
     # message_retrieval like any other client's response
     "openai_v2": "autogen.llm_clients.openai_completions_client:OpenAICompletionsClient",
     "anthropic_v2": "autogen.llm_clients.anthropic_v2:AnthropicV2Client",
+    "bedrock_v2": "autogen.llm_clients.bedrock_v2:BedrockV2Client",
+    "responses_v2": "autogen.llm_clients.openai_responses_v2:OpenAIResponsesV2Client",
     "responses": "autogen.oai.openai_responses:OpenAIResponsesClient",
     "groq": "autogen.oai.groq:GroqClient",
     "cerebras": "autogen.oai.cerebras:CerebrasClient",

@@ -91,8 +91,6 @@ PROVIDERS: dict[str, Provider] = {
 # OpenAI-compatible endpoints (when one exists).
 _COMPATIBLE_ENDPOINT_HINTS: dict[str, str] = {
     "gemini": "Gemini's OpenAI-compatible endpoint https://generativelanguage.googleapis.com/v1beta/openai/",
-    "bedrock_v2": "an OpenAI-compatible gateway in front of Bedrock (e.g. Bedrock Access Gateway or LiteLLM)",
-    "responses_v2": "the chat completions API (api_type 'openai')",
 }
 
 

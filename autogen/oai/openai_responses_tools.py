@@ -53,6 +53,10 @@ class ShellCallOutcome:
         """The outcome as a dict (named like pydantic's, for callers that dump either)."""
         return asdict(self)
 
+    def to_dict(self) -> dict[str, Any]:
+        """The outcome as a dict (the v2 client's name)."""
+        return asdict(self)
+
 
 @dataclass
 class ShellCommandOutput:
@@ -65,6 +69,13 @@ class ShellCommandOutput:
     def model_dump(self) -> dict[str, Any]:
         """The output as a dict."""
         return asdict(self)
+
+    def to_dict(self) -> dict[str, Any]:
+        """The output as a dict, ``outcome`` only when known (the v2 client's form)."""
+        out: dict[str, Any] = {"stdout": self.stdout, "stderr": self.stderr}
+        if self.outcome is not None:
+            out["outcome"] = self.outcome.to_dict()
+        return out
 
 
 @dataclass
@@ -83,6 +94,15 @@ class ShellCallOutput:
     def model_dump(self) -> dict[str, Any]:
         """The item as a dict."""
         return asdict(self)
+
+    def to_dict(self) -> dict[str, Any]:
+        """The item as a dict without the unset ``max_output_length`` / empty ``output`` (the v2 client's form)."""
+        out: dict[str, Any] = {"call_id": self.call_id, "type": self.type}
+        if self.max_output_length is not None:
+            out["max_output_length"] = self.max_output_length
+        if self.output:
+            out["output"] = [command.to_dict() for command in self.output]
+        return out
 
 
 def _failed_shell(call_id: str, max_output_length: int | None, message: str) -> ShellCallOutput:

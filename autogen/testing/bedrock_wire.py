@@ -311,12 +311,15 @@ def _block_text(block: Any) -> str:
 def converse_body(body: dict[str, Any], reply: FakeReply, model: str) -> dict[str, Any]:
     """A Converse response answering ``body`` with ``reply``."""
     content: list[dict[str, Any]] = []
+    if reply.reasoning:  # Claude / DeepSeek reasoning on Bedrock: a signed reasoningContent block first
+        text = {"text": reply.reasoning, "signature": "fake-signature"}
+        content.append({"reasoningContent": {"reasoningText": text}})
     if reply.content:
         content.append({"text": reply.content})
     calls = list(reply.tool_calls or [])
     if reply.function_call:
         calls.append({"id": f"tooluse_{uuid.uuid4().hex[:22]}", "function": reply.function_call})
-    output = text_tokens(reply.content or "")
+    output = text_tokens(reply.content or "") + text_tokens(reply.reasoning or "")
     for call in calls:
         try:
             arguments = json.loads(call["function"]["arguments"] or "{}")

@@ -339,11 +339,23 @@ def _input_tokens(body: dict[str, Any], store: ResponseStore) -> int:
     return total
 
 
+def _annotation(citation: dict[str, str], text: str) -> dict[str, Any]:
+    """A ``url_citation`` annotation of ``text`` (the span of the cited text, else all of it)."""
+    start = text.find(citation["cited_text"]) if citation["cited_text"] else -1
+    start, end = (start, start + len(citation["cited_text"])) if start >= 0 else (0, len(text))
+    return {"type": "url_citation", "url": citation["url"], "title": citation["title"], "start_index": start,
+            "end_index": end}  # fmt: skip
+
+
 def response_body(body: dict[str, Any], reply: FakeReply, model: str, store: ResponseStore) -> dict[str, Any]:
     """A Responses API ``response`` answering ``body`` with ``reply`` (remembered for continuations)."""
     output: list[dict[str, Any]] = []
+    if reply.reasoning:  # a reasoning model's summary comes first
+        summary = [{"type": "summary_text", "text": reply.reasoning}]
+        output.append({"type": "reasoning", "id": f"rs_{uuid.uuid4().hex}", "summary": summary})
     if reply.content is not None:
-        part = {"type": "output_text", "text": reply.content, "annotations": [], "logprobs": []}
+        notes = [_annotation(c, reply.content) for c in reply.citations or []]
+        part = {"type": "output_text", "text": reply.content, "annotations": notes, "logprobs": []}
         output.append(
             {
                 "type": "message",
@@ -371,6 +383,7 @@ def response_body(body: dict[str, Any], reply: FakeReply, model: str, store: Res
 
     input_tokens = _input_tokens(body, store)
     output_tokens = text_tokens(reply.content or "") + sum(text_tokens(c["name"] + c["arguments"]) for c in calls)
+    output_tokens += text_tokens(reply.reasoning or "")
     output_tokens = max(1, output_tokens)
     if reply.usage:
         input_tokens = int(reply.usage.get("prompt_tokens", input_tokens))
@@ -414,7 +427,7 @@ def response_body(body: dict[str, Any], reply: FakeReply, model: str, store: Res
             "input_tokens": input_tokens,
             "input_tokens_details": {"cached_tokens": 0},
             "output_tokens": output_tokens,
-            "output_tokens_details": {"reasoning_tokens": 0},
+            "output_tokens_details": {"reasoning_tokens": text_tokens(reply.reasoning or "")},
             "total_tokens": total,
         },
         "user": body.get("user"),

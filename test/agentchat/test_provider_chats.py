@@ -56,6 +56,8 @@ PROVIDER_DIALECTS = [
     Provider("anthropic-vertex", "anthropic", "claude-sonnet-4-5"),
     Provider("openai", "openai", "gpt-4o-mini", api_type="openai_v2", name="openai_v2"),
     Provider("anthropic", "anthropic", "claude-sonnet-4-5", api_type="anthropic_v2", name="anthropic_v2"),
+    Provider("bedrock", "boto3", "meta.llama3-1-70b-instruct-v1:0", api_type="bedrock_v2", name="bedrock_v2"),
+    Provider("responses", "openai", "gpt-4o-mini", api_type="responses_v2", name="responses_v2"),
 ]
 
 

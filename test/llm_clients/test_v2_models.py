@@ -176,18 +176,19 @@ def test_blocks_from_dicts_in_a_message():
     assert kinds[:2] == [TextContent, ToolCallContent] and kinds[2:] == [GenericContent, GenericContent]
 
 
-def test_importing_the_package_is_light_and_unbuilt_clients_say_so():
+def test_importing_the_package_is_light_and_its_clients_load_no_sdk():
     probe = (
         "import sys, autogen, autogen.llm_clients as c\n"
         "print(sorted(m for m in ('pydantic', 'openai', 'anthropic', 'autogen.llm_clients.models') if m in sys.modules))\n"
         "c.UnifiedResponse\n"
         "print('pydantic' in sys.modules, 'openai' in sys.modules, 'anthropic' in sys.modules)\n"
-        "try:\n    from autogen.llm_clients import BedrockV2Client\nexcept ImportError as e:\n    print(e)\n"
+        "from autogen.llm_clients import BedrockV2Client, OpenAIResponsesV2Client\n"
+        "print(BedrockV2Client.__name__, OpenAIResponsesV2Client.__name__, 'boto3' in sys.modules)\n"
     )
     out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True).stdout.splitlines()
     assert out[0] == "[]"
     assert out[1] == "True False False"
-    assert "BedrockV2Client" in out[2] and "not available" in out[2]
+    assert out[2] == "BedrockV2Client OpenAIResponsesV2Client False"
 
 
 def test_any_wrapper_reads_a_unified_response_it_did_not_produce():

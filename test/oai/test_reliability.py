@@ -182,11 +182,12 @@ def test_local_server_without_key_works(server, monkeypatch) -> None:
 
 
 def test_unsupported_api_type_fails_at_first_call_with_a_hint() -> None:
-    client = OpenAIWrapper(config_list=[{"api_type": "bedrock_v2", "model": "anthropic.claude-3-5-sonnet-20241022-v2:0", "api_key": "x"}])
+    # "gemini" is not an api_type (Gemini's is "google"): the hint names Gemini's OpenAI-compatible endpoint
+    client = OpenAIWrapper(config_list=[{"api_type": "gemini", "model": "gemini-2.5-flash", "api_key": "x"}])
     with pytest.raises(UnsupportedAPITypeError) as info:
         client.create(messages=MESSAGES)
     message = str(info.value)
-    assert "bedrock_v2" in message and "base_url" in message and "OpenAI-compatible" in message
+    assert "gemini" in message and "base_url" in message and "OpenAI-compatible" in message
     assert isinstance(info.value, NotImplementedError)
 
 
