@@ -205,8 +205,9 @@ def is_wrapped(func: Any) -> bool:
 
 
 def fail(span: Any, error: BaseException) -> None:
-    """Record ``error`` on ``span``: ``error.type`` and an error status."""
+    """Record ``error`` on ``span``: ``error.type``, an exception event and an error status."""
     span.set_attribute("error.type", type(error).__qualname__)
+    span.record_exception(error)
     span.set_status(Status(StatusCode.ERROR, str(error)))
 
 
@@ -222,36 +223,44 @@ def traced_call(
 ) -> Callable[..., Any]:
     """A wrapper of ``old`` (awaited when ``is_async``) that runs it inside a span named
     ``name(args, kwargs)`` started with ``attributes(args, kwargs)``; ``finish(span, result, args,
-    kwargs)`` adds what the result tells. An exception sets ``error.type`` and is re-raised."""
+    kwargs)`` adds what the result tells. An exception sets ``error.type`` and is re-raised.
+
+    (The span is made current with attach/detach directly: this runs for every reply.)"""
+    attach, detach, in_context = otel_context.attach, otel_context.detach, trace.set_span_in_context
+
     if is_async:
 
         async def traced_async(*args: Any, **kwargs: Any) -> Any:
-            with tracer.start_as_current_span(
-                name(args, kwargs), kind=kind, attributes=attributes(args, kwargs), set_status_on_exception=False
-            ) as span:
-                try:
-                    result = await old(*args, **kwargs)
-                except Exception as e:
-                    fail(span, e)
-                    raise
+            span = tracer.start_span(name(args, kwargs), kind=kind, attributes=attributes(args, kwargs))
+            token = attach(in_context(span))
+            try:
+                result = await old(*args, **kwargs)
                 if finish is not None:
                     finish(span, result, args, kwargs)
                 return result
+            except Exception as e:
+                fail(span, e)
+                raise
+            finally:
+                detach(token)
+                span.end()
 
         return mark_wrapped(traced_async)
 
     def traced(*args: Any, **kwargs: Any) -> Any:
-        with tracer.start_as_current_span(
-            name(args, kwargs), kind=kind, attributes=attributes(args, kwargs), set_status_on_exception=False
-        ) as span:
-            try:
-                result = old(*args, **kwargs)
-            except Exception as e:
-                fail(span, e)
-                raise
+        span = tracer.start_span(name(args, kwargs), kind=kind, attributes=attributes(args, kwargs))
+        token = attach(in_context(span))
+        try:
+            result = old(*args, **kwargs)
             if finish is not None:
                 finish(span, result, args, kwargs)
             return result
+        except Exception as e:
+            fail(span, e)
+            raise
+        finally:
+            detach(token)
+            span.end()
 
     return mark_wrapped(traced)
 
@@ -295,11 +304,21 @@ def agent_attributes(span_type: str, operation: str, agent_name: str | None) -> 
 
 
 def llm_attributes(attributes: dict[str, Any], agent: Any) -> dict[str, Any]:
-    """``attributes`` with the provider and model of ``agent``'s LLM config (when it has one)."""
-    provider = get_provider_name(agent)
-    if provider:
-        attributes["gen_ai.provider.name"] = provider
-    model = get_model_name(agent)
-    if model:
-        attributes["gen_ai.request.model"] = model
+    """``attributes`` with the provider and model of ``agent``'s LLM config (when it has one);
+    worked out once per config object the agent holds."""
+    llm_config = getattr(agent, "llm_config", None)
+    cache = getattr(agent, "__dict__", None)
+    cached = cache.get("_otel_llm_attributes") if cache is not None else None
+    if cached is None or cached[0] is not llm_config:
+        found: dict[str, Any] = {}
+        provider = get_provider_name(agent)
+        if provider:
+            found["gen_ai.provider.name"] = provider
+        model = get_model_name(agent)
+        if model:
+            found["gen_ai.request.model"] = model
+        cached = (llm_config, found)
+        if cache is not None:
+            cache["_otel_llm_attributes"] = cached
+    attributes.update(cached[1])
     return attributes

@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from opentelemetry import context as otel_context
+from opentelemetry import trace
 from opentelemetry.trace import SpanKind
 
 from ...oai import client as oai_client_module
@@ -99,16 +101,18 @@ def _traced_create(original: Any) -> Any:
         if tracer is None:
             return original(self, **config)
         name, attributes = _start(self, config)
-        with tracer.start_as_current_span(
-            name, kind=SpanKind.CLIENT, attributes=attributes, set_status_on_exception=False
-        ) as span:
-            try:
-                response = original(self, **config)
-            except Exception as e:
-                fail(span, e)
-                raise
-            _set_llm_response_attributes(span, response, _settings["capture_messages"])
+        span = tracer.start_span(name, kind=SpanKind.CLIENT, attributes=attributes)
+        token = otel_context.attach(trace.set_span_in_context(span))
+        try:
+            response = original(self, **config)
+            span.set_attributes(_response_attributes(response, _settings["capture_messages"]))
             return response
+        except Exception as e:
+            fail(span, e)
+            raise
+        finally:
+            otel_context.detach(token)
+            span.end()
 
     create.__doc__ = original.__doc__
     return mark_wrapped(create)
@@ -120,16 +124,18 @@ def _traced_a_create(original: Any) -> Any:
         if tracer is None:
             return await original(self, **config)
         name, attributes = _start(self, config)
-        with tracer.start_as_current_span(
-            name, kind=SpanKind.CLIENT, attributes=attributes, set_status_on_exception=False
-        ) as span:
-            try:
-                response = await original(self, **config)
-            except Exception as e:
-                fail(span, e)
-                raise
-            _set_llm_response_attributes(span, response, _settings["capture_messages"])
+        span = tracer.start_span(name, kind=SpanKind.CLIENT, attributes=attributes)
+        token = otel_context.attach(trace.set_span_in_context(span))
+        try:
+            response = await original(self, **config)
+            span.set_attributes(_response_attributes(response, _settings["capture_messages"]))
             return response
+        except Exception as e:
+            fail(span, e)
+            raise
+        finally:
+            otel_context.detach(token)
+            span.end()
 
     a_create.__doc__ = original.__doc__
     return mark_wrapped(a_create)
@@ -138,39 +144,46 @@ def _traced_a_create(original: Any) -> Any:
 def _set_llm_response_attributes(span: Any, response: Any, capture_messages: bool = False) -> None:
     """What an LLM response tells its span: model, id, token usage, finish reasons, cost and (when
     ``capture_messages``) the output messages."""
+    for key, value in _response_attributes(response, capture_messages).items():
+        span.set_attribute(key, value)
+
+
+def _response_attributes(response: Any, capture_messages: bool) -> dict[str, Any]:
+    attributes: dict[str, Any] = {}
     model = getattr(response, "model", None)
     if model:
-        span.set_attribute("gen_ai.response.model", model)
+        attributes["gen_ai.response.model"] = model
     response_id = getattr(response, "id", None)
     if isinstance(response_id, str) and response_id:
-        span.set_attribute("gen_ai.response.id", response_id)
+        attributes["gen_ai.response.id"] = response_id
     usage = getattr(response, "usage", None)
     if usage:
         prompt_tokens = getattr(usage, "prompt_tokens", None)
         if prompt_tokens is not None:
-            span.set_attribute("gen_ai.usage.input_tokens", prompt_tokens)
+            attributes["gen_ai.usage.input_tokens"] = prompt_tokens
         if hasattr(usage, "completion_tokens"):
-            span.set_attribute("gen_ai.usage.output_tokens", usage.completion_tokens or 0)
+            attributes["gen_ai.usage.output_tokens"] = usage.completion_tokens or 0
     choices = getattr(response, "choices", None) or []
     reasons = [str(c.finish_reason) for c in choices if getattr(c, "finish_reason", None)]
     if reasons:
-        span.set_attribute("gen_ai.response.finish_reasons", json.dumps(reasons))
+        attributes["gen_ai.response.finish_reasons"] = json.dumps(reasons)
     cost = getattr(response, "cost", None)
     if cost is not None:
-        span.set_attribute("gen_ai.usage.cost", cost)
-    if not capture_messages:
-        return
-    outputs = []
-    for choice in choices:
-        message = getattr(choice, "message", None)
-        if not message:
-            continue
-        out: dict[str, Any] = {"role": "assistant", "content": getattr(message, "content", "") or ""}
-        calls = getattr(message, "tool_calls", None)
-        if calls:
-            out["tool_calls"] = [
-                {"id": c.id, "function": {"name": c.function.name, "arguments": c.function.arguments}} for c in calls
-            ]
-        outputs.append(message_to_otel(out))
-    if outputs:
-        span.set_attribute("gen_ai.output.messages", to_json(outputs))
+        attributes["gen_ai.usage.cost"] = cost
+    if capture_messages:
+        outputs = []
+        for choice in choices:
+            message = getattr(choice, "message", None)
+            if not message:
+                continue
+            out: dict[str, Any] = {"role": "assistant", "content": getattr(message, "content", "") or ""}
+            calls = getattr(message, "tool_calls", None)
+            if calls:
+                out["tool_calls"] = [
+                    {"id": c.id, "function": {"name": c.function.name, "arguments": c.function.arguments}}
+                    for c in calls
+                ]
+            outputs.append(message_to_otel(out))
+        if outputs:
+            attributes["gen_ai.output.messages"] = to_json(outputs)
+    return attributes
