@@ -348,7 +348,8 @@ def main() -> None:
     if traced_rows:
         print()
         print(
-            "(d) tracing on (autogen.opentelemetry, BatchSpanProcessor, spans dropped) vs off, same chat, alternating"
+            "(d) tracing off / through a no-op tracer (the instrumentation's own cost) / with the SDK (BatchSpanProcessor, "
+            "spans dropped), alternating runs; added CPU = the chat thread's CPU time"
         )
         bu.table(
             ["case", "chat s", "added (wall)", "added CPU us/call", "added CPU / chat", "target", "spans"],
