@@ -24,6 +24,7 @@ This module sits below every other layer (``autogen.oai`` and ``autogen.agentcha
 from __future__ import annotations
 
 import asyncio
+import contextvars
 import inspect
 import threading
 import time
@@ -199,7 +200,8 @@ def run_coroutine_sync(awaitable: Awaitable[T]) -> T:
         except BaseException as exc:  # re-raised in the caller's thread
             box["error"] = exc
 
-    thread = threading.Thread(target=worker, name="autogen-sync-await", daemon=True)
+    # The helper thread runs in a copy of the caller's context (tracing spans, ambient settings).
+    thread = threading.Thread(target=contextvars.copy_context().run, args=(worker,), name="autogen-sync-await", daemon=True)
     thread.start()
     thread.join()
     if "error" in box:

@@ -6,8 +6,13 @@ the LLM alternates a tool call and a text reply and a user proxy runs the tool. 
 request bodies the framework sent are recorded at the FakeLLMServer (real HTTP on 127.0.0.1, in this
 process) and replayed with the bare openai client; framework time = chat time - replay time.
 
-Run: python bench/bench_agents.py [--agents 1000] [--turns 200] [--tool-turns 100] [--repeats 3] [--profile]
-Targets: (a) <= 0.5 s and <= 50 MB for 1,000 agents; (b), (c) framework share <= 10% of the chat time.
+(d) with --traced: the two-agent chat of (b) with both agents and the LLM wrapper instrumented
+(autogen.opentelemetry; SDK TracerProvider, BatchSpanProcessor, an exporter that drops the spans)
+against the same chat untraced, alternating runs: the added time.
+
+Run: python bench/bench_agents.py [--agents 1000] [--turns 200] [--tool-turns 100] [--repeats 3] [--profile] [--traced]
+Targets: (a) <= 0.5 s and <= 50 MB for 1,000 agents; (b), (c) framework share <= 10% of the chat time;
+(d) tracing adds <= 3%.
 """
 
 from __future__ import annotations
@@ -29,6 +34,7 @@ from autogen.testing import FakeLLMServer, RecordedRequest, tool_call
 TARGET_BUILD_S = 0.5
 TARGET_BUILD_MB = 50.0
 TARGET_SHARE = 0.10
+TARGET_TRACED = 0.03
 BIG = 1_000_000
 
 
@@ -99,7 +105,12 @@ def two_agent_chat(server: FakeLLMServer, turns: int, silent: bool) -> Callable[
         "alice", llm_config=server.llm_config, human_input_mode="NEVER", max_consecutive_auto_reply=BIG
     )
     b = ConversableAgent("bob", llm_config=server.llm_config, human_input_mode="NEVER", max_consecutive_auto_reply=BIG)
-    return lambda: a.initiate_chat(b, message="Let us talk for a while.", max_turns=turns, silent=silent)
+
+    def run() -> None:
+        a.initiate_chat(b, message="Let us talk for a while.", max_turns=turns, silent=silent)
+
+    run.agents = (a, b)  # type: ignore[attr-defined]
+    return run
 
 
 def tool_chat(server: FakeLLMServer, turns: int, silent: bool) -> Callable[[], None]:
@@ -180,6 +191,73 @@ def bench_chat(
     return row, statistics.fmean(totals)
 
 
+def bench_traced(server: FakeLLMServer, turns: int, repeats: int) -> list[list[Any]]:
+    """(d) The two-agent chat untraced, traced through a no-op tracer provider (the instrumentation's
+    own cost) and traced with the SDK (BatchSpanProcessor, spans dropped), alternating runs (silent)."""
+    from opentelemetry.sdk.trace import TracerProvider
+    from opentelemetry.sdk.trace.export import BatchSpanProcessor, SpanExporter, SpanExportResult
+    from opentelemetry.trace import NoOpTracerProvider
+
+    from autogen.opentelemetry import instrument_agent, instrument_llm_wrapper, uninstrument_llm_wrapper
+
+    class DropExporter(SpanExporter):
+        spans = 0
+
+        def export(self, spans: Any) -> SpanExportResult:
+            DropExporter.spans += len(spans)
+            return SpanExportResult.SUCCESS
+
+    sdk = TracerProvider()
+    sdk.add_span_processor(BatchSpanProcessor(DropExporter()))
+    providers: dict[str, Any] = {"off": None, "no-op tracer": NoOpTracerProvider(), "SDK": sdk}
+
+    def make(provider: Any) -> Callable[[], None]:
+        uninstrument_llm_wrapper()
+        if provider is not None:
+            instrument_llm_wrapper(tracer_provider=provider)
+        run = two_agent_chat(server, turns, True)
+        if provider is not None:
+            for agent in run.agents:  # type: ignore[attr-defined]
+                instrument_agent(agent, tracer_provider=provider)
+        return run
+
+    walls: dict[str, list[float]] = {k: [] for k in providers}
+    cpus: dict[str, list[float]] = {k: [] for k in providers}
+    with bu.quiet_stdout():
+        for provider in providers.values():
+            make(provider)()
+        for _ in range(repeats):
+            for label, provider in providers.items():
+                run = make(provider)
+                server.clear_requests()
+                sdk.force_flush()
+                c0 = time.thread_time()
+                walls[label].append(bu.timed(run))
+                cpus[label].append(time.thread_time() - c0)
+    uninstrument_llm_wrapper()
+    sdk.shutdown()
+    calls = 2 * turns - 1
+    base_wall, base_cpu = statistics.median(walls["off"]), statistics.median(cpus["off"])
+    rows = []
+    for label in providers:
+        wall, cpu = statistics.median(walls[label]), statistics.median(cpus[label])
+        wall_share = (wall - base_wall) / base_wall
+        cpu_share = (cpu - base_cpu) / base_wall
+        rows.append(
+            [
+                f"(d) {turns}-turn two-agent chat, tracing {label}",
+                f"{wall:.3f}",
+                f"{wall_share:+.1%}",
+                f"{(cpu - base_cpu) / calls * 1e6:.0f}",
+                f"{cpu_share:+.1%} {bu.verdict(cpu_share <= TARGET_TRACED)}",
+                f"<= {TARGET_TRACED:.0%}",
+            ]
+        )
+    for row, label in zip(rows, providers):
+        row.append(str(DropExporter.spans) if label == "SDK" else "")
+    return rows
+
+
 def profile(
     server: FakeLLMServer, make: Callable[[FakeLLMServer, int, bool], Callable[[], None]], turns: int, label: str
 ) -> None:
@@ -199,6 +277,7 @@ def main() -> None:
     ap.add_argument("--tool-turns", type=int, default=100, help="max_turns of the tool chat (default 100)")
     ap.add_argument("--repeats", type=int, default=3, help="chat + replay pairs per case; the median is shown")
     ap.add_argument("--profile", action="store_true", help="also print cProfile summaries of both chats")
+    ap.add_argument("--traced", action="store_true", help="also (d): the two-agent chat with OpenTelemetry tracing on")
     args = ap.parse_args()
 
     import openai
@@ -224,6 +303,7 @@ def main() -> None:
             chat_rows.append(row)
         if args.profile:
             profile(server, two_agent_chat, args.turns, f"two-agent chat, {args.turns} turns")
+        traced_rows = bench_traced(server, args.turns, max(args.repeats, 7)) if args.traced else []
 
     with FakeLLMServer(tool_reply) as server:
         raw = openai.OpenAI(base_url=server.base_url, api_key="sk-fake", max_retries=0)
@@ -265,6 +345,16 @@ def main() -> None:
         ],
         chat_rows,
     )
+    if traced_rows:
+        print()
+        print(
+            "(d) tracing off / through a no-op tracer (the instrumentation's own cost) / with the SDK (BatchSpanProcessor, "
+            "spans dropped), alternating runs; added CPU = the chat thread's CPU time"
+        )
+        bu.table(
+            ["case", "chat s", "added (wall)", "added CPU us/call", "added CPU / chat", "target", "spans"],
+            traced_rows,
+        )
     print(
         "framework = chat - raw replay of the recorded bodies.  own = chat - time inside the SDK client's HTTP post "
         "during that chat (same run, so less exposed to machine load)."

@@ -17,6 +17,7 @@ from .recorded import RecordedRequest
 from .replies import FakeReply, Fault, Reply, tool_call
 from .script import ScriptExhaustedError
 from .server import FakeLLMServer
+from .test_agent import TestAgent, ToolCall, tools_message
 
 __all__ = [
     "FakeChatCompletion",
@@ -29,5 +30,8 @@ __all__ = [
     "RecordedRequest",
     "Reply",
     "ScriptExhaustedError",
+    "TestAgent",
+    "ToolCall",
     "tool_call",
+    "tools_message",
 ]

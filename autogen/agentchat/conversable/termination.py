@@ -193,9 +193,7 @@ class TerminationAndHumanInput:
         if result is not None and inspect.isawaitable(result):
             reply = await result
         else:
-            loop = asyncio.get_running_loop()
-            ctx_stream = stream
-            reply = await loop.run_in_executor(None, lambda: ctx_stream.input(prompt))
+            reply = await asyncio.to_thread(stream.input, prompt)  # the caller's context goes along
         return self._record_human_input(reply)
 
     def _record_human_input(self, reply: str) -> str:
