@@ -258,6 +258,16 @@ def _resource_uri(uri: str) -> Any:
     return uri if streamable_http_client is not None else AnyUrl(uri)
 
 
+def _offers(session: ClientSession, capability: str) -> bool:
+    """False only when the server's initialize result says it has no ``capability`` (tools, resources)."""
+    caps = getattr(session, "server_capabilities", None)
+    if caps is None and callable(getattr(session, "get_server_capabilities", None)):  # mcp 1
+        caps = session.get_server_capabilities()
+    if caps is None or not hasattr(caps, capability):
+        return True
+    return getattr(caps, capability) is not None
+
+
 def _innermost(exc: BaseException) -> BaseException:
     """The single error inside (nested) exception groups, or ``exc`` itself."""
     while len(getattr(exc, "exceptions", ())) == 1:
@@ -368,10 +378,10 @@ class MCPClient:
         """All of the session's tools and/or resource templates as a Toolkit."""
         caller = _SessionCaller(session, tool_timeout)
         tools: list[Tool] = []
-        if use_mcp_tools:
+        if use_mcp_tools and _offers(session, "tools"):
             listed = await session.list_tools()
             tools += [cls.convert_tool(tool=t, session=session, caller=caller) for t in listed.tools]
-        if use_mcp_resources:
+        if use_mcp_resources and _offers(session, "resources"):
             listed_templates = await session.list_resource_templates()
             templates = _field(listed_templates, "resource_templates", "resourceTemplates") or []
             tools += [
