@@ -1,6 +1,6 @@
 """A small MCP server (the mcp SDK's MCPServer, formerly FastMCP) used by the MCP tests.
 
-Run as ``python math_server.py stdio`` or ``python math_server.py streamable-http PORT``.
+Run as ``python math_server.py stdio`` or ``python math_server.py streamable-http|sse PORT``.
 """
 
 from __future__ import annotations
@@ -68,5 +68,7 @@ if __name__ == "__main__":
     transport = sys.argv[1] if len(sys.argv) > 1 else "stdio"
     if transport == "stdio":
         server.run(transport="stdio")
+    elif transport == "sse":
+        server.run(transport="sse", host="127.0.0.1", port=int(sys.argv[2]))
     else:
         server.run(transport="streamable-http", host="127.0.0.1", port=int(sys.argv[2]))

@@ -45,13 +45,13 @@ def wait_for_pid(pid_file: Path, timeout: float = 60.0) -> int:
 
 
 class HttpServer:
-    """``math_server.py streamable-http PORT`` in a subprocess."""
+    """``math_server.py streamable-http|sse PORT`` in a subprocess."""
 
-    def __init__(self, env: dict[str, str] | None = None) -> None:
+    def __init__(self, env: dict[str, str] | None = None, transport: str = "streamable-http") -> None:
         self.port = free_port()
-        self.url = f"http://127.0.0.1:{self.port}/mcp"
+        self.url = f"http://127.0.0.1:{self.port}/" + ("sse" if transport == "sse" else "mcp")
         self.proc = subprocess.Popen(
-            [sys.executable, str(MATH_SERVER), "streamable-http", str(self.port)],
+            [sys.executable, str(MATH_SERVER), transport, str(self.port)],
             env={**os.environ, **(env or {})},
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,

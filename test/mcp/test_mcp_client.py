@@ -23,6 +23,7 @@ from autogen.mcp.mcp_client import (
     MCPClientSessionManager,
     MCPConfig,
     ResultSaved,
+    SseConfig,
     StdioConfig,
     StreamableHTTPConfig,
     _sanitize_resource_filename,
@@ -183,6 +184,16 @@ def test_streamable_http_chat(http_server: HttpServer) -> None:
         result = user.initiate_chat(assistant, message="20+22", max_turns=2)
     results = tool_messages(result.chat_history)
     assert results[0] == "['42', None]" and "Resource echo: http" in results[1]
+
+
+def test_sse_server() -> None:
+    server = HttpServer(transport="sse")
+    try:
+        with open_toolkit(SseConfig(server_name="sse-math", url=server.url)) as toolkit:
+            assert asyncio.run(toolkit.get_tool("multiply")(a=3, b=5)) == ("15", None)
+            assert "Resource echo: sse" in str(asyncio.run(toolkit.get_tool("echo_resource")(uri="echo://sse")))
+    finally:
+        server.stop()
 
 
 async def test_several_servers_through_mcp_config(http_server: HttpServer) -> None:
