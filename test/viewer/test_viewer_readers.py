@@ -1,0 +1,397 @@
+"""The viewer's readers: runtime logs of a real group chat (SQLite and JSON lines), OTLP/JSON traces
+(written by hand and by the OpenTelemetry SDK), a ChatResult, and logs with tables, columns and
+events this version does not know."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import sqlite3
+from pathlib import Path
+
+import pytest
+from viewer_logs import TRANSCRIPT, run_group_chat
+
+from autogen import ChatResult, runtime_logging
+from autogen.viewer import detect_kind, load, show
+from autogen.viewer.model import filter_items, page
+from autogen.viewer.otlp import parse_otlp
+
+pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
+
+
+def messages(run):
+    return [(i["agent"], i["content"]) for i in run["items"] if i["kind"] == "message"]
+
+
+@pytest.mark.parametrize("kind", ["sqlite", "jsonl"])
+def test_a_logged_group_chat_reads_back_as_its_transcript(group_chat_logs, kind):
+    path = group_chat_logs[kind]
+    assert detect_kind(path) == kind
+    log = load(path)
+    assert log["kind"] == kind
+    [run] = log["runs"]
+    assert messages(run) == TRANSCRIPT
+    assert run["title"] == TRANSCRIPT[0][1]
+
+    planner_call = next(i for i in run["items"] if i["kind"] == "message" and i["agent"] == "planner")
+    assert [(c["name"], json.loads(c["arguments"])) for c in planner_call["tool_calls"]] == [
+        ("add", {"a": 1, "b": 2}),
+        ("add", {"a": 3, "b": 4}),
+    ]
+    results = next(i for i in run["items"] if i.get("tool_responses"))
+    assert results["tool_responses"] == [{"id": "call_1", "content": "3"}, {"id": "call_2", "content": "7"}]
+    tools = [(i["agent"], i["name"], i["arguments"], i["result"]) for i in run["items"] if i["kind"] == "tool"]
+    assert tools == [("user", "add", {"a": 1, "b": 2}, "3"), ("user", "add", {"a": 3, "b": 4}, "7")]
+
+    # Seven LLM calls: four speaker selections, two by the planner, one by the writer.
+    calls = run["calls"]
+    assert [c["agent"] for c in calls] == [
+        "speaker_selection_agent", "planner", "speaker_selection_agent", "speaker_selection_agent", "planner",
+        "speaker_selection_agent", "writer",
+    ]  # fmt: skip
+    assert [c.get("selected") for c in calls if c.get("purpose") == "speaker selection"] == [
+        "planner",
+        "user",
+        "planner",
+        "writer",
+    ]
+    first = calls[1]
+    assert first["request"]["messages"] == [
+        {"content": "You plan.", "role": "system"},
+        {"content": TRANSCRIPT[0][1], "role": "user", "name": "user"},
+    ]
+    assert [t["function"]["name"] for t in first["request"]["tools"]] == ["add"]
+    assert first["request"]["params"]["model"] == "fake-model"
+    assert first["model"] == "fake-model" and first["client"] == "OpenAIClient"
+    assert first["usage"]["prompt"] > 0 and first["usage"]["completion"] > 0
+    assert first["cost"] == pytest.approx((first["usage"]["prompt"] * 0.5 + first["usage"]["completion"] * 1.5) / 1000)
+    assert first["latency"] is not None and first["latency"] >= 0
+    assert first["reply"][0]["tool_calls"][0]["id"] == "call_1"
+    # The writer saw the whole conversation, tool results included.
+    writer_context = calls[6]["request"]["messages"]
+    assert writer_context[0] == {"content": "You write reports.", "role": "system"}
+    assert any(m.get("tool_calls") for m in writer_context)
+
+    # Each message an LLM produced points at its call; the timeline items point at the calls too.
+    assert planner_call["from_call"] == 1
+    assert [i["call"] for i in run["items"] if i["kind"] == "llm_call"] == list(range(7))
+
+    totals = run["totals"]
+    assert totals["agents"]["planner"]["calls"] == 2 and totals["agents"]["planner"]["messages"] == 2
+    assert totals["agents"]["speaker_selection_agent"]["calls"] == 4
+    assert totals["models"]["fake-model"]["calls"] == 7
+    assert totals["all"]["cost"] == pytest.approx(sum(c["cost"] for c in calls)) and totals["all"]["cost"] > 0
+    assert totals["all"]["messages"] == len(TRANSCRIPT)
+    names = {a["name"]: a["class"] for a in run["agents"]}
+    assert names["chat_manager"] == "GroupChatManager" and names["planner"] == "ConversableAgent"
+    assert run["termination"] is None  # today's logs do not record it
+
+
+def test_the_sqlite_and_file_logs_of_the_same_chat_agree(group_chat_logs):
+    a, b = (load(group_chat_logs[k])["runs"][0] for k in ("sqlite", "jsonl"))
+    strip = lambda run: [{k: v for k, v in i.items() if k not in ("ts", "latency")} for i in run["items"]]
+    assert strip(a) == strip(b)
+
+
+def test_several_sessions_in_one_database_are_separate_runs(group_chat_logs, tmp_path):
+    db = str(tmp_path / "two.db")
+    try:
+        ids = []
+        for _ in range(2):
+            ids.append(runtime_logging.start(config={"dbname": db}))
+            run_group_chat()
+            runtime_logging.stop()
+    finally:
+        runtime_logging.stop()
+    runs = load(db)["runs"]
+    assert [r["id"] for r in runs] == ids
+    assert [messages(r) for r in runs] == [TRANSCRIPT, TRANSCRIPT]  # events were placed by their time
+    assert all("placed by their time" in " ".join(r["notes"]) for r in runs)
+
+
+def test_a_chat_result_shows_its_history_and_cost(group_chat_logs):
+    result = group_chat_logs["result"]
+    log = load(result)
+    assert log["kind"] == "chat_result"
+    [run] = log["runs"]
+    assert messages(run) == TRANSCRIPT
+    assert run["calls"] == []
+    html = show(result).data
+    assert html.startswith('<div class="ag2-viewer"><iframe srcdoc=') and "ag2-viewer-data" in html
+    assert "https://" not in html and "http://" not in html  # nothing to fetch
+
+
+def test_a_chat_result_with_usage_fills_the_model_totals():
+    result = ChatResult(
+        chat_id=7,
+        chat_history=[
+            {"role": "user", "content": "hi", "name": "a"},
+            {"role": "assistant", "content": "yo", "name": "b"},
+        ],
+        summary="yo",
+        cost={
+            "usage_including_cached_inference": {
+                "total_cost": 0.25,
+                "gpt-4o": {"cost": 0.25, "prompt_tokens": 100, "completion_tokens": 20, "total_tokens": 120},
+            },
+            "usage_excluding_cached_inference": {},
+        },
+    )
+    [run] = load(result)["runs"]
+    assert run["totals"]["models"]["gpt-4o"]["prompt_tokens"] == 100
+    assert run["totals"]["all"]["cost"] == 0.25 and run["summary"] == "yo"
+    assert messages(run) == [("a", "hi"), ("b", "yo")]
+
+
+def test_unknown_tables_columns_and_events_are_shown_not_fatal(group_chat_logs, tmp_path):
+    """What the runtime logs may record later (failed calls, retries, speaker selections, termination)."""
+    db = tmp_path / "richer.db"
+    shutil.copy(group_chat_logs["sqlite"], db)
+    con = sqlite3.connect(db)
+    session = con.execute("SELECT session_id FROM chat_completions LIMIT 1").fetchone()[0]
+    last = con.execute("SELECT max(timestamp) FROM events").fetchone()[0]
+    con.execute("ALTER TABLE chat_completions ADD COLUMN error TEXT")
+    con.execute("ALTER TABLE chat_completions ADD COLUMN attempt INTEGER")
+    con.execute(
+        "INSERT INTO chat_completions (session_id, source_name, request, response, is_cached, cost, start_time,"
+        " end_time, error, attempt) VALUES (?, 'writer', ?, NULL, 0, 0, ?, ?, 'RateLimitError: slow down', 1)",
+        (session, json.dumps({"messages": [{"role": "user", "content": "x"}], "model": "m"}), last, last),
+    )
+    con.execute("CREATE TABLE retries (session_id TEXT, timestamp TEXT, attempt INTEGER, delay REAL)")
+    con.execute("INSERT INTO retries VALUES (?, ?, 1, 0.5)", (session, last))
+    for name, state in [
+        ("speaker_selected", {"selected": "writer", "candidates": ["planner", "writer"]}),
+        ("handoff", {"target": "writer"}),
+        ("termination", {"reason": "Termination message condition met"}),
+        ("something_new", {"x": 1}),
+    ]:
+        con.execute(
+            "INSERT INTO events (event_name, source_id, source_name, json_state, timestamp) VALUES (?, 1, 'chat_manager', ?, ?)",
+            (name, json.dumps(state), last),
+        )
+    con.commit()
+    con.close()
+
+    [run] = load(str(db))["runs"]
+    assert messages(run) == TRANSCRIPT
+    failed = run["calls"][-1]
+    assert failed["error"] == "RateLimitError: slow down" and failed["extra"] == {"attempt": 1}
+    assert run["totals"]["all"]["errors"] == 1
+    kinds = {i["kind"]: i for i in run["items"][-6:]}
+    assert kinds["speaker"]["selected"] == "writer"
+    assert kinds["handoff"]["target"] == "writer"
+    assert kinds["termination"]["reason"] == "Termination message condition met"
+    assert run["termination"] == "Termination message condition met"
+    events = [i for i in run["items"] if i["kind"] == "event"]
+    assert {e["name"] for e in events} == {"retries", "something_new"}
+    assert next(e for e in events if e["name"] == "retries")["data"]["delay"] == 0.5
+
+
+def test_a_file_log_with_unknown_lines_and_garbage(group_chat_logs, tmp_path):
+    path = tmp_path / "runtime.log"
+    lines = Path(group_chat_logs["jsonl"]).read_text(encoding="utf-8").splitlines()
+    session = json.loads(lines[0])["session_id"]
+    lines.append(
+        json.dumps({"type": "retry", "session_id": session, "timestamp": "9999-01-01 00:00:00.0", "attempt": 2})
+    )
+    lines.append("not json")
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    [run] = load(str(path))["runs"]
+    assert messages(run) == TRANSCRIPT
+    assert run["items"][-1]["kind"] == "event" and run["items"][-1]["name"] == "retry"
+    assert any("not JSON" in n for n in run["notes"])
+
+
+def test_the_kind_is_told_by_content_not_name(tmp_path, group_chat_logs):
+    renamed = tmp_path / "trace.json"
+    shutil.copy(group_chat_logs["sqlite"], renamed)
+    assert detect_kind(str(renamed)) == "sqlite"
+    other = tmp_path / "notes.txt"
+    other.write_text("hello\n")
+    with pytest.raises(ValueError, match="neither"):
+        load(str(other))
+
+
+# ---------------------------------------------------------------------------------------------- OTLP
+
+
+def _attr(key, value):
+    if isinstance(value, bool):
+        v = {"boolValue": value}
+    elif isinstance(value, int):
+        v = {"intValue": str(value)}
+    elif isinstance(value, float):
+        v = {"doubleValue": value}
+    elif isinstance(value, list):
+        v = {"arrayValue": {"values": [{"stringValue": x} for x in value]}}
+    else:
+        v = {"stringValue": value}
+    return {"key": key, "value": v}
+
+
+def _span(span_id, parent, name, start, end, **attrs):
+    return {
+        "traceId": "5b8efff798038103d269b633813fc60c",
+        "spanId": span_id,
+        "parentSpanId": parent,
+        "name": name,
+        "kind": 1,
+        "startTimeUnixNano": str(1_700_000_000_000_000_000 + start * 1_000_000),
+        "endTimeUnixNano": str(1_700_000_000_000_000_000 + end * 1_000_000),
+        "attributes": [_attr(k.replace("__", "."), v) for k, v in attrs.items()],
+        "status": {},
+    }
+
+
+def _parts(role, text=None, **extra):
+    parts = [{"type": "text", "content": text}] if text is not None else []
+    return {"role": role, "parts": parts, **extra}
+
+
+HAND_WRITTEN = {
+    "resourceSpans": [
+        {
+            "resource": {"attributes": [_attr("service.name", "demo")]},
+            "scopeSpans": [
+                {
+                    "scope": {"name": "opentelemetry.instrumentation.ag2"},
+                    "spans": [
+                        _span(
+                            "a1", "", "conversation user", 0, 100,
+                            **{"gen_ai.operation.name": "conversation", "ag2.span.type": "conversation",
+                               "gen_ai.agent.name": "user",
+                               "gen_ai.input.messages": json.dumps([_parts("user", "what is 2+2?")])},
+                        ),
+                        _span(
+                            "a2", "a1", "invoke_agent assistant", 10, 60,
+                            **{"gen_ai.operation.name": "invoke_agent", "gen_ai.agent.name": "assistant",
+                               "gen_ai.output.messages": json.dumps([{"role": "assistant", "parts": [
+                                   {"type": "tool_call", "id": "c1", "name": "add", "arguments": {"a": 2, "b": 2}}]}])},
+                        ),
+                        _span(
+                            "a3", "a2", "chat gpt-4o", 11, 50,
+                            **{"gen_ai.operation.name": "chat", "gen_ai.agent.name": "assistant",
+                               "gen_ai.request.model": "gpt-4o", "gen_ai.response.model": "gpt-4o-2024",
+                               "gen_ai.request.temperature": 0.5, "gen_ai.usage.input_tokens": 30,
+                               "gen_ai.usage.output_tokens": 7, "gen_ai.usage.cost": 0.001,
+                               "gen_ai.input.messages": json.dumps(
+                                   [_parts("system", "You add."), _parts("user", "what is 2+2?")]),
+                               "gen_ai.output.messages": json.dumps([{"role": "assistant", "parts": [
+                                   {"type": "tool_call", "id": "c1", "name": "add", "arguments": {"a": 2, "b": 2}}]}])},
+                        ),
+                        _span(
+                            "a4", "a1", "execute_tool add", 61, 62,
+                            **{"gen_ai.operation.name": "execute_tool", "gen_ai.agent.name": "user",
+                               "gen_ai.tool.name": "add", "gen_ai.tool.call.id": "c1",
+                               "gen_ai.tool.call.arguments": '{"a": 2, "b": 2}', "gen_ai.tool.call.result": "4"},
+                        ),
+                        _span(
+                            "a5", "a1", "speaker_selection", 63, 64,
+                            **{"gen_ai.operation.name": "speaker_selection", "ag2.speaker_selection.selected": "assistant",
+                               "ag2.speaker_selection.candidates": '["user", "assistant"]'},
+                        ),
+                        _span(
+                            "a6", "a1", "invoke_agent assistant", 65, 90,
+                            **{"gen_ai.operation.name": "invoke_agent", "gen_ai.agent.name": "assistant",
+                               "gen_ai.output.messages": json.dumps([_parts("assistant", "It is 4.")])},
+                        ),
+                        _span("a7", "a1", "some.other.work", 91, 92, custom="yes"),
+                    ],
+                }
+            ],
+        }
+    ]
+}  # fmt: skip
+
+
+def test_a_hand_written_otlp_file(tmp_path):
+    path = tmp_path / "trace.json"
+    path.write_text(json.dumps(HAND_WRITTEN, indent=1), encoding="utf-8")
+    assert detect_kind(str(path)) == "otlp"
+    [run] = load(str(path))["runs"]
+    assert run["id"] == "5b8efff798038103d269b633813fc60c"
+    kinds = [(i["kind"], i["agent"]) for i in run["items"]]
+    assert kinds == [
+        ("message", "user"), ("llm_call", "assistant"), ("message", "assistant"), ("tool", "user"),
+        ("speaker", ""), ("message", "assistant"), ("event", ""),
+    ]  # fmt: skip
+    assert messages(run) == [("user", "what is 2+2?"), ("assistant", ""), ("assistant", "It is 4.")]
+    assert run["items"][2]["tool_calls"] == [{"id": "c1", "name": "add", "arguments": '{"a": 2, "b": 2}'}]
+    [call] = run["calls"]
+    assert call["request"]["messages"] == [
+        {"role": "system", "content": "You add."},
+        {"role": "user", "content": "what is 2+2?"},
+    ]
+    assert call["request"]["params"] == {"model": "gpt-4o", "temperature": 0.5}
+    assert call["usage"] == {"prompt": 30, "completion": 7, "total": 37}
+    assert call["cost"] == 0.001 and call["model"] == "gpt-4o-2024" and call["latency"] == pytest.approx(0.039)
+    tool = run["items"][3]
+    assert (tool["name"], tool["arguments"], tool["result"]) == ("add", {"a": 2, "b": 2}, "4")
+    assert run["items"][4]["selected"] == "assistant" and run["items"][4]["candidates"] == ["user", "assistant"]
+    assert run["totals"]["agents"]["assistant"]["calls"] == 1
+    assert run["totals"]["models"]["gpt-4o-2024"]["prompt_tokens"] == 30
+    # One request per line (the collector's file exporter) reads the same.
+    lines = tmp_path / "trace.jsonl"
+    lines.write_text(json.dumps(HAND_WRITTEN) + "\n" + json.dumps({"resourceSpans": []}) + "\n", encoding="utf-8")
+    assert load(str(lines))["runs"][0]["items"] == run["items"]
+
+
+def test_an_otlp_file_from_the_opentelemetry_sdk(tmp_path):
+    """Spans made with the SDK, encoded by its OTLP exporter code, written as OTLP/JSON."""
+    pytest.importorskip("opentelemetry.sdk.trace")
+    encoder = pytest.importorskip("opentelemetry.exporter.otlp.proto.common.trace_encoder")
+    json_format = pytest.importorskip("google.protobuf.json_format")
+    from opentelemetry.sdk.trace import TracerProvider
+    from opentelemetry.sdk.trace.export import SimpleSpanProcessor
+    from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
+    from opentelemetry.trace import Status, StatusCode
+
+    exporter = InMemorySpanExporter()
+    provider = TracerProvider()
+    provider.add_span_processor(SimpleSpanProcessor(exporter))
+    tracer = provider.get_tracer("opentelemetry.instrumentation.ag2")
+    first = json.dumps([_parts("user", "hello")])
+    with tracer.start_as_current_span("conversation alice", attributes={  # noqa: SIM117 - one span in another
+        "gen_ai.operation.name": "conversation", "gen_ai.agent.name": "alice", "gen_ai.input.messages": first,
+    }):  # fmt: skip
+        with tracer.start_as_current_span("invoke_agent bob", attributes={
+            "gen_ai.operation.name": "invoke_agent", "gen_ai.agent.name": "bob",
+        }) as agent_span:  # fmt: skip
+            with tracer.start_as_current_span("chat m1", attributes={
+                "gen_ai.operation.name": "chat", "gen_ai.agent.name": "bob", "gen_ai.request.model": "m1",
+                "gen_ai.input.messages": first,
+            }) as llm:  # fmt: skip
+                llm.set_attribute("gen_ai.usage.input_tokens", 5)
+                llm.set_attribute("gen_ai.usage.output_tokens", 2)
+                llm.set_status(Status(StatusCode.ERROR, "rate limited"))
+            agent_span.set_attribute("gen_ai.output.messages", json.dumps([_parts("assistant", "hi alice")]))
+    request = encoder.encode_spans(exporter.get_finished_spans())
+    path = tmp_path / "sdk.json"
+    path.write_text(json.dumps(json_format.MessageToDict(request)), encoding="utf-8")
+
+    [run] = load(str(path))["runs"]
+    assert messages(run) == [("alice", "hello"), ("bob", "hi alice")]
+    [call] = run["calls"]
+    assert call["agent"] == "bob" and call["model"] == "m1" and call["usage"]["prompt"] == 5
+    assert call["error"] == "rate limited"
+    assert run["items"][1]["error"] == "rate limited"
+
+
+def test_otlp_without_captured_messages_says_so():
+    spans = [s for s in HAND_WRITTEN["resourceSpans"][0]["scopeSpans"][0]["spans"] if s["spanId"] == "a3"]
+    spans = [{**spans[0], "attributes": [a for a in spans[0]["attributes"] if "messages" not in a["key"]]}]
+    [run] = parse_otlp(json.dumps({"resourceSpans": [{"scopeSpans": [{"spans": spans}]}]}))
+    assert run["calls"][0]["request"]["messages"] == []
+    assert any("capture_messages" in n for n in run["notes"])
+
+
+# ---------------------------------------------------------------------------------------- big logs
+
+
+def test_items_filter_and_page():
+    items = [{"i": n, "kind": "message" if n % 2 else "llm_call", "content": f"m{n}"} for n in range(10)]
+    assert [i["i"] for i in filter_items(items, ["message"], "")] == [1, 3, 5, 7, 9]
+    assert [i["i"] for i in filter_items(items, None, "M7")] == [7]
+    p = page(items, 8, 5)
+    assert p["total"] == 10 and [i["i"] for i in p["items"]] == [8, 9]
