@@ -8,6 +8,7 @@ import threading
 import uuid
 from typing import IO, TYPE_CHECKING, Any
 
+from ..runtime_logging import current_chat_id
 from .base_logger import BaseLogger
 from .logger_utils import SecretScrubber, constructor_args, function_name, get_current_ts, source_name, to_json
 
@@ -28,7 +29,10 @@ class FileLogger(BaseLogger):
     (by :meth:`start`, or by the first log call); an absolute ``filename`` is used as is. Every line
     has ``"type"`` (which log call wrote it), ``"session_id"``, ``"thread_id"`` and ``"timestamp"``,
     then ag2's fields for that record; nested states (``json_state``, ``input_args``, ``returns``)
-    are JSON text inside the line, as ag2 writes them. Secrets are redacted.
+    are JSON text inside the line, as ag2 writes them. Secrets are redacted. Lines written while a
+    chat runs also have ``"chat_id"``; the records this library adds (``chat_start``, ``chat_end``,
+    ``model_call_failure``, ``code_execution``, ``speaker_selection``, and the extra fields of
+    ``function_call``) are described in ``autogen/logger/SCHEMA.md``.
     """
 
     def __init__(self, config: dict[str, Any] | None = None) -> None:
@@ -56,16 +60,16 @@ class FileLogger(BaseLogger):
         return to_json(value, self._scrubber)
 
     def _write(self, kind: str, record: dict[str, Any]) -> None:
-        line = to_json(
-            {
-                "type": kind,
-                "session_id": self.session_id,
-                "thread_id": threading.get_ident(),
-                "timestamp": get_current_ts(),
-                **record,
-            },
-            self._scrubber,
-        )
+        head: dict[str, Any] = {
+            "type": kind,
+            "session_id": self.session_id,
+            "thread_id": threading.get_ident(),
+            "timestamp": get_current_ts(),
+        }
+        chat_id = current_chat_id()
+        if chat_id is not None:
+            head["chat_id"] = chat_id
+        line = to_json({**head, **record}, self._scrubber)
         with self._lock:
             try:
                 self._open()  # used without start(): opened on the first record, as ag2's is
@@ -159,6 +163,73 @@ class FileLogger(BaseLogger):
                 "returns": self._json_text(returns),
             },
         )
+
+    # ---- records this library adds ---------------------------------------------------------
+
+    def log_tool_call(
+        self,
+        source: str | Any,
+        function_name: str,
+        call_id: str | None,
+        args: dict[str, Any] | None,
+        result: Any,
+        *,
+        is_success: bool,
+        error: str | None,
+        start_time: str,
+        duration_ms: float,
+        ran: bool,
+    ) -> None:
+        """Write a ``function_call`` line with the call's id, outcome and duration."""
+        self._write(
+            "function_call",
+            {
+                "source_id": id(source),
+                "source_name": source_name(source),
+                "agent_module": type(source).__module__,
+                "agent_class": type(source).__name__,
+                "function_name": function_name,
+                "input_args": self._json_text(args),
+                "returns": self._json_text(result),
+                "call_id": call_id,
+                "is_success": bool(is_success),
+                "error": error,
+                "start_time": start_time,
+                "end_time": get_current_ts(),
+                "duration_ms": float(duration_ms),
+            },
+        )
+
+    def log_chat_start(self, chat: dict[str, Any]) -> None:
+        """Write a ``chat_start`` line."""
+        self._write("chat_start", dict(chat))
+
+    def log_chat_end(self, chat: dict[str, Any]) -> None:
+        """Write a ``chat_end`` line (the chat's final kind, participants and termination)."""
+        self._write("chat_end", dict(chat))
+
+    def log_model_call_failure(
+        self, invocation_id: str, client_id: int, wrapper_id: int, source: str | Any, failure: dict[str, Any]
+    ) -> None:
+        """Write a ``model_call_failure`` line."""
+        self._write(
+            "model_call_failure",
+            {
+                "invocation_id": str(invocation_id),
+                "client_id": client_id,
+                "wrapper_id": wrapper_id,
+                "source_name": source_name(source),
+                **failure,
+            },
+        )
+
+    def log_code_execution(self, source: str | Any, execution: dict[str, Any]) -> None:
+        """Write a ``code_execution`` line."""
+        self._write("code_execution", {"source_id": id(source), "source_name": source_name(source), **execution})
+
+    def log_speaker_selection(self, source: str | Any, selection: dict[str, Any]) -> None:
+        """Write a ``speaker_selection`` line."""
+        self._write("speaker_selection", {"source_id": id(source), "source_name": source_name(source), **selection})
 
     def get_connection(self) -> sqlite3.Connection | None:
         """Always None: a file logger has no database connection."""

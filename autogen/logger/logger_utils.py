@@ -27,6 +27,7 @@ __all__ = [
     "get_current_ts",
     "get_event_logger",
     "is_secret_key",
+    "redact",
     "source_name",
     "to_dict",
     "to_json",
@@ -65,6 +66,36 @@ def without_secrets(value: Any) -> Any:
         return {k: without_secrets(v) for k, v in value.items() if not is_secret_key(k)}
     if isinstance(value, (list, tuple)):
         return [without_secrets(v) for v in value]
+    return value
+
+
+# ag2's exact list of sensitive key names for `redact` (compared case-insensitively).
+SENSITIVE_KEYS = frozenset(
+    {
+        "api_key", "api-key", "apikey", "api_token", "access_token", "refresh_token", "auth_token",
+        "azure_ad_token", "azure_ad_token_provider", "azure_endpoint", "password", "secret", "credential",
+        "authorization", "bearer",
+    }
+)  # fmt: skip
+
+
+def redact(value: Any, _depth: int = 0, max_depth: int = 10) -> Any:
+    """A copy of ``value`` with the values of keys named in `SENSITIVE_KEYS` replaced by ``REDACTED``.
+
+    Dicts are copied, lists and tuples keep their type; anything else is returned as is. Below
+    ``max_depth`` levels of nesting values are returned unchanged (a guard against deep data).
+    """
+    if _depth >= max_depth:
+        return value
+    if isinstance(value, Mapping):
+        return {
+            k: REDACTED if isinstance(k, str) and k.lower() in SENSITIVE_KEYS else redact(v, _depth + 1, max_depth)
+            for k, v in value.items()
+        }
+    if isinstance(value, list):
+        return [redact(v, _depth + 1, max_depth) for v in value]
+    if isinstance(value, tuple):
+        return tuple(redact(v, _depth + 1, max_depth) for v in value)
     return value
 
 

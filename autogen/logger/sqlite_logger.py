@@ -1,4 +1,10 @@
-"""`SqliteLogger`: runtime logs in a SQLite database (schema version 1)."""
+"""`SqliteLogger`: runtime logs in a SQLite database (schema version 1, extended).
+
+ag2's tables (chat_completions, agents, oai_wrappers, oai_clients, events, function_calls, version)
+keep their names and columns; this logger adds columns to some (``chat_id``, ``session_id``, tool
+call details) and the tables chats, model_call_failures, code_executions and speaker_selections.
+A database written by ag2 is extended in place when opened. See ``autogen/logger/SCHEMA.md``.
+"""
 
 from __future__ import annotations
 
@@ -8,6 +14,7 @@ import threading
 import uuid
 from typing import Any
 
+from ..runtime_logging import current_chat_id
 from .base_logger import BaseLogger
 from .logger_utils import (
     SecretScrubber,
@@ -39,7 +46,8 @@ _SCHEMA = (
         is_cached INTEGER,
         cost REAL,
         start_time DATETIME DEFAULT CURRENT_TIMESTAMP,
-        end_time DATETIME DEFAULT CURRENT_TIMESTAMP
+        end_time DATETIME DEFAULT CURRENT_TIMESTAMP,
+        chat_id TEXT
     )
     """,
     """
@@ -86,7 +94,9 @@ _SCHEMA = (
         agent_class_name TEXT DEFAULT NULL,
         id INTEGER PRIMARY KEY,
         json_state TEXT,
-        timestamp DATETIME DEFAULT CURRENT_TIMESTAMP
+        timestamp DATETIME DEFAULT CURRENT_TIMESTAMP,
+        session_id TEXT,
+        chat_id TEXT
     )
     """,
     """
@@ -96,6 +106,95 @@ _SCHEMA = (
         function_name TEXT,
         args TEXT DEFAULT NULL,
         returns TEXT DEFAULT NULL,
+        timestamp DATETIME DEFAULT CURRENT_TIMESTAMP,
+        session_id TEXT,
+        chat_id TEXT,
+        call_id TEXT,
+        is_success INTEGER,
+        error TEXT,
+        start_time DATETIME,
+        end_time DATETIME,
+        duration_ms REAL
+    )
+    """,
+    """
+    CREATE TABLE IF NOT EXISTS chats (
+        id INTEGER PRIMARY KEY,
+        chat_id TEXT,
+        session_id TEXT,
+        parent_chat_id TEXT,
+        kind TEXT,
+        initiator TEXT,
+        recipient TEXT,
+        participants TEXT,
+        info TEXT,
+        start_time DATETIME,
+        end_time DATETIME,
+        termination_code TEXT,
+        termination_reason TEXT,
+        message_count INTEGER,
+        last_speaker TEXT,
+        UNIQUE (chat_id)
+    )
+    """,
+    """
+    CREATE TABLE IF NOT EXISTS model_call_failures (
+        id INTEGER PRIMARY KEY,
+        invocation_id TEXT,
+        session_id TEXT,
+        chat_id TEXT,
+        client_id INTEGER,
+        wrapper_id INTEGER,
+        source_name TEXT,
+        config_index INTEGER,
+        model TEXT,
+        base_url TEXT,
+        attempt INTEGER,
+        max_attempts INTEGER,
+        error_type TEXT,
+        error_message TEXT,
+        failure_kind TEXT,
+        action TEXT,
+        wait_seconds REAL,
+        next_config_index INTEGER,
+        start_time DATETIME,
+        timestamp DATETIME DEFAULT CURRENT_TIMESTAMP
+    )
+    """,
+    """
+    CREATE TABLE IF NOT EXISTS code_executions (
+        id INTEGER PRIMARY KEY,
+        session_id TEXT,
+        chat_id TEXT,
+        source_id INTEGER,
+        source_name TEXT,
+        executor TEXT,
+        language TEXT,
+        code TEXT,
+        code_blocks TEXT,
+        exit_code INTEGER,
+        output TEXT,
+        error TEXT,
+        start_time DATETIME,
+        end_time DATETIME,
+        duration_ms REAL
+    )
+    """,
+    """
+    CREATE TABLE IF NOT EXISTS speaker_selections (
+        id INTEGER PRIMARY KEY,
+        session_id TEXT,
+        chat_id TEXT,
+        source_id INTEGER,
+        source_name TEXT,
+        round INTEGER,
+        previous_speaker TEXT,
+        method TEXT,
+        candidates TEXT,
+        chosen TEXT,
+        attempts INTEGER,
+        reason TEXT,
+        details TEXT,
         timestamp DATETIME DEFAULT CURRENT_TIMESTAMP
     )
     """,
@@ -106,6 +205,31 @@ _SCHEMA = (
     )
     """,
 )
+
+
+# Columns this library added to ag2's tables: added to a database ag2 (or an older version) wrote.
+_ADDED_COLUMNS = {
+    "chat_completions": (("chat_id", "TEXT"),),
+    "events": (("session_id", "TEXT"), ("chat_id", "TEXT")),
+    "function_calls": (
+        ("session_id", "TEXT"),
+        ("chat_id", "TEXT"),
+        ("call_id", "TEXT"),
+        ("is_success", "INTEGER"),
+        ("error", "TEXT"),
+        ("start_time", "DATETIME"),
+        ("end_time", "DATETIME"),
+        ("duration_ms", "REAL"),
+    ),
+}
+
+
+def _add_missing_columns(con: sqlite3.Connection) -> None:
+    for table, columns in _ADDED_COLUMNS.items():
+        have = {row[1] for row in con.execute(f"PRAGMA table_info({table})")}
+        for name, kind in columns:
+            if name not in have:
+                con.execute(f"ALTER TABLE {table} ADD COLUMN {name} {kind}")
 
 
 class SqliteLogger(BaseLogger):
@@ -131,6 +255,7 @@ class SqliteLogger(BaseLogger):
             with self._lock:
                 for statement in _SCHEMA:
                     con.execute(statement)
+                _add_missing_columns(con)
                 row = con.execute("SELECT version_number FROM version WHERE id = 1").fetchone()
                 if row is None:
                     con.execute("INSERT INTO version (id, version_number) VALUES (1, ?)", (SCHEMA_VERSION,))
@@ -158,7 +283,7 @@ class SqliteLogger(BaseLogger):
                 self.con.execute(query, args)
                 self.con.commit()
             except sqlite3.Error as e:
-                logger.error("[runtime logging] could not write to %s: %s", self.dbname, e)
+                logger.error("[sqlite logger]Error running query with query %s and args %s: %s", query, args, e)
 
     def _json(self, obj: Any) -> str:
         return to_json(obj, self._scrubber)
@@ -182,7 +307,7 @@ class SqliteLogger(BaseLogger):
         )
         self._run(
             "INSERT INTO chat_completions (invocation_id, client_id, wrapper_id, session_id, source_name, request,"
-            " response, is_cached, cost, start_time, end_time) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            " response, is_cached, cost, start_time, end_time, chat_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (
                 str(invocation_id),
                 client_id,
@@ -191,10 +316,11 @@ class SqliteLogger(BaseLogger):
                 source_name(source),
                 self._json(request),
                 response_json,
-                int(bool(is_cached)),
+                int(is_cached) if isinstance(is_cached, bool) else is_cached,  # bad values fail as in ag2
                 float(cost or 0.0),
                 start_time,
                 end_time,
+                current_chat_id(),
             ),
         )
 
@@ -223,7 +349,7 @@ class SqliteLogger(BaseLogger):
         is_agent = not isinstance(source, str) and hasattr(source, "generate_reply")
         self._run(
             "INSERT INTO events (source_id, source_name, event_name, agent_module, agent_class_name, json_state,"
-            " timestamp) VALUES (?, ?, ?, ?, ?, ?, ?)",
+            " timestamp, session_id, chat_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (
                 id(source),
                 source_name(source),
@@ -232,6 +358,8 @@ class SqliteLogger(BaseLogger):
                 type(source).__name__ if is_agent else None,
                 self._json(kwargs),
                 get_current_ts(),
+                self.session_id,
+                current_chat_id(),
             ),
         )
 
@@ -261,14 +389,172 @@ class SqliteLogger(BaseLogger):
     def log_function_use(self, source: str | Any, function: Any, args: dict[str, Any], returns: Any) -> None:
         """Insert a row into ``function_calls``."""
         self._run(
-            "INSERT INTO function_calls (source_id, source_name, function_name, args, returns, timestamp)"
-            " VALUES (?, ?, ?, ?, ?, ?)",
+            "INSERT INTO function_calls (source_id, source_name, function_name, args, returns, timestamp, session_id,"
+            " chat_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
             (
                 id(source),
                 source_name(source),
                 function_name(function),
                 self._json(args),
                 self._json(returns),
+                get_current_ts(),
+                self.session_id,
+                current_chat_id(),
+            ),
+        )
+
+    # ---- records this library adds ---------------------------------------------------------
+
+    def log_tool_call(
+        self,
+        source: str | Any,
+        function_name: str,
+        call_id: str | None,
+        args: dict[str, Any] | None,
+        result: Any,
+        *,
+        is_success: bool,
+        error: str | None,
+        start_time: str,
+        duration_ms: float,
+        ran: bool,
+    ) -> None:
+        """Insert a row into ``function_calls`` with the call's id, outcome and duration."""
+        end_time = get_current_ts()
+        self._run(
+            "INSERT INTO function_calls (source_id, source_name, function_name, args, returns, timestamp, session_id,"
+            " chat_id, call_id, is_success, error, start_time, end_time, duration_ms)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (
+                id(source),
+                source_name(source),
+                function_name,
+                self._json(args),
+                self._json(result),
+                end_time,
+                self.session_id,
+                current_chat_id(),
+                call_id,
+                int(bool(is_success)),
+                error,
+                start_time,
+                end_time,
+                float(duration_ms),
+            ),
+        )
+
+    def log_chat_start(self, chat: dict[str, Any]) -> None:
+        """Insert the chat's row into ``chats`` (its end fields are filled by :meth:`log_chat_end`)."""
+        self._run(
+            "INSERT OR IGNORE INTO chats (chat_id, session_id, parent_chat_id, kind, initiator, recipient, participants,"
+            " info, start_time) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (
+                chat["chat_id"],
+                self.session_id,
+                chat.get("parent_chat_id"),
+                chat.get("kind"),
+                chat.get("initiator"),
+                chat.get("recipient"),
+                self._json(chat.get("participants") or []),
+                self._json(chat.get("info") or {}),
+                chat.get("start_time") or get_current_ts(),
+            ),
+        )
+
+    def log_chat_end(self, chat: dict[str, Any]) -> None:
+        """Complete the chat's row in ``chats`` (inserting it when its start was not logged)."""
+        self.log_chat_start(chat)
+        self._run(
+            "UPDATE chats SET kind = ?, participants = ?, info = ?, end_time = ?, termination_code = ?,"
+            " termination_reason = ?, message_count = ?, last_speaker = ? WHERE chat_id = ?",
+            (
+                chat.get("kind"),
+                self._json(chat.get("participants") or []),
+                self._json(chat.get("info") or {}),
+                chat.get("end_time") or get_current_ts(),
+                chat.get("termination_code"),
+                chat.get("termination_reason"),
+                chat.get("message_count"),
+                chat.get("last_speaker"),
+                chat["chat_id"],
+            ),
+        )
+
+    def log_model_call_failure(
+        self, invocation_id: str, client_id: int, wrapper_id: int, source: str | Any, failure: dict[str, Any]
+    ) -> None:
+        """Insert a row into ``model_call_failures``."""
+        self._run(
+            "INSERT INTO model_call_failures (invocation_id, session_id, chat_id, client_id, wrapper_id, source_name,"
+            " config_index, model, base_url, attempt, max_attempts, error_type, error_message, failure_kind, action,"
+            " wait_seconds, next_config_index, start_time, timestamp)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (
+                str(invocation_id),
+                self.session_id,
+                current_chat_id(),
+                client_id,
+                wrapper_id,
+                source_name(source),
+                failure.get("config_index"),
+                failure.get("model"),
+                failure.get("base_url"),
+                failure.get("attempt"),
+                failure.get("max_attempts"),
+                failure.get("error_type"),
+                self._scrubber.scrub(str(failure.get("error_message") or "")),
+                failure.get("failure_kind"),
+                failure.get("action"),
+                failure.get("wait_seconds"),
+                failure.get("next_config_index"),
+                failure.get("start_time"),
+                get_current_ts(),
+            ),
+        )
+
+    def log_code_execution(self, source: str | Any, execution: dict[str, Any]) -> None:
+        """Insert a row into ``code_executions``."""
+        self._run(
+            "INSERT INTO code_executions (session_id, chat_id, source_id, source_name, executor, language, code,"
+            " code_blocks, exit_code, output, error, start_time, end_time, duration_ms)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (
+                self.session_id,
+                current_chat_id(),
+                id(source),
+                source_name(source),
+                execution.get("executor"),
+                execution.get("language"),
+                self._scrubber.scrub(str(execution.get("code") or "")),
+                self._json(execution.get("code_blocks") or []),
+                execution.get("exit_code"),
+                self._scrubber.scrub(str(execution.get("output") or "")),
+                execution.get("error"),
+                execution.get("start_time"),
+                get_current_ts(),
+                execution.get("duration_ms"),
+            ),
+        )
+
+    def log_speaker_selection(self, source: str | Any, selection: dict[str, Any]) -> None:
+        """Insert a row into ``speaker_selections``."""
+        self._run(
+            "INSERT INTO speaker_selections (session_id, chat_id, source_id, source_name, round, previous_speaker,"
+            " method, candidates, chosen, attempts, reason, details, timestamp)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (
+                self.session_id,
+                current_chat_id(),
+                id(source),
+                source_name(source),
+                selection.get("round"),
+                selection.get("previous_speaker"),
+                selection.get("method"),
+                self._json(selection.get("candidates") or []),
+                selection.get("chosen"),
+                selection.get("attempts"),
+                selection.get("reason"),
+                self._json(selection.get("details") or {}),
                 get_current_ts(),
             ),
         )

@@ -387,6 +387,7 @@ class OpenAIWrapper:
         start = self._start_index()
         attempts: list[Attempt] = []
         kinds: list[FailureKind] = []
+        invocation_id: str | None = None  # made by the first logged failure; the answer's row shares it
         for k in range(n):
             i = (start + k) % n
             is_last = k == n - 1
@@ -438,6 +439,13 @@ class OpenAIWrapper:
                     except Exception as e:
                         kind = classify_failure(e)
                         if kind in (FailureKind.PROPAGATE, FailureKind.RAISE):
+                            if runtime_logging.is_logging:
+                                failed = Attempt(
+                                    i, _model_of(client, params), _base_url_of(client), attempt, policy.max_attempts, e
+                                )
+                                invocation_id = self._log_failure(
+                                    invocation_id, client, options, failed, kind, "raise", start_ts
+                                )
                             raise
                         attempts.append(
                             Attempt(i, _model_of(client, params), _base_url_of(client), attempt, policy.max_attempts, e)
@@ -446,10 +454,19 @@ class OpenAIWrapper:
                         if kind in (FailureKind.RETRY, FailureKind.TIMEOUT) and attempt < policy.max_attempts:
                             delay = policy.delay(attempt, e)
                             logger.info("%s; retrying in %.2fs", attempts[-1].describe(), delay)
+                            if runtime_logging.is_logging:
+                                invocation_id = self._log_failure(
+                                    invocation_id, client, options, attempts[-1], kind, "retry", start_ts, wait=delay
+                                )
                             yield Sleep(delay)
                             continue
                         break
                 if not answered:
+                    if runtime_logging.is_logging:
+                        action, nxt = ("give_up", None) if is_last else ("fallback", (start + k + 1) % n)
+                        invocation_id = self._log_failure(
+                            invocation_id, client, options, attempts[-1], kinds[-1], action, start_ts, next_index=nxt
+                        )
                     if is_last:
                         raise self._final_error(attempts, kinds, n)
                     logger.warning("%s; trying the next config", attempts[-1].describe())
@@ -459,7 +476,7 @@ class OpenAIWrapper:
                 self._remember(response, client)
                 if runtime_logging.is_logging:
                     runtime_logging.log_chat_completion(
-                        None, id(client), id(self), options.get("agent"), params, response, 0,
+                        invocation_id, id(client), id(self), options.get("agent"), params, response, 0,
                         getattr(response, "cost", 0.0), start_ts,
                     )  # fmt: skip
                 if cache is not None:
@@ -470,6 +487,47 @@ class OpenAIWrapper:
                 if owned_cache is not None:
                     owned_cache.close()
         raise AssertionError("unreachable: the last config either returns or raises")
+
+    def _log_failure(
+        self,
+        invocation_id: str | None,
+        client: Any,
+        options: Mapping[str, Any],
+        failed: Attempt,
+        kind: FailureKind,
+        action: str,
+        start_ts: str,
+        *,
+        wait: float | None = None,
+        next_index: int | None = None,
+    ) -> str:
+        """Log one failed attempt (only called while logging is on); returns the call's invocation id."""
+        if invocation_id is None:
+            import uuid
+
+            invocation_id = str(uuid.uuid4())
+        error = failed.error
+        runtime_logging.log_model_call_failure(
+            invocation_id,
+            id(client),
+            id(self),
+            options.get("agent"),
+            {
+                "config_index": failed.config_index,
+                "model": failed.model,
+                "base_url": failed.base_url,
+                "attempt": failed.attempt,
+                "max_attempts": failed.max_attempts,
+                "error_type": type(error).__name__,
+                "error_message": str(error),
+                "failure_kind": getattr(kind, "name", str(kind)).lower(),
+                "action": action,
+                "wait_seconds": wait,
+                "next_config_index": next_index,
+                "start_time": start_ts or runtime_logging.get_current_ts(),
+            },
+        )
+        return invocation_id
 
     @staticmethod
     def _open_cache(options: Mapping[str, Any]) -> tuple[Any, Any]:

@@ -8,6 +8,7 @@ import warnings
 from collections.abc import Callable
 from typing import Any
 
+from ... import runtime_logging
 from ..._effects import Call, Flow, run_async, run_sync
 from ...exception_utils import InvalidCarryOverTypeError
 from .._messages import to_api_messages
@@ -137,16 +138,27 @@ class Chats:
         for agent in agents:
             agent.previous_cache = agent.client_cache
             agent.client_cache = cache
+        logged = (
+            runtime_logging.begin_chat("two_agent", self, recipient, info={"max_turns": max_turns})
+            if runtime_logging.is_logging
+            else None
+        )
         try:
             if isinstance(max_turns, int):
                 self._prepare_chat(recipient, clear_history, reply_at_receive=False)
                 for turn in range(max_turns):
                     if self._consecutive_auto_reply_counter[recipient] >= recipient._max_consecutive_auto_reply:  # type: ignore[attr-defined]
+                        if runtime_logging.is_logging:
+                            runtime_logging.note_termination("max_auto_replies", "Maximum number of consecutive auto-replies reached")
                         break
                     if turn == 0:
                         msg = yield from self._first_message_flow(message, recipient, kwargs)
                     else:
                         if self._should_terminate_chat(recipient, self.chat_messages[recipient][-1]):  # type: ignore[attr-defined]
+                            if runtime_logging.is_logging:
+                                runtime_logging.note_termination(
+                                    "termination_message", f"Termination message condition on agent '{recipient.name}' met"
+                                )
                             break
                         msg = yield from reply_flow(self, self.chat_messages[recipient], recipient)  # type: ignore[attr-defined]
                     if msg is None:
@@ -154,15 +166,24 @@ class Chats:
                     yield from send_flow(self, msg, recipient, True, bool(silent))
                 else:
                     emit("TerminationEvent", termination_reason=f"Maximum turns ({max_turns}) reached", sender=self, recipient=recipient)
+                    if runtime_logging.is_logging:
+                        runtime_logging.note_termination("max_turns", f"Maximum turns ({max_turns}) reached")
             else:
                 self._prepare_chat(recipient, clear_history)
                 msg = yield from self._first_message_flow(message, recipient, kwargs)
                 yield from send_flow(self, msg, recipient, None, bool(silent))
             summary = yield from self._summarize_flow(summary_method, summary_args, recipient, cache)
+        except BaseException as e:
+            if logged is not None:
+                runtime_logging.end_chat(logged, e)
+                logged = None
+            raise
         finally:
             for agent in agents:
                 agent.client_cache = agent.previous_cache
                 agent.previous_cache = None
+        if logged is not None:
+            runtime_logging.end_chat(logged)
         return ChatResult(
             chat_history=self.chat_messages[recipient],  # type: ignore[attr-defined]
             summary=summary,

@@ -6,6 +6,7 @@ from __future__ import annotations
 import warnings
 from typing import Any, Literal
 
+from ... import runtime_logging
 from ..agent import Agent
 from .events import emit
 
@@ -109,7 +110,10 @@ class CodeExecutionReply:
             if not blocks:
                 continue
             emit("GenerateCodeExecutionReplyEvent", code_blocks=blocks, sender=sender or self, recipient=self)
-            result = self._code_executor.execute_code_blocks(blocks)
+            if runtime_logging.is_logging:
+                result = _logged_execution(self, type(self._code_executor).__name__, blocks)
+            else:
+                result = self._code_executor.execute_code_blocks(blocks)
             status = "execution succeeded" if result.exit_code == 0 else "execution failed"
             return True, f"exitcode: {result.exit_code} ({status})\nCode output: {result.output}"
         return False, None
@@ -124,15 +128,23 @@ class CodeExecutionReply:
         for i, (lang, code) in enumerate(code_blocks):
             lang = lang or infer_lang(code)
             emit("ExecuteCodeBlockEvent", code=code, language=lang, code_block_count=i, recipient=self)
-            if lang in ("bash", "shell", "sh"):
-                exitcode, logs, image = self.run_code(code, lang=lang, **config)
-            elif lang in ("python", "Python", "py"):
-                filename = None
-                if code.startswith("# filename: "):
-                    filename = code[len("# filename: ") :].split("\n")[0].strip()
-                exitcode, logs, image = self.run_code(code, lang="python", filename=filename, **config)
-            else:
-                exitcode, logs, image = 1, f"unknown language {lang}", None
+            logged = _CodeRunLog() if runtime_logging.is_logging else None
+            try:
+                if lang in ("bash", "shell", "sh"):
+                    exitcode, logs, image = self.run_code(code, lang=lang, **config)
+                elif lang in ("python", "Python", "py"):
+                    filename = None
+                    if code.startswith("# filename: "):
+                        filename = code[len("# filename: ") :].split("\n")[0].strip()
+                    exitcode, logs, image = self.run_code(code, lang="python", filename=filename, **config)
+                else:
+                    exitcode, logs, image = 1, f"unknown language {lang}", None
+            except Exception as e:
+                if logged is not None:
+                    logged.done(self, _legacy_executor(config), [(lang, code)], None, None, e)
+                raise
+            if logged is not None:
+                logged.done(self, _legacy_executor(config), [(lang, code)], exitcode, logs, None)
             if image is not None and isinstance(self._code_execution_config, dict):
                 self._code_execution_config["use_docker"] = image
             logs_all += "\n" + logs
@@ -146,3 +158,58 @@ class CodeExecutionReply:
 
         kwargs = {k: v for k, v in kwargs.items() if k in _RUN_CODE_KEYS}
         return execute_code(code, **kwargs)
+
+
+def _legacy_executor(config: dict[str, Any]) -> str:
+    """The legacy path's executor kind as logged: where ``execute_code`` runs the code."""
+    docker = config.get("use_docker")
+    return f"legacy:docker({docker})" if isinstance(docker, str) else ("legacy:docker" if docker else "legacy:local")
+
+
+class _CodeRunLog:
+    """Timing of one code execution, kept only while runtime logging is on."""
+
+    __slots__ = ("start", "start_ts")
+
+    def __init__(self) -> None:
+        import time
+
+        self.start = time.perf_counter()
+        self.start_ts = runtime_logging.get_current_ts()
+
+    def done(
+        self, agent: Any, executor: str, blocks: list[Any], exit_code: Any, output: Any, error: BaseException | None
+    ) -> None:
+        import time
+
+        pairs = [
+            [getattr(b, "language", None), getattr(b, "code", None)] if not isinstance(b, (tuple, list)) else list(b)
+            for b in blocks
+        ]
+        languages = list(dict.fromkeys(str(lang) for lang, _ in pairs if lang))
+        runtime_logging.log_code_execution(
+            agent,
+            {
+                "executor": executor,
+                "language": ",".join(languages) or None,
+                "code": "\n\n".join(str(code) for _, code in pairs),
+                "code_blocks": pairs,
+                "exit_code": exit_code,
+                "output": output,
+                "error": None if error is None else f"{type(error).__name__}: {error}",
+                "start_time": self.start_ts,
+                "duration_ms": (time.perf_counter() - self.start) * 1000.0,
+            },
+        )
+
+
+def _logged_execution(agent: Any, executor: str, blocks: list[Any]) -> Any:
+    """``agent``'s code executor run on ``blocks``, logged (success or exception)."""
+    logged = _CodeRunLog()
+    try:
+        result = agent._code_executor.execute_code_blocks(blocks)
+    except Exception as e:
+        logged.done(agent, executor, blocks, None, None, e)
+        raise
+    logged.done(agent, executor, blocks, getattr(result, "exit_code", None), getattr(result, "output", None), None)
+    return result

@@ -8,6 +8,7 @@ import inspect
 import warnings
 from typing import Any
 
+from ... import runtime_logging
 from ..._effects import Call, Flow
 from ...io.base import IOStream
 from ..agent import Agent
@@ -146,6 +147,8 @@ class TerminationAndHumanInput:
             self._consecutive_auto_reply_counter[sender] = 0
             if reason:
                 emit("TerminationEvent", termination_reason=reason, sender=self, recipient=sender)
+                if runtime_logging.is_logging:
+                    runtime_logging.note_termination(termination_code(reason), reason)
             return True, None
 
         if reply or self._max_consecutive_auto_reply_dict[sender] == 0:
@@ -210,6 +213,25 @@ register_stock_flow(
     TerminationAndHumanInput.check_termination_and_human_reply,
     TerminationAndHumanInput.a_check_termination_and_human_reply,
     "_termination_flow",
+)
+
+
+def termination_code(reason: str) -> str:
+    """The runtime logs' short code for a termination reason text."""
+    for start, code in _REASON_CODES:
+        if reason.startswith(start):
+            return code
+    return "other"
+
+
+_REASON_CODES = (
+    ("Maximum number of consecutive auto-replies", "max_auto_replies"),
+    ("Termination message condition", "termination_message"),
+    ("User requested", "user_exit"),
+    ("Maximum turns", "max_turns"),
+    ("Maximum rounds", "max_rounds"),
+    ("No next speaker", "no_next_speaker"),
+    ("No reply generated", "no_reply"),
 )
 
 

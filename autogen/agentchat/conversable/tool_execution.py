@@ -59,6 +59,7 @@ class ToolExecution:
         func = self._function_map.get(func_name)
         success = False
         arguments: dict[str, Any] | None = None
+        logged = _ToolCallLog(func_call) if runtime_logging.is_logging else None
         if func is None:
             content: Any = f"Error: Function {func_name} not found."
         else:
@@ -67,13 +68,17 @@ class ToolExecution:
                 content = error
             else:
                 emit("ExecuteFunctionEvent", func_name=func_name, call_id=call_id, arguments=arguments, recipient=self)
+                if logged is not None:
+                    logged.ran = True
                 try:
                     content = yield Call(func, None, **arguments)  # user code: sync, or awaited
                     success = True
                 except Exception as e:  # the model gets the error and can correct itself
                     content = f"Error: {e}"
-                if runtime_logging.is_logging:
-                    runtime_logging.log_function_use(self, func_name, arguments, content)
+                    if logged is not None:
+                        logged.error = f"{type(e).__name__}: {e}"
+        if logged is not None:
+            logged.done(self, func_name, call_id, arguments, content, success)
         emit(
             "ExecutedFunctionEvent",
             func_name=func_name,
@@ -175,6 +180,40 @@ class ToolExecution:
     ) -> tuple[bool, dict[str, Any] | None]:
         """Async twin of `generate_tool_calls_reply`: the calls run concurrently."""
         return await a_run_reply_step(self._tool_calls_reply_flow(messages, sender, config))
+
+
+class _ToolCallLog:
+    """Timing and outcome of one call, kept only while runtime logging is on."""
+
+    __slots__ = ("error", "ran", "raw", "start", "start_ts")
+
+    def __init__(self, func_call: dict[str, Any]) -> None:
+        import time
+
+        self.raw = func_call.get("arguments")
+        self.ran = False
+        self.error: str | None = None
+        self.start = time.perf_counter()
+        self.start_ts = runtime_logging.get_current_ts()
+
+    def done(self, agent: Any, func_name: str, call_id: str | None, arguments: Any, content: Any, success: bool) -> None:
+        import time
+
+        error = self.error
+        if not self.ran and error is None:  # not run: unknown function or unusable arguments
+            error = str(content)
+        runtime_logging.log_tool_call(
+            agent,
+            func_name,
+            call_id,
+            arguments if arguments is not None else {"__raw_arguments__": self.raw},
+            content,
+            is_success=success,
+            error=error,
+            start_time=self.start_ts,
+            duration_ms=(time.perf_counter() - self.start) * 1000.0,
+            ran=self.ran,
+        )
 
 
 def _structured_output(calls: list[dict[str, Any]]) -> Any:

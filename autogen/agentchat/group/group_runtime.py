@@ -21,6 +21,7 @@ import json
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
+from ... import runtime_logging
 from ...exception_utils import NoEligibleSpeakerError
 from .._messages import GrowingHistory
 from ..agent import Agent
@@ -225,6 +226,8 @@ class GroupRuntime:
         self.error = reason
         # The manager announces the end once, with this reason instead of its generic one.
         self.manager._termination_override = reason
+        if runtime_logging.is_logging:
+            runtime_logging.note_termination("run_error", reason)
 
     def prepare_auto_selection(self, prompt: str | None) -> None:
         """Set the selection prompt (None: the group chat's default) for an "auto" selection."""
@@ -242,6 +245,7 @@ class GroupRuntime:
             self._restore_counters = None
         if self.error is not None:
             raise GroupChatRunError(self.error)
+        why = self._transition_reason(last_speaker, groupchat) if runtime_logging.is_logging else None
         try:
             result = self.transition(last_speaker, groupchat)
         except GroupChatRunError:
@@ -249,11 +253,72 @@ class GroupRuntime:
         except Exception as e:
             self.fail(f"Handoff error after '{getattr(last_speaker, 'name', last_speaker)}' spoke: {e}")
             raise GroupChatRunError(self.error or str(e)) from e
+        if why is not None:
+            self._log_transition(why, groupchat, result)
         if isinstance(result, str):
             self.selection_filter.mode = result
             if result == "manual":
                 self.prepare_auto_selection(None)  # an unanswered manual choice falls through to "auto"
         return result
+
+    def _transition_reason(self, last_speaker: Agent, groupchat: GroupChat) -> dict[str, Any]:
+        """Why the transition is about to choose what it chooses (read before it runs, for the logs;
+        mirrors the order of ``group_utils.determine_next_agent``)."""
+        groupchat.__dict__.pop("_after_work_note", None)
+        guardrail = groupchat.__dict__.pop("_guardrail_note", None)
+        why: dict[str, Any] = {"source_agent": getattr(last_speaker, "name", None)}
+        if self.use_initial_agent:
+            return {**why, "reason": "initial_agent"}
+        forced = getattr(getattr(last_speaker, "_group_manager", None), "_next_target_force", None)
+        last = groupchat.messages[-1] if groupchat.messages else {}
+        if isinstance(forced, TransitionTarget):
+            why.update(reason="forced", target=_shown(forced), target_type=type(forced).__name__)
+        if last.get("tool_calls") is not None:
+            return {**why, "reason": "tool_call"}
+        executor = self.executor
+        if executor.has_next_target():
+            pending = executor._group_next_target
+            kind, agent = executor._group_next_target_source or (None, None)
+            reason = {"context": "context_condition", "llm_handoff": "llm_handoff", "reply_result": "tool_reply_result"}.get(
+                kind or "", "guardrail" if guardrail is not None else "pending_target"
+            )
+            why.update(reason=reason, target=_shown(pending), target_type=type(pending).__name__)
+            if agent:
+                why["source_agent"] = agent
+            if guardrail is not None and reason == "guardrail":
+                why["guardrail"] = guardrail
+            return why
+        if "reason" in why:
+            return why
+        if last.get("role") == "tool":
+            return {**why, "reason": "return_to_caller"}
+        return {**why, "reason": "after_work"}
+
+    def _log_transition(self, why: dict[str, Any], groupchat: GroupChat, result: Any) -> None:
+        """Note the pattern's choice on the selection being logged; a choice to end notes the chat's end."""
+        from ..groupchat.selection import note_selection
+
+        after_work = groupchat.__dict__.pop("_after_work_note", None)
+        if after_work is not None and why.get("reason") == "after_work":
+            which, source, target = after_work
+            why.update(reason=which if which == "group_after_work" else "after_work", target=_shown(target), target_type=type(target).__name__)
+            if source:
+                why["source_agent"] = source
+            if which != "group_after_work":
+                why["after_work"] = which
+        if result is None:
+            why["chosen"] = None
+        elif isinstance(result, str):
+            why["chosen_method"] = result
+        else:
+            why["chosen"] = getattr(result, "name", None)
+        note_selection(groupchat, method="pattern", reason=why["reason"], details={"transition": why})
+        if result is None:
+            code = "guardrail" if why["reason"] == "guardrail" else "terminate_target"
+            text = f"{why.get('target') or 'TerminateTarget'} chosen by {why['reason']}"
+            if why.get("source_agent"):
+                text += f" after '{why['source_agent']}'"
+            runtime_logging.note_termination(code, text)
 
     def start(self) -> None:
         """The run begins: the agents' group behaviours act for this run (and only in its chat)."""
@@ -338,6 +403,13 @@ class GroupRuntime:
         if state.next_target is not None:
             self.executor.set_next_target(target_from_dict(state.next_target))
         self._restore_counters = dict(state.auto_reply_counts or {})
+
+
+def _shown(target: Any) -> str:
+    try:
+        return str(target.display_name())
+    except Exception:  # noqa: BLE001 - a user target may fail in any way
+        return type(target).__name__
 
 
 def _copy_values(data: dict[str, Any]) -> dict[str, Any]:

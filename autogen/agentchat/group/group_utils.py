@@ -26,6 +26,7 @@ from collections.abc import Callable
 from types import MethodType
 from typing import TYPE_CHECKING, Any
 
+from ... import runtime_logging
 from ...io.base import IOStream
 from ..agent import Agent
 from ..conversable.stock import stock_sync
@@ -526,8 +527,10 @@ def _resolve(
         raise ValueError(f"{where} ({shown}): {e}") from e
 
 
-def _announce_after_work(source: Any, target: TransitionTarget) -> None:
+def _announce_after_work(source: Any, target: TransitionTarget, groupchat: Any = None, which: str = "after_work") -> None:
     IOStream.get_default().send(_after_works_event()._from_fields({"source_agent": source, "transition_target": target}))
+    if groupchat is not None and runtime_logging.is_logging:  # why the pattern's next speaker was chosen
+        groupchat._after_work_note = (which, getattr(source, "name", None), target)
 
 
 @functools.cache
@@ -550,7 +553,7 @@ def _evaluate_after_works_conditions(agent: Any, groupchat: GroupChat, user_agen
         except Exception as e:
             raise ValueError(f"after-work #{index} of agent '{agent.name}': {e}") from e
         if holds:
-            _announce_after_work(agent, after_work.target)
+            _announce_after_work(agent, after_work.target, groupchat, f"after_work#{index}")
             return _resolve(after_work.target, groupchat, agent, user_agent, index)
     return _NO_AFTER_WORK_MATCHED
 
@@ -613,7 +616,7 @@ def determine_next_agent(
     chosen = _evaluate_after_works_conditions(source, groupchat, user_agent)
     if chosen is not _NO_AFTER_WORK_MATCHED:
         return chosen  # type: ignore[no-any-return]
-    _announce_after_work(source, group_after_work)
+    _announce_after_work(source, group_after_work, groupchat, "group_after_work")
     return _resolve(group_after_work, groupchat, source, user_agent, "the group after-work")
 
 

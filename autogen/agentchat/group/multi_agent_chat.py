@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
+from ... import runtime_logging
 from ..._effects import Call, Flow, run_async, run_sync
 from ..chat import ChatResult
 from ..conversable.chats import chat_flow
@@ -63,6 +64,19 @@ def _group_chat_flow(rt: GroupRuntime, state: GroupChatState | None) -> Flow[Gro
         rt.groupchat.max_round = max(1, state.max_rounds - (len(messages) - 1))
     else:
         messages = rt.messages
+    logged = (
+        runtime_logging.begin_chat(
+            "pattern",
+            rt.initiator,
+            manager,
+            participants=[*rt.agents, *([rt.user_agent] if rt.user_agent is not None else [])],
+            groupchat=rt.groupchat,
+            awaiting=manager,
+            info={"pattern": type(rt.pattern).__name__, "max_rounds": rt.max_rounds, "resumed": state is not None},
+        )
+        if runtime_logging.is_logging
+        else None
+    )
     try:
         rt.install_safeguards()
         rt.start()
@@ -82,8 +96,15 @@ def _group_chat_flow(rt: GroupRuntime, state: GroupChatState | None) -> Flow[Gro
         )
         if rt.on_turn is not None:
             rt.on_turn(rt.state())
+    except BaseException as e:
+        if logged is not None:
+            runtime_logging.end_chat(logged, e)
+            logged = None
+        raise
     finally:
         rt.finish()
+    if logged is not None:
+        runtime_logging.end_chat(logged)
     history = rt.initiator.chat_messages[manager]
     if rt.temp_user is not None:
         # The temporary "_User" is an implementation detail: its name is not part of the history.

@@ -13,6 +13,7 @@ import re
 import sys
 from typing import Any
 
+from ... import runtime_logging
 from ..._effects import Call, Flow, run_async, run_sync
 from .._messages import normalize_message
 from ..agent import Agent
@@ -384,6 +385,8 @@ class AutoSelection:
             context.append(said or {"content": "", "role": "assistant", "name": speaker_agent.name})
             context.append({"content": follow_up["content"], "name": follow_up["name"], "role": follow_up["override_role"]})
         chosen = self._speaker_from_verdict(verdict, last_speaker, agents)
+        if runtime_logging.is_logging:
+            _note_auto(self, attempt, verdict, reply_text(reply), chosen)
         if not verdict.startswith(SELECTED_MARK):
             logger.warning(
                 "Speaker selection: the LLM did not name exactly one of %s in %d attempt(s); '%s' speaks next.",
@@ -392,6 +395,18 @@ class AutoSelection:
                 chosen.name,
             )
         return chosen
+
+
+def _note_auto(group: Any, attempts: int, verdict: str, answer: str, chosen: Agent) -> None:
+    """Note the "auto" selection's LLM exchange on the selection being logged."""
+    note = group.__dict__.get("_selection_log")
+    if note is None:
+        return
+    selected = verdict.startswith(SELECTED_MARK)
+    note["attempts"] = attempts
+    if note.get("reason") in (None, "auto"):
+        note["reason"] = "llm" if selected else "llm_fallback"
+    note.setdefault("details", {})["llm"] = {"answer": answer, "selected": selected, "chosen": chosen.name}
 
 
 def _fill_agentlist(template: str, agents: list[Agent]) -> str:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from ... import runtime_logging
 from ..agent import Agent
 
 __all__ = ["Guardrails"]
@@ -35,6 +36,8 @@ class Guardrails:
         if target is not None and hasattr(target, "activate_target"):
             target.activate_target(self)
         message = getattr(guardrail, "activation_message", "Guardrail activated")
+        if runtime_logging.is_logging:
+            _log_guardrail(self, guardrail, result, target, message)
         return f"{message}\nJustification: {getattr(result, 'justification', '')}"
 
     def _run_inter_agent_guardrails(self, *, src_agent_name: str, dst_agent_name: str, message_content: Any) -> Any:
@@ -45,3 +48,20 @@ class Guardrails:
             if replacement is not None:
                 return replacement
         return None
+
+
+def _log_guardrail(group: Any, guardrail: Any, result: Any, target: Any, message: str) -> None:
+    """Log a guardrail activation as an event and remember it for the next speaker selection."""
+    try:
+        shown = target.display_name() if target is not None else None
+    except Exception:  # noqa: BLE001 - a user target may fail in any way
+        shown = type(target).__name__
+    note = {
+        "guardrail": getattr(guardrail, "name", type(guardrail).__name__),
+        "target": shown,
+        "target_type": type(target).__name__ if target is not None else None,
+        "activation_message": message,
+        "justification": getattr(result, "justification", None),
+    }
+    group._guardrail_note = note
+    runtime_logging.log_event(getattr(group, "admin_name", "group_chat"), "guardrail_activated", **note)

@@ -13,13 +13,14 @@ import logging
 import sys
 from typing import Any, Literal
 
+from ... import runtime_logging
 from ..._effects import Flow, run_async, run_sync
 from ...exception_utils import NoEligibleSpeakerError
 from ..agent import Agent
 from ..conversable.events import emit
 from ..conversable.messaging import reply_flow, send_flow
 from ..conversable.stock import register_stock_flow
-from ..conversable.termination import is_termination
+from ..conversable.termination import is_termination, termination_code
 from ..conversable_agent import ConversableAgent
 from .chat import GroupChat
 from .relay import Relay
@@ -137,6 +138,18 @@ class GroupChatManager(Relay, Resume, ConversableAgent):
                 if hasattr(agent, "client_cache"):
                     saved_caches.append((agent, agent.client_cache))  # type: ignore[attr-defined]
                     agent.client_cache = self.client_cache  # type: ignore[attr-defined]
+        logged = (
+            runtime_logging.begin_chat(
+                "group",
+                sender,
+                self,
+                participants=list(groupchat.agents),
+                groupchat=groupchat,
+                info={"max_round": groupchat.max_round, "speaker_selection_method": _method_name(groupchat)},
+            )
+            if runtime_logging.is_logging
+            else None
+        )
         try:
             for i in range(groupchat.max_round):
                 self._last_speaker = speaker
@@ -149,8 +162,12 @@ class GroupChatManager(Relay, Resume, ConversableAgent):
                     reason = f"Maximum rounds ({groupchat.max_round}) reached"
                     break
                 guardrail_reply = None
+                previous, selecting = speaker, True
                 try:
                     speaker = yield from groupchat._select_speaker_flow(speaker, self)  # type: ignore[arg-type]
+                    selecting = False
+                    if runtime_logging.is_logging:
+                        _log_selection(self, groupchat, i + 1, previous, speaker, None)
                     if not silent:
                         emit("GroupChatRunChatEvent", speaker=speaker, silent=silent)
                     if getattr(speaker, "input_guardrails", None):
@@ -165,7 +182,9 @@ class GroupChatManager(Relay, Resume, ConversableAgent):
                         raise
                     speaker = admin
                     reply = yield from reply_flow(admin, None, self)
-                except NoEligibleSpeakerError:
+                except NoEligibleSpeakerError as e:
+                    if selecting and runtime_logging.is_logging:
+                        _log_selection(self, groupchat, i + 1, previous, None, e)
                     reason = "No next speaker selected"
                     break
                 if reply is None:
@@ -187,12 +206,22 @@ class GroupChatManager(Relay, Resume, ConversableAgent):
                 message = self.last_message(speaker)  # type: ignore[assignment]
             else:
                 reason = f"Maximum rounds ({groupchat.max_round}) reached"
+        except BaseException as e:
+            if logged is not None:
+                runtime_logging.end_chat(logged, e)
+                logged = None
+            raise
         finally:
             for agent, cache in saved_caches:
                 agent.client_cache = cache
         # A pattern run that failed (bad handoff, expression...) states its own, more precise reason.
         override, self._termination_override = getattr(self, "_termination_override", None), None
         emit("TerminationEvent", termination_reason=override or reason, sender=self, recipient=speaker)
+        if runtime_logging.is_logging:
+            text = override or reason or "The group chat ended"
+            runtime_logging.note_termination("run_error" if override else termination_code(text), text)
+        if logged is not None:
+            runtime_logging.end_chat(logged)
         return True, None
 
     def run_chat(
@@ -247,6 +276,35 @@ class GroupChatManager(Relay, Resume, ConversableAgent):
                 agent.clear_history(nr_messages_to_preserve=keep)  # type: ignore[attr-defined]
         skip = 2 + int(target is not None) + int(keep_given)
         return " ".join(words[:clear_index] + words[clear_index + skip :])
+
+
+def _method_name(groupchat: GroupChat) -> str:
+    method = groupchat.speaker_selection_method
+    return method if isinstance(method, str) else f"custom:{getattr(method, '__qualname__', type(method).__name__)}"
+
+
+def _log_selection(
+    manager: Any, groupchat: GroupChat, round_: int, previous: Any, chosen: Any, error: BaseException | None
+) -> None:
+    """Log one speaker selection with what the selection steps noted (only while logging is on)."""
+    note = groupchat.__dict__.pop("_selection_log", None) or {}
+    details = dict(note.get("details") or {})
+    ended_by_pattern = (details.get("transition") or {}).get("chosen", "") is None  # a TerminateTarget: no error
+    if error is not None and not ended_by_pattern:
+        details["error"] = f"{type(error).__name__}: {error}"
+    runtime_logging.log_speaker_selection(
+        manager,
+        {
+            "round": round_,
+            "previous_speaker": getattr(previous, "name", None),
+            "method": note.get("method") or _method_name(groupchat),
+            "candidates": note.get("candidates") or [],
+            "chosen": getattr(chosen, "name", None),
+            "attempts": note.get("attempts"),
+            "reason": note.get("reason") or ("no_eligible_speaker" if chosen is None else None),
+            "details": details,
+        },
+    )
 
 
 register_stock_flow(GroupChatManager.run_chat, GroupChatManager.a_run_chat, "_run_chat_flow")

@@ -13,6 +13,7 @@ import random
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
+from ... import runtime_logging
 from ..._effects import Call, Flow, run_async, run_sync
 from ...exception_utils import NoEligibleSpeakerError
 from ...io.base import IOStream
@@ -25,7 +26,7 @@ from .members import called_functions, can_execute, is_in
 if TYPE_CHECKING:
     from ..conversable_agent import ConversableAgent
 
-__all__ = ["METHODS", "SpeakerSelection"]
+__all__ = ["METHODS", "SpeakerSelection", "note_selection"]
 
 logger = logging.getLogger(__package__)  # the group chat's one logger, "autogen.agentchat.groupchat"
 
@@ -176,7 +177,10 @@ class SpeakerSelection:
         methods run here; "auto" returns no agent but the transcript the selecting LLM reads.
         """
         method: Any = self.speaker_selection_method
+        logging_on = runtime_logging.is_logging
         if callable(method):
+            if logging_on:
+                note_selection(self, method="custom", reason="custom")
             # user code is an effect; the library's own selection (a pattern's) is called in place
             chosen = method(last_speaker, self) if is_inline(method) else (yield Call(method, None, last_speaker, self))
             if chosen is None:
@@ -185,6 +189,12 @@ class SpeakerSelection:
                 # a method name: the usual selection runs, eligibility policies included
                 self._validate_method(chosen, "custom speaker selection function result")
                 method = chosen
+                if logging_on:
+                    note = self.__dict__.get("_selection_log")
+                    if note is not None:
+                        note["method"] = f"{note.get('method') or 'custom'}:{chosen.lower()}"
+                        if note.get("reason") == "custom":
+                            note["reason"] = None
             elif is_in(self.agents, chosen):
                 return chosen, self.agents, None  # an explicit choice bypasses the policies (as in ag2)
             elif hasattr(chosen, "name"):
@@ -200,6 +210,14 @@ class SpeakerSelection:
             self._validate_method(method, "speaker_selection_method")  # it may have been changed since
         method = method.lower()
         candidates = self._candidates(last_speaker, method)
+        if logging_on:
+            note = self.__dict__.get("_selection_log")
+            if note is not None:
+                note.setdefault("method", method)
+                note["method"] = note["method"] or method
+                note["candidates"] = [a.name for a in candidates]
+                if not note.get("reason"):
+                    note["reason"] = "single_candidate" if len(candidates) == 1 else method
         if len(candidates) == 1:
             return candidates[0], candidates, None
         if method == "manual":
@@ -222,6 +240,8 @@ class SpeakerSelection:
         return run_sync(self._prepare_flow(last_speaker))
 
     def _select_speaker_flow(self, last_speaker: Agent, selector: ConversableAgent | None) -> Flow[Agent]:
+        if runtime_logging.is_logging:
+            self._selection_log = {}  # type: ignore[attr-defined]  # filled by the steps, logged by the manager
         if _replaced(self, "_prepare_and_select_agents"):
             chosen, agents, messages = yield Call(self._prepare_and_select_agents, None, last_speaker)
         else:
@@ -231,6 +251,8 @@ class SpeakerSelection:
         if messages is None:  # the human did not choose
             method = self.speaker_selection_method
             if isinstance(method, str) and method.lower() == "manual":
+                if runtime_logging.is_logging:
+                    note_selection(self, reason="manual_no_answer")
                 return self.next_agent(last_speaker, agents)
             # a custom function asked for a human who did not answer: the LLM chooses
             messages = self._selection_messages()
@@ -243,6 +265,18 @@ class SpeakerSelection:
     async def a_select_speaker(self, last_speaker: Agent, selector: ConversableAgent) -> Agent:
         """Async twin of `select_speaker`."""
         return await run_async(self._select_speaker_flow(last_speaker, selector))
+
+
+def note_selection(group: Any, **fields: Any) -> None:
+    """Add ``fields`` to the note of the speaker selection in progress (logged by the manager);
+    ``details`` are merged. Only called while runtime logging is on."""
+    note = group.__dict__.get("_selection_log")
+    if note is None:
+        return
+    details = fields.pop("details", None)
+    note.update(fields)
+    if details:
+        note.setdefault("details", {}).update(details)
 
 
 _STOCK = {"_prepare_and_select_agents": SpeakerSelection._prepare_and_select_agents}
