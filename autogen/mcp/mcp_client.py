@@ -9,6 +9,7 @@ open sessions; `open_toolkit(config)` runs a session on a background event loop 
 import asyncio
 import concurrent.futures
 import os
+import sys
 import threading
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from contextlib import AbstractAsyncContextManager, AsyncExitStack, asynccontextmanager, contextmanager
@@ -122,6 +123,20 @@ class SseConfig(BasicSessionConfig):
         yield await self.initialize(client, exit_stack)
 
 
+def _server_errlog() -> Any:
+    """Where a stdio server's stderr goes: ours when it is a real file (the subprocess needs a file
+    descriptor), else the process's original stderr (a notebook kernel replaces ``sys.stderr`` with a
+    stream without one), else nowhere."""
+    for stream in (sys.stderr, sys.__stderr__):
+        try:
+            if stream is not None:
+                stream.fileno()
+                return stream
+        except (AttributeError, OSError, ValueError):  # io.UnsupportedOperation is an OSError and ValueError
+            continue
+    return open(os.devnull, "w")  # lives as long as the server process
+
+
 class StdioConfig(BasicSessionConfig):
     """One MCP server run as a subprocess, spoken to over its stdin/stdout."""
 
@@ -147,7 +162,7 @@ class StdioConfig(BasicSessionConfig):
             encoding=self.encoding,
             encoding_error_handler=self.encoding_error_handler,
         )
-        yield await self.initialize(stdio_client(params), exit_stack)
+        yield await self.initialize(stdio_client(params, errlog=_server_errlog()), exit_stack)
 
 
 def _seconds(value: float | timedelta) -> float:

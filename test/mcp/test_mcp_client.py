@@ -302,3 +302,13 @@ def test_import_autogen_does_not_load_mcp() -> None:
     code = "import sys, autogen; print(any(m == 'mcp' or m.startswith(('mcp.', 'autogen.mcp')) for m in sys.modules))"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
+
+
+def test_stdio_server_starts_when_stderr_has_no_file_descriptor(monkeypatch) -> None:
+    # a notebook kernel replaces sys.stderr with a stream that has no fileno(); the server's stderr then
+    # goes to the process's original stderr instead of failing with UnsupportedOperation
+    import io
+
+    monkeypatch.setattr(sys, "stderr", io.StringIO())
+    with open_toolkit(stdio_config()) as toolkit:
+        assert "add" in {tool.name for tool in toolkit.tools}
