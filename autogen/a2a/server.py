@@ -73,7 +73,7 @@ def _build_card(
         base["supports_authenticated_extended_card"] = extended
     card = AgentCard.model_validate({**base, **settings.model_dump(exclude_none=True)})
     if not card.skills:  # A2A 1.x requires at least one skill: the agent itself
-        card.skills = [AgentSkill(id=card.name, name=card.name, description=card.description, tags=[])]
+        card.skills = [AgentSkill(id=card.name, name=card.name, description=card.description, tags=["ag2"])]
     return card
 
 
