@@ -297,3 +297,17 @@ async def test_a_failing_model_fails_the_task(llm: FakeLLMServer, serve: Any) ->
 
     with pytest.raises(A2aClientError, match="Task failed.*bad key"):
         await remote.a_generate_remote_reply([{"content": "Hi", "role": "user"}])
+
+
+async def test_remote_agent_executes_code(llm: FakeLLMServer, serve: Any) -> None:
+    served = serve("code")
+    remote = A2aRemoteAgent(url=served.url, name="coder")
+    writer = ConversableAgent("writer", llm_config=False)
+
+    with TestAgent(writer, []):
+        result = await writer.a_initiate_chat(remote, message="```python\nprint(6 * 7)\n```", max_turns=1)
+
+    reply = result.chat_history[-1]
+    assert reply["name"] == "coder"
+    assert "exitcode: 0" in reply["content"] and "42" in reply["content"]
+    assert chat_requests(llm) == []

@@ -12,10 +12,10 @@ import pytest
 pytest.importorskip("a2a")
 uvicorn = pytest.importorskip("uvicorn")
 
-from autogen import ConversableAgent  # noqa: E402
-from autogen.a2a import A2aAgentServer, A2aRemoteAgent  # noqa: E402
-from autogen.opentelemetry import instrument_a2a_server, instrument_agent  # noqa: E402
-from autogen.testing import FakeLLMServer  # noqa: E402
+from autogen import ConversableAgent
+from autogen.a2a import A2aAgentServer, A2aRemoteAgent
+from autogen.opentelemetry import instrument_a2a_server, instrument_agent
+from autogen.testing import FakeLLMServer
 
 pytestmark = pytest.mark.filterwarnings("ignore::ImportWarning")
 
