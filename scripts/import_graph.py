@@ -87,7 +87,7 @@ def import_graph(root: Path = ROOT, type_checking: bool = False, top_level_only:
 
 # Subpackages reported on their own; any other subpackage counts as part of its parent (the parts
 # of the agentchat core, conversable/ and groupchat/, are the core).
-SEPARATE = ("autogen.io.processors", "autogen.agentchat.group", "autogen.agentchat.contrib")
+SEPARATE = ("autogen.io.processors", "autogen.agentchat.group", "autogen.agentchat.contrib", "autogen.agentchat.remote")
 
 
 def package_of(module: str) -> str:

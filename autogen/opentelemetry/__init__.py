@@ -16,6 +16,7 @@ from ..import_utils import optional_import
 optional_import("opentelemetry.sdk.trace", "tracing", feature="autogen.opentelemetry")
 
 from .instrumentators import (
+    instrument_a2a_server,
     instrument_agent,
     instrument_groupchat,
     instrument_llm_wrapper,
@@ -24,6 +25,7 @@ from .instrumentators import (
 )
 
 __all__ = [
+    "instrument_a2a_server",
     "instrument_agent",
     "instrument_groupchat",
     "instrument_llm_wrapper",

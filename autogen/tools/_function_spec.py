@@ -524,14 +524,24 @@ class FunctionSpec:
         posonly = self.positional_only
         spec = self
 
+        # ag2's models may pass a value for a ContextVariables parameter they cannot see (its schema
+        # once showed it); that value is ignored, not an error - the agent's context is injected
+        injected_names = frozenset(p.name for p in self.injected if p.inject == INJECT_CONTEXT_VARIABLES)
+
         def prepare(args: tuple[Any, ...], kwargs: dict[str, Any]) -> dict[str, Any]:
             if args:
                 kwargs = spec.bind_positional(tool_name, args, kwargs)
             if validator is not None:
+                given = {k: kwargs[k] for k in injected_names.intersection(kwargs)} if injected_names else None
+                if given:
+                    kwargs = {k: v for k, v in kwargs.items() if k not in given}
                 try:
-                    return validator(kwargs)
+                    values = validator(kwargs)
                 except ValidationError as e:
                     raise spec.argument_error(tool_name, e) from None
+                if given:
+                    values.update(given)
+                return values
             return dict(kwargs)
 
         def invoke(values: dict[str, Any]) -> Any:

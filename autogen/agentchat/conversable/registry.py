@@ -97,6 +97,9 @@ class ReplyRegistry:
             if entry["reply_func"] == old_reply_func:
                 entry["reply_func"] = new_reply_func
                 entry["is_async"] = inspect.iscoroutinefunction(new_reply_func)
+                fname = getattr(new_reply_func, "__name__", "")
+                if entry["is_async"] and entry["ignore_async_in_sync_chat"] and fname.startswith("a_"):
+                    self._ignored_sync_twins.add(fname[2:])  # its sync twin is skipped in async chats
 
     def _match_trigger(self, trigger: Any, sender: Agent | None) -> bool:
         if trigger is None:

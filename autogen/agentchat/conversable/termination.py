@@ -172,7 +172,10 @@ class TerminationAndHumanInput:
         iostream: IOStream | None = None,
     ) -> tuple[bool, dict[str, Any] | None]:
         """Decide, from the last received message, whether to stop, ask the human, or auto-reply."""
-        return run_reply_step(self._termination_flow(messages, sender, config))
+        if iostream is None:
+            return run_reply_step(self._termination_flow(messages, sender, config))
+        with IOStream.set_default(iostream):
+            return run_reply_step(self._termination_flow(messages, sender, config))
 
     async def a_check_termination_and_human_reply(
         self,
@@ -181,8 +184,11 @@ class TerminationAndHumanInput:
         config: Any | None = None,
         iostream: IOStream | None = None,
     ) -> tuple[bool, dict[str, Any] | None]:
-        """Async twin of `check_termination_and_human_reply`."""
-        return await a_run_reply_step(self._termination_flow(messages, sender, config))
+        """Async twin of `check_termination_and_human_reply`; ``iostream`` (if given) asks the human."""
+        if iostream is None:
+            return await a_run_reply_step(self._termination_flow(messages, sender, config))
+        with IOStream.set_default(iostream):
+            return await a_run_reply_step(self._termination_flow(messages, sender, config))
 
     def get_human_input(self, prompt: str, *, iostream: IOStream | None = None) -> str:
         """Ask the human through the current IO stream; override to answer some other way."""
