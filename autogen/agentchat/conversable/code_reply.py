@@ -6,6 +6,7 @@ from __future__ import annotations
 import warnings
 from typing import Any, Literal
 
+from ..._effects import Call, perform
 from ..agent import Agent
 from .events import emit
 
@@ -86,7 +87,7 @@ class CodeExecutionReply:
             if len(code_blocks) == 1 and code_blocks[0][0] == UNKNOWN:
                 continue
             # execute_code_blocks announces each block (one banner per block, as the original)
-            exitcode, logs = self.execute_code_blocks(code_blocks)
+            exitcode, logs = perform(Call.of_kind("code", self.execute_code_blocks, None, code_blocks))
             status = "execution succeeded" if exitcode == 0 else "execution failed"
             return True, f"exitcode: {exitcode} ({status})\nCode output: {logs}"
         return False, None
@@ -109,7 +110,7 @@ class CodeExecutionReply:
             if not blocks:
                 continue
             emit("GenerateCodeExecutionReplyEvent", code_blocks=blocks, sender=sender or self, recipient=self)
-            result = self._code_executor.execute_code_blocks(blocks)
+            result = perform(Call.of_kind("code", self._code_executor.execute_code_blocks, None, blocks))
             status = "execution succeeded" if result.exit_code == 0 else "execution failed"
             return True, f"exitcode: {result.exit_code} ({status})\nCode output: {result.output}"
         return False, None

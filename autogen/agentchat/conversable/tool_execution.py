@@ -68,7 +68,7 @@ class ToolExecution:
             else:
                 emit("ExecuteFunctionEvent", func_name=func_name, call_id=call_id, arguments=arguments, recipient=self)
                 try:
-                    content = yield Call(func, None, **arguments)  # user code: sync, or awaited
+                    content = yield Call.of_kind("tool", func, None, **arguments)  # user code: sync, or awaited
                     success = True
                 except Exception as e:  # the model gets the error and can correct itself
                     content = f"Error: {e}"
