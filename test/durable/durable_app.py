@@ -158,7 +158,8 @@ def pattern_chat(base_url: str, tag: str, log_dir: str) -> dict[str, Any]:
         """Route the request."""
         _log(log_dir, f"{tag} route {x}")
         context_variables["x"] = x
-        return ReplyResult(message=f"routed {x}", target=AgentTarget(b), context_variables=context_variables)
+        # changed in place only (not returned): the durable record of the step must carry the change
+        return ReplyResult(message=f"routed {x}", target=AgentTarget(b))
 
     a = ConversableAgent("a", system_message="agent=a", llm_config=llm_config(base_url), functions=[route])
     pattern = DefaultPattern(initial_agent=a, agents=[a, b], context_variables=ContextVariables({"start": 1}))

@@ -74,7 +74,7 @@ class Responder:
         if kind == "pattern":
             if agent == "a":
                 return {"tool_calls": [tool_call("route", {"x": 5}, id="call_route")]}
-            if messages[-1].get("role") == "tool":
+            if messages[-1].get("role") == "tool" and "x is" in str(messages[-1].get("content")):
                 return {"content": f"done: {messages[-1].get('content')}"}
             return {"tool_calls": [tool_call("read_x", {}, id="call_read_x")]}
         return {"content": f"{agent} answer {n}"}
