@@ -92,9 +92,11 @@ class Call:
     (send, receive, reply functions), which is deterministic given the recorded ones. See :meth:`of_kind`.
     """
 
-    __slots__ = ("sync_fn", "async_fn", "args", "kwargs", "kind")
+    __slots__ = ("args", "async_fn", "kind", "kwargs", "sync_fn")
 
-    def __init__(self, sync_fn: Callable[..., Any] | None, async_fn: Callable[..., Any] | None = None, *args: Any, **kwargs: Any) -> None:
+    def __init__(
+        self, sync_fn: Callable[..., Any] | None, async_fn: Callable[..., Any] | None = None, *args: Any, **kwargs: Any
+    ) -> None:
         self.sync_fn = sync_fn
         self.async_fn = async_fn
         self.args = args
@@ -102,7 +104,14 @@ class Call:
         self.kind: str | None = None
 
     @classmethod
-    def of_kind(cls, kind: str, sync_fn: Callable[..., Any] | None, async_fn: Callable[..., Any] | None = None, *args: Any, **kwargs: Any) -> Call:
+    def of_kind(
+        cls,
+        kind: str,
+        sync_fn: Callable[..., Any] | None,
+        async_fn: Callable[..., Any] | None = None,
+        *args: Any,
+        **kwargs: Any,
+    ) -> Call:
         """A call marked as a side effect of ``kind`` (see the class doc); drivers run it as any other."""
         call = cls(sync_fn, async_fn, *args, **kwargs)
         call.kind = kind
@@ -372,4 +381,3 @@ async def run_effect_async(effect: Any) -> Any:
     if cls is Parallel:
         return list(await asyncio.gather(*(run_async(sub) for sub in effect.flows)))
     raise TypeError(f"A flow yielded {effect!r}, which is not an effect.")
-

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-import autogen.durable as durable
-from autogen import AssistantAgent, UserProxyAgent
+from autogen import AssistantAgent, UserProxyAgent, durable
 
 
 def chat_once(base_url: str, tag: str, calls: int) -> list[dict[str, Any]]:

@@ -31,11 +31,11 @@ from _benchutil import quiet_stdout, table
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
-import _durable_bench_app as app  # noqa: E402
+import _durable_bench_app as app
 
-import autogen.durable as durable  # noqa: E402
-from autogen.testing import FakeLLMServer  # noqa: E402
-from autogen.testing.postgres import LocalPostgres  # noqa: E402
+from autogen import durable
+from autogen.testing import FakeLLMServer
+from autogen.testing.postgres import LocalPostgres
 
 _TAG = re.compile(r"\[chat:([^\]]+)\]")
 
@@ -72,12 +72,16 @@ def per_call_cost(pg: LocalPostgres, calls: int, repeats: int = 3) -> None:
             with tempfile.TemporaryDirectory() as tmp:
                 url = f"sqlite:///{tmp}/bench.sqlite" if backend == "SQLite" else _new_database(pg, "bench_steps")
                 durable.launch(url, queues=[])
-                durable_chat = app.durable_chat
-                durable_chat(server.base_url, "warm-d", 2)
-                took = min(_timed(lambda i=i: durable_chat(server.base_url, f"d{backend}{i}", calls)) for i in range(repeats))
+                app.durable_chat(server.base_url, "warm-d", 2)
+                took = min(
+                    _timed(lambda i=i, b=backend: app.durable_chat(server.base_url, f"d{b}{i}", calls))
+                    for i in range(repeats)
+                )
                 durable.shutdown()
             rows.append((backend, calls, f"{plain:.3f}", f"{took:.3f}", f"{(took - plain) / calls * 1000:.2f}"))
-    print(f"\n(a) cost of durability per LLM call ({calls}-call two-agent chat, fake LLM without latency, best of {repeats})")
+    print(
+        f"\n(a) cost of durability per LLM call ({calls}-call two-agent chat, fake LLM without latency, best of {repeats})"
+    )
     table(("backend", "LLM calls", "plain s", "durable s", "ms per call"), rows, (12, 10, 9, 10, 12))
 
 
@@ -100,13 +104,15 @@ def throughput(pg: LocalPostgres, chats: int, worker_counts: list[int], concurre
                 subprocess.Popen(
                     [sys.executable, "-m", "autogen.durable", "worker", "--database-url", url, "--import",
                      "_durable_bench_app", "--executor-id", f"w{i}", "--concurrency", str(concurrency)],
-                    cwd=tmp, env=env, stdout=subprocess.DEVNULL, stderr=open(Path(tmp) / f"w{i}.err", "wb"),
+                    cwd=tmp, env=env, stdout=subprocess.DEVNULL, stderr=open(Path(tmp) / f"w{i}.err", "wb"),  # noqa: SIM115
                 )
                 for i in range(n)
             ]  # fmt: skip
             time.sleep(3.0)  # workers up (imports, launch) before the clock starts
             start = time.perf_counter()
-            handles = [durable.enqueue(app.durable_chat, server.base_url, f"c{i}", 5, chat_id=f"c{i}") for i in range(chats)]
+            handles = [
+                durable.enqueue(app.durable_chat, server.base_url, f"c{i}", 5, chat_id=f"c{i}") for i in range(chats)
+            ]
             results = [h.result(timeout=600) for h in handles]
             wall = time.perf_counter() - start
             chat_list = durable.list_chats(limit=chats + 10)
@@ -118,14 +124,35 @@ def throughput(pg: LocalPostgres, chats: int, worker_counts: list[int], concurre
             durable.shutdown()
         cpu = (after.ru_utime + after.ru_stime) - (before.ru_utime + before.ru_stime)
         per_chat = Counter(tag for tag, _ in counting.calls.elements())
-        once = all(r == 10 for r in results) and len(results) == chats and all(
-            c.status == "SUCCESS" for c in chat_list if c.chat_id.startswith("c")
+        once = (
+            all(r == 10 for r in results)
+            and len(results) == chats
+            and all(c.status == "SUCCESS" for c in chat_list if c.chat_id.startswith("c"))
         )
-        no_repeat = all(count == 1 for count in counting.calls.values()) and all(per_chat[f"c{i}"] == 5 for i in range(chats))
+        no_repeat = all(count == 1 for count in counting.calls.values()) and all(
+            per_chat[f"c{i}"] == 5 for i in range(chats)
+        )
         spread = len({c.executor_id for c in chat_list if c.chat_id.startswith("c")})
-        rows.append((n, chats, f"{wall:.1f}", f"{chats / wall:.1f}", f"{cpu / chats * 1000:.0f}", spread, _yn(once), _yn(no_repeat)))
-    print(f"\n(b) throughput: {chats} chats x 5 LLM calls, fake LLM 50 ms per call, PostgreSQL, worker concurrency {concurrency}")
-    table(("workers", "chats", "wall s", "chats/s", "CPU ms/chat", "used", "exactly once", "no repeat"), rows, (8, 6, 7, 8, 12, 5, 13, 10))
+        rows.append(
+            (
+                n,
+                chats,
+                f"{wall:.1f}",
+                f"{chats / wall:.1f}",
+                f"{cpu / chats * 1000:.0f}",
+                spread,
+                _yn(once),
+                _yn(no_repeat),
+            )
+        )
+    print(
+        f"\n(b) throughput: {chats} chats x 5 LLM calls, fake LLM 50 ms per call, PostgreSQL, worker concurrency {concurrency}"
+    )
+    table(
+        ("workers", "chats", "wall s", "chats/s", "CPU ms/chat", "used", "exactly once", "no repeat"),
+        rows,
+        (8, 6, 7, 8, 12, 5, 13, 10),
+    )
     print(f"(machine: {os.cpu_count()} cores; CPU ms/chat = user+sys time of all workers / chats, start-up included)")
 
 

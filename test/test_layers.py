@@ -144,7 +144,7 @@ def test_the_event_union_holds_the_built_in_events_without_importing_them_first(
 
 def test_durable_is_a_top_layer(graphs) -> None:
     """autogen.durable builds on everything else; nothing else imports it (or dbos)."""
-    tool, _, with_types = graphs
+    _, _, with_types = graphs
     upward = [
         (m, t)
         for m, targets in with_types.items()

@@ -65,10 +65,10 @@ class _ExceptionState:
             for key, value in self.attrs.items():
                 try:
                     setattr(exc, key, value)
-                except Exception:  # noqa: S112 - a read-only attribute: the message is what matters
+                except Exception:  # noqa: BLE001, S112 - a read-only attribute: the message is what matters
                     continue
             return exc  # type: ignore[no-any-return]
-        except Exception:
+        except Exception:  # noqa: BLE001 - any failure to rebuild: keep the message
             return RecordedStepError(f"{self.qualname}: {self.text}")
 
 
@@ -86,7 +86,7 @@ class StepRecord:
 def _can_pickle(value: Any) -> bool:
     try:
         pickle.loads(pickle.dumps(value))
-    except Exception:
+    except Exception:  # noqa: BLE001 - whatever pickle raises means no
         return False
     return True
 
@@ -131,7 +131,9 @@ def decode_agents(value: Any, where: tuple[Any, ...]) -> Any:
         for agent in _agents_in(item):
             if agent.name == value.name:
                 return agent
-    raise LookupError(f"The recorded speaker choice names agent {value.name!r}, which is not among the agents of the chat.")
+    raise LookupError(
+        f"The recorded speaker choice names agent {value.name!r}, which is not among the agents of the chat."
+    )
 
 
 def dump_record(record: StepRecord) -> bytes:
@@ -149,7 +151,7 @@ def dump_record(record: StepRecord) -> bytes:
 
 def load_record(data: bytes) -> StepRecord:
     """The record `dump_record` saved."""
-    record = pickle.loads(data)  # noqa: S301 - our own records, from the chat's own system database
+    record = pickle.loads(data)
     if not isinstance(record, StepRecord):
         raise TypeError(f"Not a durable step record: {type(record).__name__}.")
     return record

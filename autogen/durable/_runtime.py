@@ -14,10 +14,10 @@ from ..import_utils import optional_import
 
 optional_import("dbos", "durable", feature="autogen.durable")
 
-from dbos import DBOS, DBOSClient, SetWorkflowID  # noqa: E402
+from dbos import DBOS, DBOSClient, SetWorkflowID
 
-from .._effects import intercept_effects  # noqa: E402
-from ._steps import INPUT_TOPIC, PROMPT_EVENT, DurableSteps, NonDeterministicChatError, _Diverged  # noqa: E402
+from .._effects import intercept_effects
+from ._steps import INPUT_TOPIC, PROMPT_EVENT, DurableSteps, NonDeterministicChatError, _Diverged
 
 __all__ = [
     "DEFAULT_QUEUE",
@@ -160,7 +160,9 @@ def chat(fn: F | None = None, *, name: str | None = None, max_recovery_attempts:
 
 def _check_chat(fn: Any) -> None:
     if not hasattr(fn, "__autogen_durable_chat__"):
-        raise TypeError(f"{getattr(fn, '__qualname__', fn)!r} is not a durable chat: decorate it with @autogen.durable.chat.")
+        raise TypeError(
+            f"{getattr(fn, '__qualname__', fn)!r} is not a durable chat: decorate it with @autogen.durable.chat."
+        )
     if _launched_url is None:
         raise RuntimeError("autogen.durable is not launched: call autogen.durable.launch() first.")
 
@@ -179,8 +181,10 @@ class ChatHandle:
 
     def result(self, timeout: float | None = None) -> Any:
         """Wait for the chat to end and return what the chat function returned (or raise its error)."""
-        return DBOS.retrieve_workflow(self.chat_id).get_result(polling_interval_sec=0.1) if timeout is None else (
-            _result_within(self.chat_id, timeout)
+        return (
+            DBOS.retrieve_workflow(self.chat_id).get_result(polling_interval_sec=0.1)
+            if timeout is None
+            else (_result_within(self.chat_id, timeout))
         )
 
     def input_prompt(self) -> str | None:

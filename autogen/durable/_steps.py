@@ -122,7 +122,7 @@ class DurableSteps:
                 before = self._snapshot(cls)
                 try:
                     record = StepRecord(name, True, self._encode(effect, run(effect)))
-                except Exception as exc:
+                except Exception as exc:  # noqa: BLE001 - recorded, and raised into the chat on every run
                     record = StepRecord(name, False, pack_exception(exc))
                 return self._finish(record, before)
 
@@ -150,7 +150,7 @@ class DurableSteps:
                 before = self._snapshot(cls)
                 try:
                     record = StepRecord(name, True, self._encode(effect, await run(effect)))
-                except Exception as exc:
+                except Exception as exc:  # noqa: BLE001 - recorded, and raised into the chat on every run
                     record = StepRecord(name, False, pack_exception(exc))
                 return self._finish(record, before)
 
@@ -214,7 +214,7 @@ class DurableSteps:
 def _dump_state(state: Any) -> bytes:
     try:
         return pickle.dumps(state.data, protocol=pickle.HIGHEST_PROTOCOL)
-    except Exception:  # not picklable: compared by identity of its values, saved (and refused) later
+    except Exception:  # noqa: BLE001 - not picklable: compared by identity of its values, saved (and refused) later
         return repr(sorted(map(id, state.data.values()))).encode()
 
 

@@ -20,9 +20,13 @@ HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent.parent
 sys.path.insert(0, str(HERE))  # durable_app / scripted, as the workers import them
 
-from scripted import Responder  # noqa: E402
+from scripted import Responder
 
-from autogen.testing import FakeLLMServer  # noqa: E402
+from autogen.testing import FakeLLMServer
+
+
+#: Run a test on SQLite and on PostgreSQL (the others run on SQLite only, to keep the suite short).
+BOTH_BACKENDS = pytest.mark.parametrize("database_url", ["sqlite", "postgres"], indirect=True)
 
 
 def wait_for(condition: Callable[[], bool], timeout: float = 60.0, what: str = "condition") -> None:
@@ -62,8 +66,9 @@ def _new_pg_database(server) -> str:
     return server.uri(name)
 
 
-@pytest.fixture(params=["sqlite", "postgres"])
+@pytest.fixture(params=["sqlite"])
 def database_url(request, tmp_path: Path) -> str:
+    """SQLite unless a test asks for more (``@BOTH_BACKENDS``: also PostgreSQL)."""
     if request.param == "sqlite":
         return f"sqlite:///{tmp_path / 'chats.sqlite'}"
     return _new_pg_database(request.getfixturevalue("pg_server"))
@@ -127,7 +132,7 @@ def log_dir(tmp_path: Path) -> Path:
 @pytest.fixture
 def client(database_url: str) -> Iterator[str]:
     """This test process on ``database_url`` as a client (it starts and enqueues chats, runs none)."""
-    import autogen.durable as durable
+    from autogen import durable
 
     durable.launch(database_url, queues=[], executor_id=f"pytest-{os.getpid()}")
     yield database_url

@@ -14,8 +14,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-import autogen.durable as durable
-from autogen import AssistantAgent, ConversableAgent, GroupChat, GroupChatManager, UserProxyAgent
+from autogen import AssistantAgent, ConversableAgent, GroupChat, GroupChatManager, UserProxyAgent, durable
 from autogen.agentchat import initiate_group_chat
 from autogen.agentchat.group import AgentTarget, ContextVariables, ReplyResult
 from autogen.agentchat.group.patterns import DefaultPattern
@@ -133,7 +132,9 @@ def code_block(log_dir: str, tag: str, i: int) -> str:
 def group_chat(base_url: str, tag: str, log_dir: str) -> dict[str, Any]:
     """Three agents and a manager that lets the LLM pick each speaker ("auto")."""
     agents = [
-        ConversableAgent(name, system_message=f"agent={name}", llm_config=llm_config(base_url), human_input_mode="NEVER")
+        ConversableAgent(
+            name, system_message=f"agent={name}", llm_config=llm_config(base_url), human_input_mode="NEVER"
+        )
         for name in ("alice", "bob", "carol")
     ]
     group = GroupChat(agents, messages=[], max_round=5, speaker_selection_method="auto")

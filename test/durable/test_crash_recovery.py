@@ -9,9 +9,9 @@ import json
 from pathlib import Path
 
 import durable_app
-from conftest import wait_for
+from conftest import BOTH_BACKENDS, wait_for
 
-import autogen.durable as durable
+from autogen import durable
 
 
 def _same_as(reference: dict, result: dict, ref_tag: str, tag: str) -> None:
@@ -24,6 +24,7 @@ def _effects(log_dir: Path, tag: str) -> list[str]:
     return [line.split(" ", 1)[1] for line in lines if line.startswith(tag + " ")]
 
 
+@BOTH_BACKENDS
 def test_kill_during_an_llm_call(client, workers, llm, responder, log_dir):
     ref, tag = "tools-ref1", "tools-llm1"
     held = (tag, "assistant", 4)  # the second model call (after the first tool call)
@@ -42,6 +43,7 @@ def test_kill_during_an_llm_call(client, workers, llm, responder, log_dir):
     assert _effects(log_dir, tag) == ["tool start 1", "tool end 1", "tool start 2", "tool end 2"]
 
 
+@BOTH_BACKENDS
 def test_kill_during_a_tool_call(client, workers, llm, responder, log_dir):
     ref, tag = "tools-ref2", "tools-cut2"
     (log_dir / "hold-tool-2").touch()
@@ -103,6 +105,7 @@ def test_kill_a_group_chat_during_speaker_selection(client, workers, llm, respon
     assert responder.count(tag) == responder.count(ref) + 1
 
 
+@BOTH_BACKENDS
 def test_kill_a_pattern_chat_after_a_tool_changed_context(client, workers, llm, responder, log_dir):
     ref, tag = "pattern-ref5", "pattern-cut5"
     reference = durable.enqueue(durable_app.pattern_chat, llm.base_url, ref, str(log_dir), chat_id=ref)
@@ -138,6 +141,7 @@ def test_kill_an_async_chat_during_an_llm_call(client, workers, llm, responder, 
     assert _effects(log_dir, tag) == ["tool start 1", "tool end 1", "tool start 2", "tool end 2"]
 
 
+@BOTH_BACKENDS
 def test_a_chat_waiting_for_human_input_survives_a_restart(client, workers, llm, responder, log_dir):
     tag = "human-wait7"
     chat = durable.enqueue(durable_app.human_chat, llm.base_url, tag, str(log_dir), chat_id=tag)

@@ -8,11 +8,18 @@ from typing import Any
 import pytest
 from conftest import wait_for
 
-import autogen.durable as durable
-from autogen import AssistantAgent, UserProxyAgent
-from autogen._effects import Call, CallModel, Parallel, Sleep, intercept_effects, run_async, run_sync
-from autogen.durable._codec import StepNotSavableError, StepRecord, decode_agents, dump_record, encode_agents
-from autogen.durable._codec import load_record, pack_exception, unpack_exception
+from autogen import AssistantAgent, UserProxyAgent, durable
+from autogen._effects import Call, Parallel, Sleep, intercept_effects, run_async, run_sync
+from autogen.durable._codec import (
+    StepNotSavableError,
+    StepRecord,
+    decode_agents,
+    dump_record,
+    encode_agents,
+    load_record,
+    pack_exception,
+    unpack_exception,
+)
 from autogen.testing import FakeLLMServer, tool_call
 
 # ---------------------------------------------------------------------------------- the effect seam
@@ -52,7 +59,9 @@ SCRIPT = [
 def _tool_chat(server: FakeLLMServer):
     assistant = AssistantAgent("assistant", llm_config=server.llm_config)
     user = UserProxyAgent(
-        "user", human_input_mode="NEVER", code_execution_config=False,
+        "user",
+        human_input_mode="NEVER",
+        code_execution_config=False,
         is_termination_msg=lambda m: "TERMINATE" in (m.get("content") or ""),
     )
 
@@ -127,10 +136,21 @@ def test_model_responses_round_trip_through_a_record():
     from autogen.oai.oai_models import ChatCompletion
 
     body = {
-        "id": "x", "object": "chat.completion", "created": 1, "model": "m",
-        "choices": [{"index": 0, "finish_reason": "tool_calls", "message": {
-            "role": "assistant", "content": None,
-            "tool_calls": [{"id": "c", "type": "function", "function": {"name": "f", "arguments": "{}"}}]}}],
+        "id": "x",
+        "object": "chat.completion",
+        "created": 1,
+        "model": "m",
+        "choices": [
+            {
+                "index": 0,
+                "finish_reason": "tool_calls",
+                "message": {
+                    "role": "assistant",
+                    "content": None,
+                    "tool_calls": [{"id": "c", "type": "function", "function": {"name": "f", "arguments": "{}"}}],
+                },
+            }
+        ],
         "usage": {"prompt_tokens": 3, "completion_tokens": 4, "total_tokens": 7},
     }
     for cls in (OpenAICompletion, ChatCompletion):
@@ -190,7 +210,9 @@ def noted(base_url: str) -> list[dict[str, Any]]:
         "assistant", llm_config={"config_list": [{"model": "fake-model", "base_url": base_url, "api_key": "x"}]}
     )
     user = UserProxyAgent(
-        "user", human_input_mode="NEVER", code_execution_config=False,
+        "user",
+        human_input_mode="NEVER",
+        code_execution_config=False,
         is_termination_msg=lambda m: "TERMINATE" in (m.get("content") or ""),
     )
     name = "note" if MODE["tool"] == "a" else "jot"  # a path that is not the same on every run
@@ -234,7 +256,9 @@ def test_a_replay_that_takes_another_path_names_the_step(local):
         assert len(server.requests) == n  # nothing ran again
         MODE["tool"] = "b"
         diverged = DBOS.fork_workflow("first", 99)
-        with pytest.raises(durable.NonDeterministicChatError, match=r"step #2 is now 'llm:OpenAIClient'.*'tool:note' was"):
+        with pytest.raises(
+            durable.NonDeterministicChatError, match=r"step #2 is now 'llm:OpenAIClient'.*'tool:note' was"
+        ):
             diverged.get_result()
 
 

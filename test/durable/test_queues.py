@@ -11,7 +11,7 @@ import durable_app
 import pytest
 from conftest import ROOT, Workers, wait_for
 
-import autogen.durable as durable
+from autogen import durable
 
 
 @pytest.fixture
@@ -49,14 +49,20 @@ def test_status_lists_the_chats(client, workers: Workers, llm, log_dir):
     durable.enqueue(durable_app.plain_chat, llm.base_url, "plain-s1", str(log_dir), chat_id="plain-s1")
     queued = subprocess.run(
         [sys.executable, "-m", "autogen.durable", "status", "--database-url", client],
-        capture_output=True, text=True, cwd=ROOT, check=True,
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        check=True,
     ).stdout
     assert "plain-s1" in queued and "ENQUEUED" in queued and "durable_app.plain_chat" in queued
     workers.start("w1")
     durable.retrieve("plain-s1").result(timeout=60)
     done = subprocess.run(
         [sys.executable, "-m", "autogen.durable", "status", "--database-url", client],
-        capture_output=True, text=True, cwd=ROOT, check=True,
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        check=True,
     ).stdout
     assert "SUCCESS" in done and "1 chat(s)" in done
 
