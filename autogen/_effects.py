@@ -18,6 +18,11 @@ user code hands it an awaitable); :func:`run_async` awaits each effect on the ru
 Because a flow delegates instead of calling a driver again, the Python stack used by a routine
 does not grow with the number of steps it takes: a 10,000-message chat is a loop here.
 
+An :class:`EffectInterceptor` installed with :func:`intercept_effects` (``autogen.durable`` does, to
+record each model call, tool call, code execution and human input of a chat as a workflow step) sees
+the effects both drivers run in that context first; without one, the drivers pay a single ``is None``
+test per effect.
+
 This module sits below every other layer (``autogen.oai`` and ``autogen.agentchat`` build on it).
 """
 
@@ -29,8 +34,9 @@ import inspect
 import threading
 import time
 import types
-from collections.abc import Awaitable, Callable, Generator
-from typing import Any, TypeVar
+from collections.abc import Awaitable, Callable, Generator, Iterator
+from contextlib import contextmanager
+from typing import Any, Protocol, TypeVar
 
 T = TypeVar("T")
 
@@ -39,13 +45,20 @@ __all__ = [
     "Call",
     "CallModel",
     "Effect",
+    "EffectInterceptor",
     "Flow",
     "Parallel",
     "Sleep",
+    "current_interceptor",
+    "intercept_effects",
+    "perform",
     "run_async",
     "run_coroutine_sync",
+    "run_effect_async",
+    "run_effect_sync",
     "run_sync",
     "settle",
+    "track_state",
 ]
 
 
@@ -55,6 +68,9 @@ class _NotRun:
     __slots__ = ()
 
     def __repr__(self) -> str:
+        return "NOT_RUN"
+
+    def __reduce__(self) -> str:  # unpickled as the module's singleton (a recorded step may hold it)
         return "NOT_RUN"
 
 
@@ -69,15 +85,37 @@ class Call:
     ``async_fn=None`` means the async driver calls ``sync_fn`` too (awaiting its result when that
     is awaitable). Use :meth:`sync_only` / :meth:`async_only` for code that exists in one world
     only: the other driver answers :data:`NOT_RUN` without calling anything.
+
+    ``kind`` marks a call that has an effect on the world an interceptor may want to record:
+    "tool" (a tool or function the model called), "code" (code execution), "input" (asking a
+    human), "select" (a user's or a random speaker choice); None for the library's own plumbing
+    (send, receive, reply functions), which is deterministic given the recorded ones. See :meth:`of_kind`.
     """
 
-    __slots__ = ("sync_fn", "async_fn", "args", "kwargs")
+    __slots__ = ("args", "async_fn", "kind", "kwargs", "sync_fn")
 
-    def __init__(self, sync_fn: Callable[..., Any] | None, async_fn: Callable[..., Any] | None = None, *args: Any, **kwargs: Any) -> None:
+    def __init__(
+        self, sync_fn: Callable[..., Any] | None, async_fn: Callable[..., Any] | None = None, *args: Any, **kwargs: Any
+    ) -> None:
         self.sync_fn = sync_fn
         self.async_fn = async_fn
         self.args = args
         self.kwargs = kwargs
+        self.kind: str | None = None
+
+    @classmethod
+    def of_kind(
+        cls,
+        kind: str,
+        sync_fn: Callable[..., Any] | None,
+        async_fn: Callable[..., Any] | None = None,
+        *args: Any,
+        **kwargs: Any,
+    ) -> Call:
+        """A call marked as a side effect of ``kind`` (see the class doc); drivers run it as any other."""
+        call = cls(sync_fn, async_fn, *args, **kwargs)
+        call.kind = kind
+        return call
 
     @classmethod
     def sync_only(cls, fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Call:
@@ -132,6 +170,57 @@ Effect = Call | CallModel | Sleep | Parallel
 Flow = Generator[Effect, Any, T]
 
 
+# ---------------------------------------------------------------------------------------- interception
+
+
+class EffectInterceptor(Protocol):
+    """Takes over the effects it :meth:`claims` in the context it is installed in (see
+    :func:`intercept_effects`); ``run`` executes an effect the way the driver would have."""
+
+    def claims(self, effect: Any) -> bool:
+        """True to run ``effect`` through :meth:`run_sync` / :meth:`run_async`; cheap, never raises."""
+        ...
+
+    def run_sync(self, effect: Any, run: Callable[[Any], Any]) -> Any:
+        """The result of a claimed effect under the sync driver (exceptions go to the flow)."""
+        ...
+
+    async def run_async(self, effect: Any, run: Callable[[Any], Awaitable[Any]]) -> Any:
+        """The result of a claimed effect under the async driver."""
+        ...
+
+    def track(self, state: Any) -> None:
+        """Note mutable chat state (a `ContextVariables`) that user code run by an effect may change."""
+        ...
+
+
+_INTERCEPTOR: contextvars.ContextVar[EffectInterceptor | None] = contextvars.ContextVar(
+    "autogen_effect_interceptor", default=None
+)
+
+
+@contextmanager
+def intercept_effects(interceptor: EffectInterceptor | None) -> Iterator[None]:
+    """Install ``interceptor`` (None: none) for the flows driven in this context until the block ends."""
+    token = _INTERCEPTOR.set(interceptor)
+    try:
+        yield
+    finally:
+        _INTERCEPTOR.reset(token)
+
+
+def current_interceptor() -> EffectInterceptor | None:
+    """The interceptor installed in this context, if any."""
+    return _INTERCEPTOR.get()
+
+
+def track_state(state: Any) -> None:
+    """Tell the installed interceptor (if any) about ``state``, chat state that effects may change."""
+    interceptor = _INTERCEPTOR.get()
+    if interceptor is not None:
+        interceptor.track(state)
+
+
 # ---------------------------------------------------------------------------------------------- sync
 
 
@@ -139,12 +228,15 @@ def run_sync(flow: Flow[T]) -> T:
     """Drive ``flow`` to its result in the calling thread."""
     send = flow.send
     value: Any = None
+    hook = _INTERCEPTOR.get()
     try:
         effect = send(None)
         while True:
             try:
                 cls = type(effect)
-                if cls is Call:
+                if hook is not None and hook.claims(effect):  # only under an interceptor (a durable chat)
+                    value = hook.run_sync(effect, run_effect_sync)
+                elif cls is Call:
                     fn = effect.sync_fn
                     value = NOT_RUN if fn is None else settle(fn(*effect.args, **effect.kwargs))
                 elif cls is CallModel:
@@ -163,6 +255,33 @@ def run_sync(flow: Flow[T]) -> T:
                 effect = send(value)
     except StopIteration as stop:
         return stop.value
+
+
+def perform(call: Call) -> Any:
+    """Run ``call`` from plain code (not a flow) under the sync driver, so that an installed
+    interceptor sees it: e.g. code execution inside a reply function."""
+    return run_sync(_single(call))
+
+
+def _single(effect: Effect) -> Flow[Any]:
+    return (yield effect)
+
+
+def run_effect_sync(effect: Any) -> Any:
+    """Run one effect as :func:`run_sync` does (for interceptors; the driver's loop inlines this)."""
+    cls = type(effect)
+    if cls is Call:
+        fn = effect.sync_fn
+        return NOT_RUN if fn is None else settle(fn(*effect.args, **effect.kwargs))
+    if cls is CallModel:
+        return effect.client.create(effect.params)
+    if cls is Sleep:
+        if effect.seconds > 0:
+            time.sleep(effect.seconds)
+        return None
+    if cls is Parallel:
+        return [run_sync(sub) for sub in effect.flows]
+    raise TypeError(f"A flow yielded {effect!r}, which is not an effect.")
 
 
 # Types seen not to be awaitable (inspect.isawaitable's ABC check is slow for e.g. pydantic models).
@@ -200,8 +319,8 @@ def run_coroutine_sync(awaitable: Awaitable[T]) -> T:
         except BaseException as exc:  # re-raised in the caller's thread
             box["error"] = exc
 
-    # The helper thread runs in a copy of the caller's context (tracing spans, ambient settings).
-    thread = threading.Thread(target=contextvars.copy_context().run, args=(worker,), name="autogen-sync-await", daemon=True)
+    context = contextvars.copy_context()  # the caller's context (IO stream, interceptor), as asyncio.to_thread does
+    thread = threading.Thread(target=context.run, args=(worker,), name="autogen-sync-await", daemon=True)
     thread.start()
     thread.join()
     if "error" in box:
@@ -220,6 +339,7 @@ async def run_async(flow: Flow[T]) -> T:
     """Drive ``flow`` to its result on the running event loop, awaiting every effect."""
     value: Any = None
     error: BaseException | None = None
+    hook = _INTERCEPTOR.get()
     while True:
         try:
             effect = flow.send(value) if error is None else flow.throw(error)
@@ -227,12 +347,16 @@ async def run_async(flow: Flow[T]) -> T:
             return stop.value
         value, error = None, None
         try:
-            value = await _run_effect(effect)
+            if hook is not None and hook.claims(effect):  # only under an interceptor (a durable chat)
+                value = await hook.run_async(effect, run_effect_async)
+            else:
+                value = await run_effect_async(effect)
         except BaseException as exc:  # noqa: BLE001 - thrown into the flow, which decides
             error = exc
 
 
-async def _run_effect(effect: Any) -> Any:
+async def run_effect_async(effect: Any) -> Any:
+    """Run one effect as :func:`run_async` does."""
     cls = type(effect)
     if cls is Call:
         fn = effect.async_fn
@@ -257,4 +381,3 @@ async def _run_effect(effect: Any) -> Any:
     if cls is Parallel:
         return list(await asyncio.gather(*(run_async(sub) for sub in effect.flows)))
     raise TypeError(f"A flow yielded {effect!r}, which is not an effect.")
-

@@ -7,7 +7,7 @@ import sys
 
 HEAVY = [
     "openai", "httpx", "httpx2", "docker", "chromadb", "qdrant_client", "jupyter_client", "numpy", "tiktoken",
-    "redis", "psycopg", "pymongo", "onnxruntime", "xllamacpp", "pydantic", "termcolor",
+    "redis", "psycopg", "pymongo", "onnxruntime", "xllamacpp", "pydantic", "termcolor", "dbos", "sqlalchemy",
 ]  # fmt: skip
 
 

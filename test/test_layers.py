@@ -140,3 +140,17 @@ def test_the_event_union_holds_the_built_in_events_without_importing_them_first(
         ("autogen.events.",),
     )
     assert "autogen.events.agent_events" in loaded
+
+
+def test_durable_is_a_top_layer(graphs) -> None:
+    """autogen.durable builds on everything else; nothing else imports it (or dbos)."""
+    _, _, with_types = graphs
+    upward = [
+        (m, t)
+        for m, targets in with_types.items()
+        if not (m == "autogen.durable" or m.startswith("autogen.durable."))
+        for t in targets
+        if t == "autogen.durable" or t.startswith("autogen.durable.")
+    ]
+    assert upward == []
+    assert modules_loaded_by("import autogen, autogen.agentchat.group", ("autogen.durable", "dbos")) == []

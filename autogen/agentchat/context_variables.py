@@ -8,6 +8,8 @@ from typing import Any
 
 from pydantic import BaseModel, Field, model_validator
 
+from .._effects import track_state
+
 __all__ = ["ContextVariables"]
 
 _SETATTR = object.__setattr__
@@ -35,6 +37,7 @@ class ContextVariables(BaseModel):
         _SETATTR(self, "__pydantic_fields_set__", {"data"})
         _SETATTR(self, "__pydantic_extra__", None)
         _SETATTR(self, "__pydantic_private__", None)
+        track_state(self)  # a durable chat records what its tools change here
 
     @model_validator(mode="before")
     @classmethod

@@ -49,7 +49,7 @@ class Chats:
 
     def _init_message_flow(self, message: Any, kwargs: dict[str, Any]) -> Flow[Any]:
         if message is None:
-            message = yield Call(self.get_human_input, self.a_get_human_input, ">")  # type: ignore[attr-defined]
+            message = yield Call.of_kind("input", self.get_human_input, self.a_get_human_input, ">")  # type: ignore[attr-defined]
         return self._handle_carryover(message, kwargs)
 
     def _handle_carryover(self, message: Any, kwargs: dict[str, Any]) -> Any:

@@ -7,6 +7,7 @@ import warnings
 from typing import Any, Literal
 
 from ... import runtime_logging
+from ..._effects import Call, perform
 from ..agent import Agent
 from .events import emit
 
@@ -87,7 +88,7 @@ class CodeExecutionReply:
             if len(code_blocks) == 1 and code_blocks[0][0] == UNKNOWN:
                 continue
             # execute_code_blocks announces each block (one banner per block, as the original)
-            exitcode, logs = self.execute_code_blocks(code_blocks)
+            exitcode, logs = perform(Call.of_kind("code", self.execute_code_blocks, None, code_blocks))
             status = "execution succeeded" if exitcode == 0 else "execution failed"
             return True, f"exitcode: {exitcode} ({status})\nCode output: {logs}"
         return False, None
@@ -110,10 +111,7 @@ class CodeExecutionReply:
             if not blocks:
                 continue
             emit("GenerateCodeExecutionReplyEvent", code_blocks=blocks, sender=sender or self, recipient=self)
-            if runtime_logging.is_logging:
-                result = _logged_execution(self, type(self._code_executor).__name__, blocks)
-            else:
-                result = self._code_executor.execute_code_blocks(blocks)
+            result = perform(Call.of_kind("code", execute_code_blocks, None, self, blocks))
             status = "execution succeeded" if result.exit_code == 0 else "execution failed"
             return True, f"exitcode: {result.exit_code} ({status})\nCode output: {result.output}"
         return False, None
@@ -158,6 +156,15 @@ class CodeExecutionReply:
 
         kwargs = {k: v for k, v in kwargs.items() if k in _RUN_CODE_KEYS}
         return execute_code(code, **kwargs)
+
+
+def execute_code_blocks(agent: Any, blocks: list[Any]) -> Any:
+    """Run ``blocks`` on the agent's code executor (logged when runtime logging is on): the step a
+    durable chat records as its code execution."""
+    executor = agent._code_executor
+    if runtime_logging.is_logging:
+        return _logged_execution(agent, type(executor).__name__, blocks)
+    return executor.execute_code_blocks(blocks)
 
 
 def _legacy_executor(config: dict[str, Any]) -> str:

@@ -78,7 +78,8 @@ class TerminationAndHumanInput:
         reason = ""
         is_term = is_termination(self, message)
         if self.human_input_mode == "ALWAYS":
-            reply = yield Call(
+            reply = yield Call.of_kind(
+                "input",
                 self.get_human_input,
                 self.a_get_human_input,
                 f"Replying as {self.name}. Provide feedback to {sender_name}. "  # type: ignore[attr-defined]
@@ -97,7 +98,7 @@ class TerminationAndHumanInput:
                 else f"Please give feedback to {sender_name}. Press enter to skip and use auto-reply, "
                 "or type 'exit' to stop the conversation: "
             )
-            reply = yield Call(self.get_human_input, self.a_get_human_input, prompt)
+            reply = yield Call.of_kind("input", self.get_human_input, self.a_get_human_input, prompt)
             no_human_input = not reply
             if reply == "exit":
                 reason = "User requested to end the conversation"
@@ -105,7 +106,8 @@ class TerminationAndHumanInput:
                 reason = f"Termination message condition on agent '{self.name}' met and no human input provided"  # type: ignore[attr-defined]
                 reply = "exit"
         elif is_term:
-            reply = yield Call(
+            reply = yield Call.of_kind(
+                "input",
                 self.get_human_input,
                 self.a_get_human_input,
                 f"Please give feedback to {sender_name}. Press enter or type 'exit' to stop the conversation: ",

@@ -71,7 +71,7 @@ class ToolExecution:
                 if logged is not None:
                     logged.ran = True
                 try:
-                    content = yield Call(func, None, **arguments)  # user code: sync, or awaited
+                    content = yield Call.of_kind("tool", func, None, **arguments)  # user code: sync, or awaited
                     success = True
                 except Exception as e:  # the model gets the error and can correct itself
                     content = f"Error: {e}"

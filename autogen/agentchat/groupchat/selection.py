@@ -182,7 +182,7 @@ class SpeakerSelection:
             if logging_on:
                 note_selection(self, method="custom", reason="custom")
             # user code is an effect; the library's own selection (a pattern's) is called in place
-            chosen = method(last_speaker, self) if is_inline(method) else (yield Call(method, None, last_speaker, self))
+            chosen = method(last_speaker, self) if is_inline(method) else (yield Call.of_kind("select", method, None, last_speaker, self))
             if chosen is None:
                 raise NoEligibleSpeakerError("Custom speaker selection function returned None. Terminating conversation.")
             if isinstance(chosen, str):
@@ -221,11 +221,11 @@ class SpeakerSelection:
         if len(candidates) == 1:
             return candidates[0], candidates, None
         if method == "manual":
-            return (yield Call(self.manual_select_speaker, None, candidates)), candidates, None
+            return (yield Call.of_kind("input", self.manual_select_speaker, None, candidates)), candidates, None
         if method == "round_robin":
             return self.next_agent(last_speaker, candidates), candidates, None
         if method == "random":
-            return self.random_select_speaker(candidates), candidates, None
+            return (yield Call.of_kind("select", self.random_select_speaker, None, candidates)), candidates, None
         return None, candidates, self._selection_messages()
 
     def _prepare_and_select_agents(

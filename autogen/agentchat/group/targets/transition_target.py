@@ -7,6 +7,8 @@ from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel
 
+from ...._effects import Call, perform
+
 from ..speaker_selection_result import SpeakerSelectionResult
 from .transition_utils import AGENT_WRAPPER_PREFIX
 
@@ -219,7 +221,7 @@ class RandomAgentTarget(_DirectTarget):
             raise ValueError(
                 f"RandomAgentTarget has no agent other than '{current_agent.name}' to choose from ({self.agent_names})."
             )
-        self.nominated_name = random.choice(choices)
+        self.nominated_name = perform(Call.of_kind("select", random.choice, None, choices))  # recorded in a durable chat
         return SpeakerSelectionResult(agent_name=self.nominated_name)
 
     def display_name(self) -> str:
