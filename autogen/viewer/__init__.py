@@ -10,10 +10,11 @@ In a notebook::
     from autogen.viewer import show
     show("logs.db")          # or show(chat_result)
 
-The page lists the runs of the log; for a run it shows the conversation's timeline (messages,
-tool calls and results, code and its output, speaker selections, handoffs, termination) and, for
-every LLM call, the exact request (messages, tools, parameters), the reply, tokens, cost and
-latency, with totals per agent and per model. Everything is served from this machine: the page
+The page lists the runs of the log (one per chat of a runtime log); for a run it shows how it
+ended and the conversation's timeline (messages, tool calls and their outcome, code executions,
+speaker selections, handoffs, guardrails, failed LLM attempts with their retry or fallback,
+nested chats, termination) and, for every LLM call, the exact request (messages, tools,
+parameters), the reply, tokens, cost and latency, with totals per agent and per model. Everything is served from this machine: the page
 loads nothing from the network. Only the standard library is imported.
 """
 

@@ -47,10 +47,10 @@ def load(source: Any) -> dict[str, Any]:
 
             runs = read_otlp(path)
         else:
-            from .runtime_log import build_run, read_jsonl, read_sqlite
+            from .runtime_log import build_runs, read_jsonl, read_sqlite
 
             sessions = read_sqlite(path) if kind == "sqlite" else read_jsonl(path)
-            runs = [build_run(s) for s in sessions]
+            runs = [run for s in sessions for run in build_runs(s)]
         return {"kind": kind, "source": path, "runs": runs}
     if isinstance(source, dict) and "runs" in source:
         return source

@@ -8,10 +8,12 @@ one ChatResult) is::
      "calls": [call, ...],      # every LLM call, with the exact request and the reply
      "totals": {"agents": {...}, "models": {...}, "all": {...}}, "notes": [str, ...]}
 
-An *item* has ``i`` (its index), ``kind`` (``message``, ``llm_call``, ``tool``, ``code``, ``speaker``,
-``handoff``, ``human_input``, ``termination``, ``event``), ``ts`` (text, may be empty) and ``agent``, plus
-fields of its kind. An ``llm_call`` item holds ``call`` (the index into ``calls``) and a short summary;
-the full call is served on its own, so a page of the timeline stays small.
+An *item* has ``i`` (its index), ``kind`` (one of :data:`ITEM_KINDS`), ``ts`` (text, may be empty) and
+``agent``, plus fields of its kind; ``error`` (text) marks an item that failed, ``depth`` one that
+happened in a nested chat. An ``llm_call`` item holds ``call`` (the index into ``calls``) and a short
+summary; the full call is served on its own, so a page of the timeline stays small. An
+``llm_failure`` item (one failed attempt of a model call) holds ``call`` too when the same invocation
+was answered in the end; that call lists its ``failures``.
 """
 
 from __future__ import annotations
@@ -34,7 +36,10 @@ __all__ = [
     "run_summary",
 ]
 
-ITEM_KINDS = ("message", "llm_call", "tool", "code", "speaker", "handoff", "human_input", "termination", "event")
+ITEM_KINDS = (
+    "message", "llm_call", "llm_failure", "tool", "code", "speaker", "handoff", "guardrail", "human_input", "chat",
+    "termination", "event",
+)  # fmt: skip
 #: Request keys shown as the call's context rather than as parameters.
 _CONTEXT_KEYS = ("messages", "tools", "functions")
 _PREVIEW = 160
@@ -206,6 +211,8 @@ def call_summary(call: dict[str, Any]) -> dict[str, Any]:
     for key in ("error", "purpose", "selected"):
         if call.get(key):
             summary[key] = call[key]
+    if call.get("failures"):
+        summary["failed_attempts"] = len(call["failures"])
     return summary
 
 
@@ -230,11 +237,12 @@ def _bucket() -> dict[str, Any]:
         "latency": 0.0,
         "cached": 0,
         "errors": 0,
+        "failures": 0,
     }
 
 
 def totals(items: Iterable[dict[str, Any]], calls: Iterable[dict[str, Any]]) -> dict[str, Any]:
-    """LLM calls, tokens, cost, latency and messages summed per agent, per model and overall."""
+    """LLM calls, tokens, cost, latency, messages and failed attempts summed per agent, per model and overall."""
     agents: dict[str, dict[str, Any]] = {}
     models: dict[str, dict[str, Any]] = {}
     everything = _bucket()
@@ -246,6 +254,15 @@ def totals(items: Iterable[dict[str, Any]], calls: Iterable[dict[str, Any]]) -> 
         if item.get("kind") == "message":
             agents.setdefault(item.get("agent") or "?", _bucket())["messages"] += 1
             everything["messages"] += 1
+        elif item.get("kind") == "llm_failure":  # a failed attempt; a call that never succeeded is an error
+            failed = item.get("action") in ("give_up", "raise")
+            for bucket in (
+                agents.setdefault(item.get("agent") or "?", _bucket()),
+                models.setdefault(item.get("model") or "?", _bucket()),
+                everything,
+            ):
+                bucket["failures"] += 1
+                bucket["errors"] += 1 if failed else 0
     return {"agents": agents, "models": models, "all": everything}
 
 

@@ -1,16 +1,18 @@
-"""The viewer's readers: runtime logs of a real group chat (SQLite and JSON lines), OTLP/JSON traces
-(written by hand and by the OpenTelemetry SDK), a ChatResult, and logs with tables, columns and
-events this version does not know."""
+"""The viewer's readers: runtime logs of a real group chat and of a session of several chats (retries,
+fallbacks, failing tools, a pattern with a handoff and a guardrail, code execution, a nested chat, a
+call that gives up), from SQLite and JSON lines; OTLP/JSON traces (written by hand and by the
+OpenTelemetry SDK), a ChatResult, and logs with tables, columns and events this version does not know."""
 
 from __future__ import annotations
 
 import json
+import re
 import shutil
 import sqlite3
 from pathlib import Path
 
 import pytest
-from viewer_logs import TRANSCRIPT, run_group_chat
+from viewer_logs import FEATURE_RUNS, SELECTIONS, TRANSCRIPT, run_group_chat
 
 from autogen import ChatResult, runtime_logging
 from autogen.viewer import detect_kind, load, show
@@ -22,6 +24,14 @@ pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
 
 def messages(run):
     return [(i["agent"], i["content"]) for i in run["items"] if i["kind"] == "message"]
+
+
+def of_kind(run, kind):
+    return [i for i in run["items"] if i["kind"] == kind]
+
+
+def tools_of(run):
+    return of_kind(run, "tool")
 
 
 @pytest.mark.parametrize("kind", ["sqlite", "jsonl"])
@@ -85,12 +95,39 @@ def test_a_logged_group_chat_reads_back_as_its_transcript(group_chat_logs, kind)
     assert totals["all"]["messages"] == len(TRANSCRIPT)
     names = {a["name"]: a["class"] for a in run["agents"]}
     assert names["chat_manager"] == "GroupChatManager" and names["planner"] == "ConversableAgent"
-    assert run["termination"] is None  # today's logs do not record it
+
+    # The chat record: kind, participants, termination.
+    assert run["chat_kind"] == "group" and run["chat"]["initiator"] == "user"
+    assert run["chat"]["participants"][:2] == ["user", "chat_manager"]
+    assert run["termination_code"] == "termination_message"
+    assert run["termination"] == "Termination message condition on the GroupChatManager 'chat_manager' met"
+    assert run["items"][-1]["kind"] == "termination" and run["items"][-1]["code"] == "termination_message"
+    assert run["notes"] == []
+    # Each auto selection: its round, candidates, the LLM's choice; right after the selector's call.
+    speakers = [i for i in run["items"] if i["kind"] == "speaker"]
+    assert [(s["round"], s["selected"], s["reason"], s["attempts"]) for s in speakers] == [
+        (1, "planner", "llm", 1),
+        (2, "user", "single_candidate", None),  # only the tool executor may answer the tool calls
+        (3, "user", "llm", 1),
+        (4, "planner", "llm", 1),
+        (5, "writer", "llm", 1),
+    ]
+    assert {s["method"] for s in speakers} == {"auto"}
+    assert speakers[0]["candidates"] == ["user", "planner", "writer"] and speakers[0]["previous"] == "user"
+    assert speakers[0]["data"]["llm"]["answer"] == "planner"
+    by_llm = [s for s in speakers if s["reason"] == "llm"]
+    assert [s["selected"] for s in by_llm] == SELECTIONS
+    for s in by_llm:
+        before = run["items"][s["i"] - 1]
+        assert before["kind"] == "llm_call" and before["purpose"] == "speaker selection"
+    assert {(t["call_id"], t["success"]) for t in tools_of(run)} == {("call_1", True), ("call_2", True)}
 
 
 def test_the_sqlite_and_file_logs_of_the_same_chat_agree(group_chat_logs):
     a, b = (load(group_chat_logs[k])["runs"][0] for k in ("sqlite", "jsonl"))
-    strip = lambda run: [{k: v for k, v in i.items() if k not in ("ts", "latency")} for i in run["items"]]
+    strip = lambda run: [
+        {k: v for k, v in i.items() if k not in ("ts", "latency", "duration_ms")} for i in run["items"]
+    ]
     assert strip(a) == strip(b)
 
 
@@ -105,9 +142,129 @@ def test_several_sessions_in_one_database_are_separate_runs(group_chat_logs, tmp
     finally:
         runtime_logging.stop()
     runs = load(db)["runs"]
-    assert [r["id"] for r in runs] == ids
-    assert [messages(r) for r in runs] == [TRANSCRIPT, TRANSCRIPT]  # events were placed by their time
-    assert all("placed by their time" in " ".join(r["notes"]) for r in runs)
+    assert [r["session"] for r in runs] == ids  # one chat each; the run is the chat
+    assert [messages(r) for r in runs] == [TRANSCRIPT, TRANSCRIPT]  # placed by their session and chat ids
+    assert all(r["notes"] == [] for r in runs)
+
+
+@pytest.mark.parametrize("kind", ["sqlite", "jsonl"])
+def test_a_session_of_several_chats_is_one_run_per_chat(feature_logs, kind):
+    runs = load(feature_logs[kind])["runs"]
+    assert [(r["title"], r["chat_kind"], r["termination_code"]) for r in runs] == FEATURE_RUNS
+    assert len({r["session"] for r in runs}) == 1 and len({r["id"] for r in runs}) == len(runs)
+    tools_run, pattern_run, code_run, nested_run, failing_run = runs
+    for run in runs:
+        assert run["termination"] and run["items"][-1]["kind"] == "termination"
+        assert run["start"] <= run["end"]
+    assert tools_run["termination"] == "Termination message condition on agent 'user' met"
+    assert [a["name"] for a in tools_run["agents"]] == ["user", "asst"]
+
+    # Failed attempts: 503, retried; 503 again, fallback; later the first server's script is used up (400).
+    failures = of_kind(tools_run, "llm_failure")
+    assert [(f["attempt"], f["max_attempts"], f["config_index"], f["action"], f["error_type"]) for f in failures] == [
+        (1, 2, 0, "retry", "InternalServerError"),
+        (2, 2, 0, "fallback", "InternalServerError"),
+        (1, 2, 0, "fallback", "BadRequestError"),
+    ]
+    retry, fallback, later = failures
+    assert retry["next"].startswith("retry after ") and 0 < retry["wait_seconds"] <= 0.02
+    assert fallback["next"] == "fall back to config 1" and fallback["next_config_index"] == 1
+    assert "503" in retry["error"] and retry["error"].startswith("InternalServerError: ")
+    assert retry["model"] == "fake-model" and retry["base_url"].startswith("http://127.0.0.1:")
+    assert retry["agent"] == "asst"
+    # ...attached to the LLM call of the same invocation, which comes right after them.
+    assert retry["call"] == fallback["call"] == 0 and later["call"] == 1
+    calls = tools_run["calls"]
+    assert [len(c["failures"]) for c in calls] == [2, 1]
+    assert calls[0]["failures"][0]["invocation_id"] == calls[0]["invocation_id"]
+    first_call = next(i for i in tools_run["items"] if i["kind"] == "llm_call")
+    assert first_call["failed_attempts"] == 2 and first_call["i"] == fallback["i"] + 1
+    assert all(f["error"] for f in failures)
+    totals = tools_run["totals"]
+    assert totals["all"]["failures"] == 3 and totals["all"]["errors"] == 0
+    assert totals["agents"]["asst"]["failures"] == 3 and totals["models"]["fake-model"]["failures"] == 3
+
+    # Tool calls: the model's call ids, outcome, error, duration.
+    tools = {t["call_id"]: t for t in tools_of(tools_run)}
+    assert tools["call_add"]["success"] is True and "error" not in tools["call_add"]
+    assert tools["call_div"]["success"] is False
+    assert tools["call_div"]["error"] == "ZeroDivisionError: division by zero"
+    assert all(t["duration_ms"] >= 0 for t in tools.values())
+
+    # The pattern: handoffs with their reasons, the guardrail, the end chosen by the group's after-work.
+    handoffs = of_kind(pattern_run, "handoff")
+    assert [(h["reason"], h["source"], h["target"]) for h in handoffs] == [
+        ("initial_agent", "user", "triage"),
+        ("tool_call", "triage", "_Group_Tool_Executor"),
+        ("llm_handoff", "triage", "tech"),
+        ("guardrail", "tech", "security"),
+        ("group_after_work", "security", "Terminate"),
+    ]
+    assert handoffs[2]["target_type"] == "AgentTarget" and handoffs[-1]["target_type"] == "TerminateTarget"
+    assert handoffs[-1]["chosen"] is None
+    [guardrail] = of_kind(pattern_run, "guardrail")
+    assert (guardrail["guardrail"], guardrail["target"]) == ("secrets", "security")
+    assert guardrail["activation_message"] == "Secret blocked."
+    assert guardrail["justification"] == "Match found -> password"
+    assert pattern_run["termination"] == "Terminate chosen by group_after_work after 'security'"
+    assert pattern_run["chat"]["info"]["pattern"] == "DefaultPattern"
+    [transfer] = tools_of(pattern_run)
+    assert transfer["agent"] == "_Group_Tool_Executor" and transfer["call_id"] == "call_h" and transfer["success"]
+
+    # Code executions: language, code, exit code, output, executor, duration; no duplicate from events.
+    code = of_kind(code_run, "code")
+    assert [(c["language"], c["code"], c["exit_code"], c["output"]) for c in code] == [
+        ("python", "print(6 * 7)", 0, "42\n"),
+        ("python", "raise SystemExit(3)", 3, ""),
+    ]
+    assert {c["executor"] for c in code} == {"LocalCommandLineCodeExecutor"} and code[0]["duration_ms"] > 0
+    assert "error" not in code[0] and code[1]["error"] == "exit code 3"
+
+    # A nested chat: inside its parent's run, one level deeper, between its start and end.
+    kinds = [(i["kind"], i.get("depth", 0), i["agent"]) for i in nested_run["items"]]
+    assert kinds == [
+        ("message", 0, "outer"), ("chat", 0, "host"), ("message", 1, "host"), ("llm_call", 1, "inner"),
+        ("message", 1, "inner"), ("chat", 0, "host"), ("message", 0, "host"), ("termination", 0, "host"),
+    ]  # fmt: skip
+    start, end = of_kind(nested_run, "chat")
+    assert (start["edge"], start["recipient"], end["edge"]) == ("start", "inner", "end")
+    assert end["reason"] == "Maximum turns (1) reached" and start["chat_id"] == end["chat_id"] != nested_run["id"]
+    assert [a["name"] for a in nested_run["agents"]] == ["outer", "host", "inner"]
+
+    # A call that gives up: its attempt is the error, there is no answer, the chat ended with the error.
+    [gave_up] = of_kind(failing_run, "llm_failure")
+    assert gave_up["action"] == "give_up" and gave_up["error_type"] == "AuthenticationError" and "call" not in gave_up
+    assert gave_up["next"] == "give up: the error reached the caller"
+    assert failing_run["calls"] == [] and failing_run["totals"]["all"]["errors"] == 1
+    assert "AuthenticationError" in failing_run["termination"]
+
+
+def test_the_sqlite_and_file_logs_of_several_chats_agree(feature_logs):
+    volatile = {"ts", "latency", "duration_ms", "wait_seconds", "next", "invocation_id", "chat_id"}
+    a, b = (load(feature_logs[k])["runs"] for k in ("sqlite", "jsonl"))
+
+    def strip(run):  # what differs between two runs of the same chats: times, ids, the fake servers' ports
+        items = [{k: v for k, v in i.items() if k not in volatile} for i in run["items"]]
+        return re.sub(r"127\.0\.0\.1:\d+", "127.0.0.1:PORT", json.dumps(items))
+
+    assert [strip(r) for r in a] == [strip(r) for r in b]
+
+
+def test_a_chat_that_never_ended(feature_logs, tmp_path):
+    """A process that died mid-chat: the chat has no end; its run says so and is still shown."""
+    db = tmp_path / "died.db"
+    shutil.copy(feature_logs["sqlite"], db)
+    con = sqlite3.connect(db)
+    con.execute(
+        "UPDATE chats SET end_time = NULL, termination_code = NULL, termination_reason = NULL"
+        " WHERE initiator = 'user' AND kind = 'pattern'"
+    )
+    con.commit()
+    con.close()
+    pattern_run = load(str(db))["runs"][1]
+    assert pattern_run["termination"] is None and pattern_run["items"][-1]["kind"] != "termination"
+    assert any("no end" in n for n in pattern_run["notes"])
+    assert len(of_kind(pattern_run, "handoff")) == 5
 
 
 def test_a_chat_result_shows_its_history_and_cost(group_chat_logs):
@@ -144,28 +301,36 @@ def test_a_chat_result_with_usage_fills_the_model_totals():
     assert messages(run) == [("a", "hi"), ("b", "yo")]
 
 
-def test_unknown_tables_columns_and_events_are_shown_not_fatal(group_chat_logs, tmp_path):
-    """What the runtime logs may record later (failed calls, retries, speaker selections, termination)."""
+@pytest.mark.parametrize("with_chats", [True, False], ids=["this-library", "ag2-style"])
+def test_unknown_tables_columns_and_events_are_shown_not_fatal(group_chat_logs, tmp_path, with_chats):
+    """Columns, tables and events no version of the logger writes; an ag2-style database (no chat
+    records, rows without ids) is one run whose termination is found among its events."""
     db = tmp_path / "richer.db"
     shutil.copy(group_chat_logs["sqlite"], db)
     con = sqlite3.connect(db)
-    session = con.execute("SELECT session_id FROM chat_completions LIMIT 1").fetchone()[0]
+    session, chat = con.execute("SELECT session_id, chat_id FROM chat_completions LIMIT 1").fetchone()
     last = con.execute("SELECT max(timestamp) FROM events").fetchone()[0]
+    if not with_chats:
+        for table in ("chats", "speaker_selections", "model_call_failures", "code_executions"):
+            con.execute(f"DROP TABLE {table}")
+        for table in ("chat_completions", "events", "function_calls"):
+            con.execute(f"UPDATE {table} SET chat_id = NULL")
+        chat = None
     con.execute("ALTER TABLE chat_completions ADD COLUMN error TEXT")
     con.execute("ALTER TABLE chat_completions ADD COLUMN attempt INTEGER")
     con.execute(
-        "INSERT INTO chat_completions (session_id, source_name, request, response, is_cached, cost, start_time,"
-        " end_time, error, attempt) VALUES (?, 'writer', ?, NULL, 0, 0, ?, ?, 'RateLimitError: slow down', 1)",
-        (session, json.dumps({"messages": [{"role": "user", "content": "x"}], "model": "m"}), last, last),
+        "INSERT INTO chat_completions (session_id, chat_id, source_name, request, response, is_cached, cost, start_time,"
+        " end_time, error, attempt) VALUES (?, ?, 'writer', ?, NULL, 0, 0, ?, ?, 'RateLimitError: slow down', 1)",
+        (session, chat, json.dumps({"messages": [{"role": "user", "content": "x"}], "model": "m"}), last, last),
     )
-    con.execute("CREATE TABLE retries (session_id TEXT, timestamp TEXT, attempt INTEGER, delay REAL)")
-    con.execute("INSERT INTO retries VALUES (?, ?, 1, 0.5)", (session, last))
+    con.execute("CREATE TABLE retries (session_id TEXT, chat_id TEXT, timestamp TEXT, attempt INTEGER, delay REAL)")
+    con.execute("INSERT INTO retries VALUES (?, ?, ?, 1, 0.5)", (session, chat, last))
     for name, state in [
         ("speaker_selected", {"selected": "writer", "candidates": ["planner", "writer"]}),
         ("handoff", {"target": "writer"}),
         ("termination", {"reason": "Termination message condition met"}),
         ("something_new", {"x": 1}),
-    ]:
+    ]:  # ag2's columns only: no session or chat id
         con.execute(
             "INSERT INTO events (event_name, source_id, source_name, json_state, timestamp) VALUES (?, 1, 'chat_manager', ?, ?)",
             (name, json.dumps(state), last),
@@ -178,14 +343,20 @@ def test_unknown_tables_columns_and_events_are_shown_not_fatal(group_chat_logs, 
     failed = run["calls"][-1]
     assert failed["error"] == "RateLimitError: slow down" and failed["extra"] == {"attempt": 1}
     assert run["totals"]["all"]["errors"] == 1
-    kinds = {i["kind"]: i for i in run["items"][-6:]}
-    assert kinds["speaker"]["selected"] == "writer"
-    assert kinds["handoff"]["target"] == "writer"
-    assert kinds["termination"]["reason"] == "Termination message condition met"
-    assert run["termination"] == "Termination message condition met"
+    by_name = {i.get("name"): i for i in run["items"] if i.get("name")}
+    assert by_name["speaker_selected"]["kind"] == "speaker" and by_name["speaker_selected"]["selected"] == "writer"
+    assert by_name["handoff"]["kind"] == "handoff" and by_name["handoff"]["target"] == "writer"
+    assert by_name["termination"]["reason"] == "Termination message condition met"
     events = [i for i in run["items"] if i["kind"] == "event"]
     assert {e["name"] for e in events} == {"retries", "something_new"}
     assert next(e for e in events if e["name"] == "retries")["data"]["delay"] == 0.5
+    if with_chats:  # the chat record says how it ended; the id-less events were placed by their time
+        assert run["termination"].startswith("Termination message condition on the GroupChatManager")
+        assert run["items"][-1]["kind"] == "termination" and run["items"][-1]["code"] == "termination_message"
+        assert any("placed in the chat running at their time" in n for n in run["notes"])
+    else:
+        assert run["termination"] == "Termination message condition met"
+        assert "chat" not in run and len(of_kind(run, "speaker")) == 1
 
 
 def test_a_file_log_with_unknown_lines_and_garbage(group_chat_logs, tmp_path):
@@ -197,9 +368,10 @@ def test_a_file_log_with_unknown_lines_and_garbage(group_chat_logs, tmp_path):
     )
     lines.append("not json")
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    [run] = load(str(path))["runs"]
+    run, outside = load(str(path))["runs"]  # the line has no chat id: it happened outside the chat
     assert messages(run) == TRANSCRIPT
-    assert run["items"][-1]["kind"] == "event" and run["items"][-1]["name"] == "retry"
+    assert outside["id"] == f"{session}:outside" and outside["title"].startswith("outside any chat")
+    assert [(i["kind"], i["name"]) for i in outside["items"]] == [("event", "retry")]
     assert any("not JSON" in n for n in run["notes"])
 
 

@@ -14,7 +14,7 @@ import urllib.request
 from pathlib import Path
 
 import pytest
-from viewer_logs import TRANSCRIPT
+from viewer_logs import FEATURE_RUNS, TRANSCRIPT
 
 from autogen.logger import SqliteLogger
 from autogen.viewer import ViewerServer, export, load, serve
@@ -59,6 +59,21 @@ def test_the_api_serves_runs_pages_and_calls(group_chat_logs):
         with pytest.raises(urllib.error.HTTPError) as e:
             get(server.url + "api/runs/0/items?offset=abc")
         assert e.value.code == 400
+
+
+def test_the_api_serves_each_chat_as_a_run(feature_logs):
+    with serve(feature_logs["jsonl"]) as server:
+        _, log = get(server.url + "api/log")
+        assert [(r["title"], r["chat_kind"], r["termination_code"]) for r in log["runs"]] == FEATURE_RUNS
+        first = log["runs"][0]
+        assert first["counts"]["llm_failure"] == 3 and first["totals"]["all"]["failures"] == 3
+        assert first["chat"]["participants"] == ["user", "asst"]
+        _, failed = get(server.url + "api/runs/0/items?kinds=llm_failure,tool&q=error")
+        assert [i["kind"] for i in failed["items"]] == ["llm_failure", "llm_failure", "tool", "llm_failure"]
+        _, call = get(server.url + "api/runs/0/calls/0")
+        assert [f["action"] for f in call["failures"]] == ["retry", "fallback"]
+        _, code = get(server.url + "api/runs/2/items?kinds=code")
+        assert [i["exit_code"] for i in code["items"]] == [0, 3]
 
 
 def test_the_page_loads_nothing_from_elsewhere(group_chat_logs):

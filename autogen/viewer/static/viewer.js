@@ -1,9 +1,12 @@
 /* AG2 run viewer: one page over either the local JSON API or data embedded in the page. */
 (function () {
   "use strict";
-  var KINDS = ["message", "llm_call", "tool", "code", "speaker", "handoff", "human_input", "termination", "event"];
-  var LABEL = { message: "messages", llm_call: "LLM calls", tool: "tools", code: "code", speaker: "speaker",
-    handoff: "handoffs", human_input: "human input", termination: "termination", event: "events" };
+  var KINDS = ["message", "llm_call", "llm_failure", "tool", "code", "speaker", "handoff", "guardrail", "human_input",
+    "chat", "termination", "event"];
+  var LABEL = { message: "messages", llm_call: "LLM calls", llm_failure: "failed LLM calls", tool: "tools", code: "code",
+    speaker: "speaker", handoff: "handoffs", guardrail: "guardrails", human_input: "human input", chat: "nested chats",
+    termination: "termination", event: "events" };
+  var CHAT_KIND = { two_agent: "two-agent chat", group: "group chat", pattern: "pattern chat" };
   var CLIP = 2000;
 
   // ------------------------------------------------------------------ data sources
@@ -84,6 +87,8 @@
   function json(v) { try { return JSON.stringify(v, null, 2); } catch (e) { return String(v); } }
   function money(v) { return v === null || v === undefined ? "" : "$" + Number(v).toFixed(Number(v) && Number(v) < 0.01 ? 6 : 4); }
   function secs(v) { return v === null || v === undefined ? "" : Number(v).toFixed(v < 1 ? 3 : 2) + "s"; }
+  function ms(v) { return v === null || v === undefined ? "" : secs(Number(v) / 1000); }
+  function has(v) { return v !== null && v !== undefined && v !== ""; }
   function color(name) {
     var x = 0; name = String(name || "");
     for (var i = 0; i < name.length; i++) { x = (x * 31 + name.charCodeAt(i)) % 360; }
@@ -121,7 +126,7 @@
   }
 
   // ------------------------------------------------------------------ state
-  var state = { log: null, run: 0, offset: 0, limit: 200, kinds: [], text: "", total: 0, call: null };
+  var state = { log: null, run: 0, offset: 0, limit: 200, kinds: [], text: "", total: 0, call: null, seq: 0 };
 
   function showError(err) {
     var main = $("main");
@@ -135,9 +140,12 @@
       var ul = $("runs"); clear(ul);
       if (!log.runs.length) { $("main").appendChild(h("div", { "class": "empty", text: "This log has no runs." })); return; }
       log.runs.forEach(function (r, n) {
-        ul.appendChild(h("li", { "data-run": n, onclick: function () { selectRun(n); } },
+        var m = [r.start || "", (r.counts.message || 0) + " messages", r.n_calls + " LLM calls"];
+        if (r.chat_kind) { m.unshift(CHAT_KIND[r.chat_kind] || r.chat_kind); }
+        if (r.termination_code) { m.push(r.termination_code); }
+        ul.appendChild(h("li", { "data-run": n, "data-kind": r.chat_kind || null, onclick: function () { selectRun(n); } },
           h("div", { "class": "t", text: r.title || r.id || "run " + (n + 1) }),
-          h("div", { "class": "m", text: (r.start || "") + " \u00b7 " + (r.counts.message || 0) + " messages \u00b7 " + r.n_calls + " LLM calls" })));
+          h("div", { "class": "m", text: m.join(" \u00b7 ") })));
       });
       selectRun(0);
     }).catch(showError);
@@ -145,6 +153,9 @@
 
   function selectRun(n) {
     state.run = n; state.offset = 0; state.call = null;
+    // Keep the kinds filter across runs only for the kinds the new run has (else show everything).
+    var counts = state.log.runs[n].counts || {};
+    state.kinds = state.kinds.filter(function (k) { return counts[k]; });
     closeDetail();
     Array.prototype.forEach.call($("runs").children, function (li, i) { li.className = i === n ? "active" : ""; });
     renderHead(state.log.runs[n]);
@@ -154,13 +165,13 @@
   function totalsTable(title, rows, withMessages) {
     var names = Object.keys(rows || {});
     if (!names.length) { return null; }
-    var head = [title, "LLM calls", "tokens in", "tokens out", "cost", "latency"];
+    var head = [title, "LLM calls", "failed attempts", "tokens in", "tokens out", "cost", "latency"];
     if (withMessages) { head.splice(1, 0, "messages"); }
     return h("table", { "class": "totals", "data-table": title },
       h("tr", null, head.map(function (x) { return h("th", { text: x }); })),
       names.map(function (name) {
         var b = rows[name];
-        var cells = [name, b.calls === null || b.calls === undefined ? "" : b.calls, b.prompt_tokens || 0,
+        var cells = [name, b.calls === null || b.calls === undefined ? "" : b.calls, b.failures || 0, b.prompt_tokens || 0,
           b.completion_tokens || 0, money(b.cost), secs(b.latency)];
         if (withMessages) { cells.splice(1, 0, b.messages || 0); }
         return h("tr", null, cells.map(function (x) { return h("td", { text: x }); }));
@@ -175,9 +186,16 @@
       h("h2", { text: run.title || run.id }),
       h("div", { "class": "meta", text: "run " + run.id + " \u00b7 " + (run.start || "?") + " \u2192 " + (run.end || "?") +
         " \u00b7 " + run.n_items + " timeline items \u00b7 " + (all.messages || 0) + " messages \u00b7 " + run.n_calls + " LLM calls \u00b7 " +
-        (all.prompt_tokens || 0) + " \u2192 " + (all.completion_tokens || 0) + " tokens \u00b7 " + money(all.cost || 0) }),
+        (all.prompt_tokens || 0) + " \u2192 " + (all.completion_tokens || 0) + " tokens \u00b7 " + money(all.cost || 0) +
+        (all.failures ? " \u00b7 " + all.failures + " failed LLM attempts" : "") }),
+      run.chat ? h("div", { "class": "meta", id: "chat-info", text: (CHAT_KIND[run.chat.kind] || run.chat.kind || "chat") + ": " +
+        (run.chat.initiator || "?") + " \u2192 " + (run.chat.recipient || "?") +
+        (run.chat.participants && run.chat.participants.length ? " \u00b7 participants: " + run.chat.participants.join(", ") : "") +
+        (has(run.chat.message_count) ? " \u00b7 " + run.chat.message_count + " messages in the transcript" : "") +
+        (run.chat.last_speaker ? " \u00b7 last speaker: " + run.chat.last_speaker : "") }) : null,
       h("div", { "class": "term", id: "termination" }, "Termination: ",
-        run.termination ? h("b", { text: run.termination }) : h("span", { "class": "note", text: "not logged" })),
+        run.termination ? h("b", { text: run.termination }) : h("span", { "class": "note", text: "not logged" }),
+        run.termination_code ? h("span", { "class": "badge", "data-testid": "termination-code", text: run.termination_code }) : null),
       run.summary ? h("div", { "class": "meta", text: "Summary: " + run.summary }) : null,
       (run.agents || []).length ? h("div", { "class": "meta", text: "Agents: " + run.agents.map(function (a) {
         return a.name + (a["class"] ? " (" + a["class"] + ")" : ""); }).join(", ") }) : null,
@@ -223,8 +241,9 @@
 
   function loadPage() {
     var run = state.run;
+    var seq = ++state.seq;  // a later request wins, whatever order the answers come in
     api.items(run, { offset: state.offset, limit: state.limit, kinds: state.kinds, text: state.text }).then(function (pg) {
-      if (run !== state.run) { return; }
+      if (run !== state.run || seq !== state.seq) { return; }
       state.total = pg.total;
       var ol = $("timeline"); clear(ol);
       var frag = document.createDocumentFragment();
@@ -232,6 +251,7 @@
       ol.appendChild(frag);
       if (!pg.items.length) { ol.appendChild(h("li", { "class": "empty", text: "Nothing to show." })); }
       renderPager();
+      ol.setAttribute("data-loaded", String(seq));
     }).catch(showError);
   }
 
@@ -241,7 +261,7 @@
       h("span", { "class": "dot", style: "background:" + color(it.agent) }),
       h("span", { "class": "who", text: it.agent || "?" }),
       label ? h("span", null, label) : null,
-      it.error ? h("span", { "class": "badge err", text: "error" }) : null,
+      it.error ? h("span", { "class": "badge err", "data-testid": "error-badge", text: "error" }) : null,
       h("span", { "class": "idx", text: "#" + it.i + (it.ts ? " \u00b7 " + it.ts : "") }));
   }
 
@@ -251,8 +271,15 @@
     });
   }
 
+  function line(text, cls) { return h("div", { "class": cls || "tc", text: text }); }
+  function callLink(n, text) {
+    return h("div", { "class": "meta" }, h("a", { "class": "link", "data-testid": "call-link", text: text,
+      onclick: function (e) { e.stopPropagation(); openCall(n); } }));
+  }
+
   function renderItem(it) {
-    var li = h("li", { "class": "item k-" + it.kind + (it.error ? " err" : ""), "data-kind": it.kind, "data-i": it.i });
+    var li = h("li", { "class": "item k-" + it.kind + (it.error ? " err" : ""), "data-kind": it.kind, "data-i": it.i,
+      style: it.depth ? "margin-left:" + Math.min(it.depth, 6) * 28 + "px" : null, "data-depth": it.depth || null });
     if (it.kind === "message") {
       var label = (it.recipient ? "\u2192 " + it.recipient : "") + (it.role ? "  (" + it.role + ")" : "");
       li.appendChild(header(it, label));
@@ -262,41 +289,68 @@
         li.appendChild(h("div", { "class": "tc", "data-testid": "tool-response" }, "\u21a9 result" + (r.id ? " [" + r.id + "]" : "") + ": "));
         li.appendChild(richText(r.content));
       });
-      if (it.from_call !== undefined) {
-        li.appendChild(h("div", { "class": "meta" }, h("a", { "class": "link", text: "from LLM call " + it.from_call,
-          onclick: function () { openCall(it.from_call); } })));
-      }
+      if (it.from_call !== undefined) { li.appendChild(callLink(it.from_call, "from LLM call " + it.from_call)); }
       if (it.invalid) { li.appendChild(h("span", { "class": "badge err", text: "invalid message" })); }
     } else if (it.kind === "llm_call") {
       var what = it.purpose ? it.purpose + (it.selected ? " \u2192 " + it.selected : "") : "LLM call " + it.call;
       li.appendChild(header(it, what));
       li.appendChild(h("div", { "class": "meta" },
-        [it.model, it.n_messages + " messages in", tokens(it.usage), money(it.cost), secs(it.latency), it.cached ? "cached" : ""]
+        [it.model, it.n_messages + " messages in", tokens(it.usage), money(it.cost), secs(it.latency), it.cached ? "cached" : "",
+          it.failed_attempts ? "after " + it.failed_attempts + " failed attempt" + (it.failed_attempts > 1 ? "s" : "") : ""]
           .filter(Boolean).join(" \u00b7 ")));
-      if (it.tool_names && it.tool_names.length) { li.appendChild(h("div", { "class": "tc", text: "replied with tool calls: " + it.tool_names.join(", ") })); }
-      else if (it.preview) { li.appendChild(h("div", { "class": "tc", text: "replied: " + it.preview })); }
-      if (it.error) { li.appendChild(h("div", { "class": "tc", text: "error: " + it.error })); }
+      if (it.tool_names && it.tool_names.length) { li.appendChild(line("replied with tool calls: " + it.tool_names.join(", "))); }
+      else if (it.preview) { li.appendChild(line("replied: " + it.preview)); }
+      if (it.error) { li.appendChild(line("error: " + it.error)); }
       li.addEventListener("click", function () { openCall(it.call); });
       li.setAttribute("data-call", it.call);
       li.setAttribute("title", "show the exact request and reply");
+    } else if (it.kind === "llm_failure") {
+      li.appendChild(header(it, "LLM call failed" + (has(it.attempt) ? " (attempt " + it.attempt + (has(it.max_attempts) ? "/" + it.max_attempts : "") + ")" : "")));
+      li.appendChild(line(it.error || "", "tc failure-error"));
+      li.appendChild(h("div", { "class": "meta" }, ["config " + (has(it.config_index) ? it.config_index : "?"), it.model, it.base_url]
+        .filter(has).join(" \u00b7 ")));
+      li.appendChild(line("then: " + (it.next || it.action || "?"), "tc failure-next"));
+      if (has(it.call)) { li.appendChild(callLink(it.call, "answered in the end by LLM call " + it.call)); }
     } else if (it.kind === "tool") {
-      li.appendChild(header(it, "ran tool " + (it.name || "?")));
-      li.appendChild(h("div", { "class": "tc", text: "args: " + (typeof it.arguments === "string" ? it.arguments : JSON.stringify(it.arguments)) }));
-      li.appendChild(h("div", { "class": "tc", text: "result:" }));
+      var status = it.success === false ? "failed" : it.success === true ? "ok" : "";
+      li.appendChild(header(it, "ran tool " + (it.name || "?") + (it.call_id ? " [" + it.call_id + "]" : "") +
+        (status ? " \u00b7 " + status : "") + (has(it.duration_ms) ? " \u00b7 " + ms(it.duration_ms) : "")));
+      li.appendChild(line("args: " + (typeof it.arguments === "string" ? it.arguments : JSON.stringify(it.arguments))));
+      if (it.error) { li.appendChild(line("error: " + it.error, "tc tool-error")); }
+      li.appendChild(line("result:"));
       li.appendChild(richText(it.result));
     } else if (it.kind === "code") {
-      li.appendChild(header(it, "code execution" + (it.exit_code !== undefined && it.exit_code !== null ? " (exit code " + it.exit_code + ")" : "")));
-      if (it.code) { li.appendChild(h("pre", { text: it.code })); }
+      li.appendChild(header(it, "code execution" + (it.language ? " (" + it.language + ")" : "") +
+        (has(it.exit_code) ? " \u00b7 exit code " + it.exit_code : "") + (it.executor ? " \u00b7 " + it.executor : "") +
+        (has(it.duration_ms) ? " \u00b7 " + ms(it.duration_ms) : "")));
+      if (it.code) { li.appendChild(h("pre", { "class": "code", "data-lang": it.language || "", text: it.code })); }
+      if (it.error) { li.appendChild(line("error: " + it.error, "tc code-error")); }
       li.appendChild(h("pre", { "class": "output", text: it.output || "" }));
     } else if (it.kind === "speaker") {
-      li.appendChild(header(it, "speaker selected: " + (it.selected || "?") + (it.candidates ? " from " + JSON.stringify(it.candidates) : "")));
+      var how = [it.method, it.reason, has(it.attempts) ? it.attempts + " attempt" + (it.attempts === 1 ? "" : "s") : ""].filter(has).join(", ");
+      li.appendChild(header(it, "speaker selected" + (has(it.round) ? " #" + it.round : "") + ": " + (it.selected || "nobody") +
+        (how ? " (" + how + ")" : "")));
+      if (it.candidates || it.previous) {
+        li.appendChild(h("div", { "class": "meta" }, [it.candidates ? "candidates: " + it.candidates.join(", ") : "",
+          it.previous ? "after " + it.previous : ""].filter(Boolean).join(" \u00b7 ")));
+      }
     } else if (it.kind === "handoff") {
-      li.appendChild(header(it, "handoff \u2192 " + (it.target || "?")));
+      li.appendChild(header(it, "handoff " + (it.source ? it.source + " " : "") + "\u2192 " + (it.target || "?") +
+        (it.reason ? " (" + it.reason + ")" : "") + (it.target_type ? " \u00b7 " + it.target_type : "")));
+    } else if (it.kind === "guardrail") {
+      li.appendChild(header(it, "guardrail " + (it.guardrail ? "'" + it.guardrail + "' " : "") + "activated" +
+        (it.target ? " \u2192 " + it.target : "")));
+      if (it.activation_message) { li.appendChild(line(it.activation_message)); }
+      if (it.justification) { li.appendChild(line("justification: " + it.justification)); }
+    } else if (it.kind === "chat") {
+      var who = (it.agent || "?") + " \u2192 " + (it.recipient || "?");
+      li.appendChild(header(it, it.edge === "start" ? "nested " + (CHAT_KIND[it.chat_kind] || "chat") + " started: " + who
+        : "nested chat ended: " + (it.reason || it.termination_code || "")));
     } else if (it.kind === "human_input") {
       li.appendChild(header(it, "human input"));
       if (it.content) { li.appendChild(richText(it.content)); }
     } else if (it.kind === "termination") {
-      li.appendChild(header(it, "terminated: " + (it.reason || it.name || "")));
+      li.appendChild(header(it, "terminated: " + (it.reason || it.name || "") + (it.code ? " [" + it.code + "]" : "")));
     } else {
       li.appendChild(header(it, it.name || it.kind));
     }
@@ -348,6 +402,17 @@
       d.appendChild(h("div", { "class": "kv" }, kv.filter(function (x) { return x[1] !== undefined && x[1] !== null && x[1] !== ""; })
         .map(function (x) { return [h("div", { text: x[0] }), h("div", { text: x[1] })]; })));
       if (c.notes) { d.appendChild(h("div", { "class": "note", text: c.notes })); }
+      if ((c.failures || []).length) {
+        d.appendChild(h("h2", { text: "Failed attempts: " + c.failures.length }));
+        var fails = h("div", { id: "call-failures" });
+        c.failures.forEach(function (f) {
+          fails.appendChild(h("div", { "class": "req-message err", "data-testid": "call-failure" },
+            h("div", { "class": "role", text: "attempt " + (has(f.attempt) ? f.attempt : "?") + (has(f.max_attempts) ? "/" + f.max_attempts : "") +
+              " · config " + (has(f.config_index) ? f.config_index : "?") + (f.model ? " · " + f.model : "") + (f.base_url ? " · " + f.base_url : "") }),
+            line(f.error || ""), line("then: " + (f.next || f.action || "?"))));
+        });
+        d.appendChild(fails);
+      }
       var params = req.params || {};
       d.appendChild(h("h2", { text: "Parameters" }));
       d.appendChild(h("pre", { id: "call-params", text: json(params) }));
