@@ -56,7 +56,7 @@ class DockerPythonEnvironment(PythonEnvironment):
         super().__init__()
 
     def _docker(self, *args: str, timeout: int | None = None) -> subprocess.CompletedProcess[str]:
-        return subprocess.run(["docker", *args], capture_output=True, text=True, timeout=timeout)
+        return subprocess.run(["docker", *args], capture_output=True, text=True, timeout=timeout, check=False)
 
     def _setup_environment(self) -> None:
         if shutil.which("docker") is None or self._docker("info", timeout=30).returncode != 0:

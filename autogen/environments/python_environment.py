@@ -19,7 +19,7 @@ class PythonEnvironment(ABC):
         self._token: Token[PythonEnvironment] | None = None
         self._setup_environment()
 
-    def __enter__(self) -> PythonEnvironment:
+    def __enter__(self) -> PythonEnvironment:  # noqa: PYI034 - typing.Self needs 3.11
         self._token = PythonEnvironment._current_python_environment.set(self)
         return self
 
@@ -54,7 +54,9 @@ class PythonEnvironment(ABC):
             f.write(content)
 
     def _run_subprocess(self, cmd: list[str], timeout: int) -> subprocess.CompletedProcess[str]:
-        return subprocess.run(cmd, capture_output=True, text=True, timeout=timeout, encoding="utf-8", errors="replace")
+        return subprocess.run(
+            cmd, capture_output=True, text=True, timeout=timeout, encoding="utf-8", errors="replace", check=False
+        )
 
     @classmethod
     def get_current_python_environment(

@@ -22,7 +22,7 @@ class WorkingDirectory:
         self.created_tmp = False
         self._token: Token[WorkingDirectory] | None = None
 
-    def __enter__(self) -> WorkingDirectory:
+    def __enter__(self) -> WorkingDirectory:  # noqa: PYI034 - typing.Self needs 3.11
         self.original_path = os.getcwd()
         if self.path:
             os.makedirs(self.path, exist_ok=True)

@@ -7,10 +7,6 @@ from typing import Any
 
 _WHERE = {
     "PythonCodeExecutionTool": "code_execution",
-    "ReliableTool": "reliable",
-    "ReliableToolError": "reliable",
-    "SuccessfulExecutionParameters": "reliable",
-    "ToolExecutionDetails": "reliable",
     "DuckDuckGoSearchTool": "duckduckgo",
     "WikipediaQueryRunTool": "wikipedia",
     "WikipediaPageLoadTool": "wikipedia",
