@@ -459,11 +459,7 @@ def _apply_nested_carryover(config: dict[str, Any], message: Any, messages: list
 
 
 def _replaced_from_client(agent: Any) -> bool:
-    """Whether ``agent``'s ``_generate_oai_reply_from_client`` is not the library's own (overridden,
-    patched on the class or set on the instance): the summary then calls it, as ag2 does."""
-    from .llm_reply import LLMReply
+    """Whether ``agent``'s ``_generate_oai_reply_from_client`` is not the library's own: the summary then calls it."""
+    from .llm_reply import _replaced_from_client as replaced
 
-    return (
-        getattr(type(agent), "_generate_oai_reply_from_client", None) is not LLMReply._generate_oai_reply_from_client
-        or "_generate_oai_reply_from_client" in agent.__dict__
-    )
+    return replaced(agent)

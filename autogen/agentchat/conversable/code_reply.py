@@ -49,13 +49,13 @@ class CodeExecutionReply:
             from ...coding.factory import CodeExecutorFactory
 
             self._code_executor = CodeExecutorFactory.create(config)
-            self.register_reply([Agent, None], CodeExecutionReply._generate_code_execution_reply_using_executor)  # type: ignore[attr-defined]
+            self.register_reply([Agent, None], _as_on_conversable_agent("_generate_code_execution_reply_using_executor"))
         else:
             from ...code_utils import check_can_use_docker_or_throw, decide_use_docker
 
             config["use_docker"] = decide_use_docker(config.get("use_docker"))
             check_can_use_docker_or_throw(config["use_docker"])
-            self.register_reply([Agent, None], CodeExecutionReply.generate_code_execution_reply)  # type: ignore[attr-defined]
+            self.register_reply([Agent, None], _as_on_conversable_agent("generate_code_execution_reply"))
 
     def _messages_to_scan(self, messages: list[dict[str, Any]], last_n_messages: Any) -> list[dict[str, Any]]:
         if last_n_messages == "auto":
@@ -220,3 +220,11 @@ def _logged_execution(agent: Any, executor: str, blocks: list[Any]) -> Any:
         raise
     logged.done(agent, executor, blocks, getattr(result, "exit_code", None), getattr(result, "output", None), None)
     return result
+
+
+def _as_on_conversable_agent(name: str) -> Any:
+    """The reply function ``name`` as ``ConversableAgent`` has it now (ag2 registers it from there, so a
+    test's patch of ``ConversableAgent.<name>`` is what runs)."""
+    from ..conversable_agent import ConversableAgent
+
+    return getattr(ConversableAgent, name)

@@ -75,7 +75,10 @@ class LLMReply:
                 if hook(request) is None:
                     return True, {"content": "LLM call blocked by safeguard", "role": "assistant"}
         context = messages[-1].get("context") if messages else None
-        reply = yield from self._llm_flow(client, request, context, self.client_cache, extra)
+        if _replaced_from_client(self):  # overridden or patched: called as ag2 calls it
+            reply = yield Call(self._generate_oai_reply_from_client, None, llm_client=client, messages=request, cache=self.client_cache)
+        else:
+            reply = yield from self._llm_flow(client, request, context, self.client_cache, extra)
         if reply is None:
             warnings.warn(f"Extracted response from the LLM is None for agent {self.name}.", UserWarning, stacklevel=2)  # type: ignore[attr-defined]
             return False, None
@@ -120,6 +123,15 @@ class LLMReply:
         return run_sync(self._llm_flow(llm_client, to_api_messages([], messages), context, cache, kwargs))
 
 register_stock_flow(LLMReply.generate_oai_reply, LLMReply.a_generate_oai_reply, "_oai_reply_flow")
+
+
+def _replaced_from_client(agent: Any) -> bool:
+    """Whether ``agent``'s ``_generate_oai_reply_from_client`` is not the library's own (overridden,
+    patched on the class or set on the instance): replies and summaries then call it, as ag2 does."""
+    return (
+        getattr(type(agent), "_generate_oai_reply_from_client", None) is not LLMReply._generate_oai_reply_from_client
+        or "_generate_oai_reply_from_client" in agent.__dict__
+    )
 
 
 def _stock_plan(client: Any) -> Any:

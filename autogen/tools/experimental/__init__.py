@@ -1,1 +1,41 @@
-"""Experimental tools. Each lives in its own subpackage, imported only when used."""
+"""Experimental tools. Each lives in its own subpackage, loaded when its name is first used."""
+
+from __future__ import annotations
+
+import importlib
+from typing import Any
+
+_WHERE = {
+    "PythonCodeExecutionTool": "code_execution",
+    "DuckDuckGoSearchTool": "duckduckgo",
+    "WikipediaQueryRunTool": "wikipedia",
+    "WikipediaPageLoadTool": "wikipedia",
+    "TavilySearchTool": "tavily",
+    "PerplexitySearchTool": "perplexity",
+    "GoogleSearchTool": "google_search",
+    "YoutubeSearchTool": "google_search",
+    "Crawl4AITool": "crawl4ai",
+    "BrowserUseTool": "browser_use",
+    "DiscordRetrieveTool": "messageplatform",
+    "DiscordSendTool": "messageplatform",
+    "SlackRetrieveRepliesTool": "messageplatform",
+    "SlackRetrieveTool": "messageplatform",
+    "SlackSendTool": "messageplatform",
+    "TelegramRetrieveTool": "messageplatform",
+    "TelegramSendTool": "messageplatform",
+}
+
+__all__ = sorted(_WHERE)  # noqa: PLE0605
+
+
+def __getattr__(name: str) -> Any:
+    sub = _WHERE.get(name)
+    if sub is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(f"{__name__}.{sub}"), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(_WHERE))

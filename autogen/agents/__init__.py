@@ -1,0 +1,1 @@
+"""Prebuilt agents (``autogen.agents.experimental``); nothing here is loaded by ``import autogen``."""

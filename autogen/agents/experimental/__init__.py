@@ -1,0 +1,50 @@
+"""Experimental prebuilt agents, each loaded on first use so that optional packages stay optional."""
+
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from .deep_research import DeepResearchAgent
+    from .document_agent import DocAgent, DoclingDocIngestAgent, InMemoryQueryEngine, VectorChromaQueryEngine
+    from .reasoning import ReasoningAgent, ThinkNode
+    from .websurfer import WebSurferAgent
+    from .wikipedia import WikipediaAgent
+
+_WHERE = {
+    "ReasoningAgent": "reasoning",
+    "ThinkNode": "reasoning",
+    "DeepResearchAgent": "deep_research",
+    "DocAgent": "document_agent",
+    "DoclingDocIngestAgent": "document_agent",
+    "InMemoryQueryEngine": "document_agent",
+    "VectorChromaQueryEngine": "document_agent",
+    "WebSurferAgent": "websurfer",
+    "WikipediaAgent": "wikipedia",
+}
+
+__all__ = [
+    "DeepResearchAgent",
+    "DocAgent",
+    "DoclingDocIngestAgent",
+    "InMemoryQueryEngine",
+    "ReasoningAgent",
+    "ThinkNode",
+    "VectorChromaQueryEngine",
+    "WebSurferAgent",
+    "WikipediaAgent",
+]
+
+
+def __getattr__(name: str) -> Any:
+    sub = _WHERE.get(name)
+    if sub is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(f"{__name__}.{sub}"), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(_WHERE))

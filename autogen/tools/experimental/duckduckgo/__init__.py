@@ -1,0 +1,3 @@
+from .duckduckgo_search import DuckDuckGoSearchTool
+
+__all__ = ["DuckDuckGoSearchTool"]

@@ -1,0 +1,3 @@
+from .discord import DiscordRetrieveTool, DiscordSendTool
+
+__all__ = ["DiscordRetrieveTool", "DiscordSendTool"]

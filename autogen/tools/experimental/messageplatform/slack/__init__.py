@@ -1,0 +1,3 @@
+from .slack import SlackRetrieveRepliesTool, SlackRetrieveTool, SlackSendTool
+
+__all__ = ["SlackRetrieveRepliesTool", "SlackRetrieveTool", "SlackSendTool"]

@@ -1,0 +1,3 @@
+from .telegram import TelegramRetrieveTool, TelegramSendTool
+
+__all__ = ["TelegramRetrieveTool", "TelegramSendTool"]

@@ -1,0 +1,3 @@
+from .perplexity_search import PerplexitySearchTool, SearchResponse
+
+__all__ = ["PerplexitySearchTool", "SearchResponse"]

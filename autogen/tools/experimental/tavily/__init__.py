@@ -1,0 +1,3 @@
+from .tavily_search import TavilySearchTool
+
+__all__ = ["TavilySearchTool"]
