@@ -101,6 +101,11 @@ class OpenAIClient:
         self._sdk_client = (registry_generation(), client)
         return client
 
+    @property
+    def _oai_client(self) -> Any:
+        """The openai SDK client (ag2's attribute name; GPTAssistantAgent and old scripts read it)."""
+        return self.sdk_client()
+
     def async_sdk_client(self) -> Any:
         """The async openai SDK client for this endpoint and the running event loop."""
         return get_async_client(self.endpoint())
@@ -358,5 +363,3 @@ def _without_lone_surrogates(value: Any) -> Any:
     if isinstance(value, (list, tuple)):
         return [_without_lone_surrogates(v) for v in value]
     return value
-
-
