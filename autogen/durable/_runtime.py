@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
+import concurrent.futures
+import contextvars
 import functools
 import inspect
 import uuid
@@ -34,6 +37,7 @@ __all__ = [
 ]
 
 F = TypeVar("F", bound=Callable[..., Any])
+T = TypeVar("T")
 
 #: The queue `enqueue` puts chats on unless told otherwise.
 DEFAULT_QUEUE = "chats"
@@ -167,6 +171,21 @@ def _check_chat(fn: Any) -> None:
         raise RuntimeError("autogen.durable is not launched: call autogen.durable.launch() first.")
 
 
+def _off_loop(fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
+    """``fn(*args, **kwargs)``, in a helper thread when this thread runs an event loop.
+
+    DBOS's synchronous API refuses to run while an event loop is running in the calling thread (it
+    would block the loop); a notebook or an async web app has one. The call blocks the caller either
+    way, as a synchronous call does; from the helper thread DBOS accepts it.
+    """
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return fn(*args, **kwargs)
+    with concurrent.futures.ThreadPoolExecutor(1, thread_name_prefix="autogen-durable") as pool:
+        return pool.submit(contextvars.copy_context().run, fn, *args, **kwargs).result()
+
+
 @dataclass
 class ChatHandle:
     """A durable chat started, queued or retrieved by id."""
@@ -176,20 +195,18 @@ class ChatHandle:
     def status(self) -> str:
         """DBOS's status of the chat: ENQUEUED, PENDING (running or waiting), SUCCESS, ERROR, CANCELLED,
         MAX_RECOVERY_ATTEMPTS_EXCEEDED; "UNKNOWN" for an id never used."""
-        status = DBOS.get_workflow_status(self.chat_id)
+        status = _off_loop(DBOS.get_workflow_status, self.chat_id)
         return "UNKNOWN" if status is None else str(status.status)
 
     def result(self, timeout: float | None = None) -> Any:
         """Wait for the chat to end and return what the chat function returned (or raise its error)."""
-        return (
-            DBOS.retrieve_workflow(self.chat_id).get_result(polling_interval_sec=0.1)
-            if timeout is None
-            else (_result_within(self.chat_id, timeout))
-        )
+        if timeout is None:
+            return _off_loop(lambda: DBOS.retrieve_workflow(self.chat_id).get_result(polling_interval_sec=0.1))
+        return _off_loop(_result_within, self.chat_id, timeout)
 
     def input_prompt(self) -> str | None:
         """The prompt of the human input the chat waits for, or None."""
-        return DBOS.get_event(self.chat_id, PROMPT_EVENT, timeout_seconds=0)  # type: ignore[no-any-return]
+        return _off_loop(DBOS.get_event, self.chat_id, PROMPT_EVENT, timeout_seconds=0)  # type: ignore[no-any-return]
 
     def send_input(self, text: str) -> None:
         """Answer the human input the chat waits for (or will wait for next)."""
@@ -241,7 +258,7 @@ def send_input(chat_id: str, text: str) -> None:
     """Give the chat ``chat_id`` the human input it waits for; kept until it asks, across restarts."""
     if not isinstance(text, str):
         raise TypeError(f"send_input() takes the human's text as a str, got {type(text).__name__}.")
-    DBOS.send(chat_id, text, topic=INPUT_TOPIC)
+    _off_loop(DBOS.send, chat_id, text, topic=INPUT_TOPIC)
 
 
 @dataclass(frozen=True)

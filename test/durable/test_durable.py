@@ -286,3 +286,20 @@ def test_start_needs_a_durable_chat_and_a_launch(tmp_path):
         durable.start(noted, "http://x")
     with pytest.raises(TypeError, match="not a durable chat"):
         durable.start(note_a, 1)
+
+
+def test_handles_work_where_an_event_loop_runs(local):
+    # a notebook (or an async web app) runs an event loop in the calling thread; DBOS's synchronous
+    # API refuses to run there, so the handle's calls go through a helper thread
+    import asyncio
+
+    with FakeLLMServer(SCRIPT) as server:
+
+        async def notebook_cell():
+            chat = durable.start(noted, server.base_url, chat_id="in-a-loop")
+            history = chat.result(timeout=30)
+            return chat.status(), history, chat.input_prompt(), durable.retrieve("in-a-loop").result()
+
+        status, history, prompt, again = asyncio.run(notebook_cell())
+        assert status == "SUCCESS" and history[-1]["content"] == "done TERMINATE"
+        assert prompt is None and again == history
