@@ -94,8 +94,15 @@ class Call:
 
     __slots__ = ("args", "async_fn", "kind", "kwargs", "sync_fn")
 
+    # the parameters are positional-only: ``kwargs`` are the called function's, whatever their names
+    # (a tool with a parameter called ``kind`` or ``sync_fn``)
     def __init__(
-        self, sync_fn: Callable[..., Any] | None, async_fn: Callable[..., Any] | None = None, *args: Any, **kwargs: Any
+        self,
+        sync_fn: Callable[..., Any] | None,
+        async_fn: Callable[..., Any] | None = None,
+        /,
+        *args: Any,
+        **kwargs: Any,
     ) -> None:
         self.sync_fn = sync_fn
         self.async_fn = async_fn
@@ -109,6 +116,7 @@ class Call:
         kind: str,
         sync_fn: Callable[..., Any] | None,
         async_fn: Callable[..., Any] | None = None,
+        /,
         *args: Any,
         **kwargs: Any,
     ) -> Call:
@@ -118,12 +126,12 @@ class Call:
         return call
 
     @classmethod
-    def sync_only(cls, fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Call:
+    def sync_only(cls, fn: Callable[..., Any], /, *args: Any, **kwargs: Any) -> Call:
         """A call the async driver skips (answers `NOT_RUN`)."""
         return cls(fn, _skip, *args, **kwargs)
 
     @classmethod
-    def async_only(cls, fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Call:
+    def async_only(cls, fn: Callable[..., Any], /, *args: Any, **kwargs: Any) -> Call:
         """A call the sync driver skips (answers `NOT_RUN`)."""
         return cls(None, fn, *args, **kwargs)
 

@@ -220,8 +220,11 @@ class SupervisedProcess:
         """Read what the supervisor reported within ``timeout`` seconds; False if nothing came."""
         if self._status_fd < 0:
             return False
-        ready, _, _ = select.select([self._status_fd], [], [], max(0.0, timeout))
-        if not ready:
+        # poll(), not select(): select() refuses descriptors numbered 1024 and above, which a busy
+        # process (many sockets, files and subprocesses open) reaches
+        poller = select.poll()
+        poller.register(self._status_fd, select.POLLIN | select.POLLHUP | select.POLLERR)
+        if not poller.poll(max(0.0, timeout) * 1000):
             return False
         self._feed(os.read(self._status_fd, 4096))
         return True

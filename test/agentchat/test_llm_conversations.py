@@ -225,3 +225,26 @@ def test_agents_share_one_http_client(stream):
         u.initiate_chat(a2, message="y", max_turns=1)
         assert len(server.requests) == 2
     assert hasattr(oai_client, "OpenAIWrapper")
+
+
+@pytest.mark.parametrize("use_async", [False, True])
+def test_tool_parameters_may_have_any_name(stream, use_async):
+    # the framework passes a tool's arguments through as keywords: none of its own parameter names
+    # (kind, sync_fn, async_fn, fn, self, cls) may collide with them
+    seen = []
+
+    def record(kind: str, sync_fn: str, async_fn: str, fn: str, cls: str) -> str:
+        seen.append((kind, sync_fn, async_fn, fn, cls))
+        return "recorded"
+
+    args = {"kind": "tech", "sync_fn": "a", "async_fn": "b", "fn": "c", "cls": "d"}
+    with FakeLLMServer([{"tool_calls": [tool_call("record", args)]}, "done TERMINATE"]) as server:
+        asst = AssistantAgent("asst", llm_config=server.llm_config)
+        user = user_proxy(is_termination_msg=lambda m: "TERMINATE" in (m.get("content") or ""))
+        register_function(record, caller=asst, executor=user, description="record")
+        if use_async:
+            asyncio.run(user.a_initiate_chat(asst, message="go"))
+        else:
+            user.initiate_chat(asst, message="go")
+    assert seen == [("tech", "a", "b", "c", "d")]
+    assert user.chat_messages[asst][2]["tool_responses"][0]["content"] == "recorded"

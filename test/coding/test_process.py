@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import resource
 import sys
 import textwrap
@@ -125,3 +126,22 @@ def test_missing_program_raises_oserror(tmp_path: Path) -> None:
 def test_exit_status_and_signal(tmp_path: Path) -> None:
     assert run_process(["sh", "-c", "exit 7"], timeout=5).returncode == 7
     assert run_process(["sh", "-c", "kill -TERM $$"], timeout=5).returncode == -15
+
+
+def test_code_runs_when_the_process_has_more_than_1024_files_open(tmp_path):
+    # the supervisor's status pipe then gets a descriptor number select() refuses; poll() takes it
+    from autogen.coding import CodeBlock, LocalCommandLineCodeExecutor
+
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    if hard != resource.RLIM_INFINITY and hard < 1200:
+        pytest.skip(f"the hard limit on open files is {hard}")
+    resource.setrlimit(resource.RLIMIT_NOFILE, (max(soft, 1200), hard))
+    fds = [os.open(os.devnull, os.O_RDONLY) for _ in range(1100)]
+    try:
+        executor = LocalCommandLineCodeExecutor(work_dir=tmp_path, timeout=30)
+        result = executor.execute_code_blocks([CodeBlock(language="python", code="print('ran')")])
+        assert result.exit_code == 0 and result.output.strip() == "ran"
+    finally:
+        for fd in fds:
+            os.close(fd)
+        resource.setrlimit(resource.RLIMIT_NOFILE, (soft, hard))
