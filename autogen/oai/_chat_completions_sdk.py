@@ -33,7 +33,7 @@ from .client_utils import HIDE_TOOLS_VALUES, should_hide_tools, validate_paramet
 from .endpoints import ClientRegistry, on_registry_clear
 from .errors import FailureKind, MissingAPIKeyError, register_failure_classifier
 from .openai_client import _stream_sender, _with_usage, completion_messages, completion_usage
-from .pricing import normalize_price
+from .pricing import normalize_price, response_cost
 from .request import sdk_parameter_names
 from .streaming import StreamAssembler, openai_finish_reason
 
@@ -492,13 +492,7 @@ class ChatSDKClient:
 
     def cost(self, response: Any) -> float:
         """USD cost of ``response`` (set when it was built: the entry's ``price`` or the provider's prices)."""
-        cost = getattr(response, "cost", None)
-        if isinstance(cost, (int, float)):
-            return float(cost)
-        usage = getattr(response, "usage", None)
-        if usage is None:
-            return 0.0
-        return self._cost_of(str(response.model), usage.prompt_tokens or 0, usage.completion_tokens or 0)
+        return response_cost(response, self._cost_of)
 
     def message_retrieval(self, response: Any) -> list[Any]:
         """Per choice: the message object when it calls tools, else its text."""

@@ -20,7 +20,6 @@ import inspect
 import logging
 import os
 import re
-import warnings
 from collections.abc import Mapping
 from typing import Any, ClassVar
 
@@ -42,7 +41,7 @@ from .anthropic_convert import (
 from .endpoints import ClientRegistry, on_registry_clear
 from .errors import FailureKind, MissingAPIKeyError, register_failure_classifier
 from .openai_client import completion_messages, completion_usage
-from .pricing import normalize_price
+from .pricing import normalize_price, response_cost, warn_unpriced_once
 from .request import sdk_parameter_names
 
 __all__ = [
@@ -102,14 +101,13 @@ def _calculate_cost(input_tokens: int, output_tokens: int, model: str) -> float:
     """USD cost of ``input_tokens`` + ``output_tokens`` on ``model`` (ag2's helper); unknown model -> 0 with a warning."""
     price = anthropic_price(model)
     if price is None:
-        if model not in _warned:
-            _warned.add(model)
-            warnings.warn(
-                f"Cost calculation not available for model {model}: set 'price': [input_per_1k, output_per_1k] "
-                "in its config entry to track cost.",
-                UserWarning,
-                stacklevel=2,
-            )
+        warn_unpriced_once(
+            _warned,
+            model,
+            f"Cost calculation not available for model {model}: set 'price': [input_per_1k, output_per_1k] "
+            "in its config entry to track cost.",
+            stacklevel=2,
+        )
         return 0.0
     return (input_tokens * price[0] + output_tokens * price[1]) / 1000
 
@@ -593,13 +591,7 @@ class AnthropicClient:
 
     def cost(self, response: Any) -> float:
         """USD cost of ``response`` (set when it was built: the entry's ``price`` or the Claude price table)."""
-        cost = getattr(response, "cost", None)
-        if isinstance(cost, (int, float)):
-            return float(cost)
-        usage = getattr(response, "usage", None)
-        if usage is None:
-            return 0.0
-        return self._cost_of(str(response.model), (usage.prompt_tokens or 0, 0, 0, usage.completion_tokens or 0))
+        return response_cost(response, lambda model, prompt, output: self._cost_of(model, (prompt, 0, 0, output)))
 
     def message_retrieval(self, response: Any) -> list[Any]:
         """Per choice: the message object when it calls tools, else its text (formatted for a

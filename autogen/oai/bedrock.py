@@ -45,7 +45,7 @@ from .bedrock_convert import (
 from .endpoints import ClientRegistry, on_registry_clear
 from .errors import FailureKind, MissingAPIKeyError, register_failure_classifier
 from .openai_client import completion_messages, completion_usage
-from .pricing import normalize_price
+from .pricing import normalize_price, response_cost, warn_unpriced_once
 from .structured import format_structured_content, is_model_class
 
 __all__ = [
@@ -139,14 +139,13 @@ def calculate_cost(input_tokens: int, output_tokens: int, model_id: str) -> floa
     """USD cost of a call (ag2's helper); an unknown model costs 0, with one warning per model."""
     price = bedrock_price(model_id)
     if price is None:
-        if model_id not in _warned:
-            _warned.add(model_id)
-            warnings.warn(
-                f"Cannot get the costs for {model_id}. The cost will be 0. In your config_list, add field "
-                '{"price" : [prompt_price_per_1k, completion_token_price_per_1k]} for customized pricing.',
-                UserWarning,
-                stacklevel=2,
-            )
+        warn_unpriced_once(
+            _warned,
+            model_id,
+            f"Cannot get the costs for {model_id}. The cost will be 0. In your config_list, add field "
+            '{"price" : [prompt_price_per_1k, completion_token_price_per_1k]} for customized pricing.',
+            stacklevel=2,
+        )
         return 0.0
     return (input_tokens * price[0] + output_tokens * price[1]) / 1000
 
@@ -505,13 +504,7 @@ class BedrockClient:
 
     def cost(self, response: Any) -> float:
         """USD cost of ``response`` (the entry's ``price``, else the Bedrock price table)."""
-        cost = getattr(response, "cost", None)
-        if isinstance(cost, (int, float)):
-            return float(cost)
-        usage = getattr(response, "usage", None)
-        if usage is None:
-            return 0.0
-        return self._cost_of(str(response.model), usage.prompt_tokens or 0, usage.completion_tokens or 0)
+        return response_cost(response, self._cost_of)
 
     def message_retrieval(self, response: Any) -> list[Any]:
         """Per choice: the message object when it calls tools, else its text. A structured-output call is

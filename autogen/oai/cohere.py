@@ -36,7 +36,7 @@ from .endpoints import ClientRegistry, on_registry_clear
 from .errors import FailureKind, MissingAPIKeyError, register_failure_classifier
 from .openai_client import completion_messages, completion_usage
 from .openai_history import content_text, paired_history
-from .pricing import normalize_price
+from .pricing import normalize_price, response_cost, warn_unpriced_once
 from .structured import is_model_class
 
 __all__ = [
@@ -82,9 +82,7 @@ def calculate_cohere_cost(input_tokens: int, output_tokens: int, model: str) -> 
     """USD cost of a call on ``model`` (ag2's helper); unknown model -> 0 with a one-time warning."""
     price = COHERE_PRICING_1K.get(model)
     if price is None:
-        if model not in _warned:
-            _warned.add(model)
-            warnings.warn(f"Cost calculation not available for {model} model", UserWarning)
+        warn_unpriced_once(_warned, model, f"Cost calculation not available for {model} model")
         return 0.0
     return (input_tokens / 1000) * price[0] + (output_tokens / 1000) * price[1]
 
@@ -542,13 +540,7 @@ class CohereClient:
 
     def cost(self, response: Any) -> float:
         """USD cost of ``response`` (the entry's ``price``, else Cohere's price table)."""
-        cost = getattr(response, "cost", None)
-        if isinstance(cost, (int, float)):
-            return float(cost)
-        usage = getattr(response, "usage", None)
-        if usage is None:
-            return 0.0
-        return self._cost_of(str(response.model), usage.prompt_tokens or 0, usage.completion_tokens or 0)
+        return response_cost(response, self._cost_of)
 
     def message_retrieval(self, response: Any) -> list[Any]:
         """Per choice: the message object when it calls tools, else its text (formatted for a

@@ -24,7 +24,6 @@ import json
 import os
 import re
 import time
-import warnings
 from collections.abc import Mapping
 from typing import Any, ClassVar
 
@@ -35,7 +34,7 @@ from .endpoints import ClientRegistry, on_registry_clear
 from .errors import FailureKind, MissingAPIKeyError, register_failure_classifier
 from .openai_client import completion_messages, completion_usage
 from .openai_history import content_text, paired_history
-from .pricing import normalize_price
+from .pricing import normalize_price, response_cost, warn_unpriced_once
 from .structured import to_request_format
 
 __all__ = [
@@ -75,9 +74,9 @@ def calculate_mistral_cost(input_tokens: int, output_tokens: int, model_name: st
     """USD cost of a call on ``model_name`` (ag2's helper); unknown model -> 0 with a one-time warning."""
     price = MISTRAL_PRICING_1K.get((model_name or "").rsplit("/", 1)[-1])
     if price is None:
-        if model_name not in _warned:
-            _warned.add(model_name)
-            warnings.warn(f"Cost calculation is not implemented for model {model_name}, will return $0.", UserWarning)
+        warn_unpriced_once(
+            _warned, model_name, f"Cost calculation is not implemented for model {model_name}, will return $0."
+        )
         return 0.0
     return (input_tokens * price[0] + output_tokens * price[1]) / 1000
 
@@ -546,13 +545,7 @@ class MistralAIClient:
 
     def cost(self, response: Any) -> float:
         """USD cost of ``response`` (the entry's ``price``, else Mistral's price table)."""
-        cost = getattr(response, "cost", None)
-        if isinstance(cost, (int, float)):
-            return float(cost)
-        usage = getattr(response, "usage", None)
-        if usage is None:
-            return 0.0
-        return self._cost_of(str(response.model), usage.prompt_tokens or 0, usage.completion_tokens or 0)
+        return response_cost(response, self._cost_of)
 
     def message_retrieval(self, response: Any) -> list[Any]:
         """Per choice: the message object when it calls tools, else its text."""
