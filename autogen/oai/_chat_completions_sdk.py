@@ -30,7 +30,7 @@ from typing import Any, ClassVar
 from ..import_utils import optional_import
 from ._response_cost import store_cost
 from .client_utils import HIDE_TOOLS_VALUES, should_hide_tools, validate_parameter
-from .endpoints import ClientRegistry, on_registry_clear
+from .endpoints import ClientRegistry, on_registry_clear, secret_value
 from .errors import FailureKind, MissingAPIKeyError, register_failure_classifier
 from .openai_client import _stream_sender, _with_usage, completion_messages, completion_usage
 from .pricing import normalize_price, response_cost
@@ -275,11 +275,6 @@ def to_chat_messages(messages: list[Any], *, keep_names: bool = False) -> list[d
 # ---- the client ---------------------------------------------------------------------------------
 
 
-def _secret(value: Any) -> Any:
-    getter = getattr(value, "get_secret_value", None)
-    return getter() if callable(getter) else value
-
-
 def _call_kwargs(method: Any, request: dict[str, Any], timeout: Any) -> dict[str, Any]:
     """``create`` keyword arguments: fields this SDK version has no parameter for travel in ``extra_body``."""
     accepted = sdk_parameter_names(method)
@@ -320,7 +315,7 @@ class ChatSDKClient:
         self._config_index = kwargs.pop("_config_index", 0)
         self._config = kwargs
         provider = self.PROVIDER
-        self.api_key: str | None = _secret(kwargs.get("api_key")) or os.getenv(provider.key_env)
+        self.api_key: str | None = secret_value(kwargs.get("api_key")) or os.getenv(provider.key_env)
         if not self.api_key and not defer:
             raise AssertionError(self._missing_key_message())
         self.base_url: str | None = str(kwargs["base_url"]) if kwargs.get("base_url") else None

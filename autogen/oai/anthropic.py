@@ -38,7 +38,7 @@ from .anthropic_convert import (
     to_anthropic_messages,
     usage_parts,
 )
-from .endpoints import ClientRegistry, on_registry_clear
+from .endpoints import ClientRegistry, on_registry_clear, secret_value
 from .errors import FailureKind, MissingAPIKeyError, register_failure_classifier
 from .openai_client import completion_messages, completion_usage
 from .pricing import normalize_price, response_cost, warn_unpriced_once
@@ -323,7 +323,7 @@ class AnthropicClient:
         self._config = kwargs
         # a Vertex AI project in the entry outweighs a key that is only in the environment
         env_key = None if kwargs.get("gcp_project_id") else os.getenv("ANTHROPIC_API_KEY")
-        self._api_key = _secret(kwargs.get("api_key")) or env_key
+        self._api_key = secret_value(kwargs.get("api_key")) or env_key
         self._aws_access_key = kwargs.get("aws_access_key") or os.getenv("AWS_ACCESS_KEY")
         self._aws_secret_key = kwargs.get("aws_secret_key") or os.getenv("AWS_SECRET_KEY")
         self._aws_session_token = kwargs.get("aws_session_token")
@@ -753,8 +753,3 @@ def has_messages_parse_api() -> bool:
     except ImportError:
         return False
     return hasattr(Messages, "parse")
-
-
-def _secret(value: Any) -> Any:
-    getter = getattr(value, "get_secret_value", None)
-    return getter() if callable(getter) else value

@@ -42,7 +42,7 @@ from .bedrock_convert import (
     to_bedrock_messages,
     tool_choice,
 )
-from .endpoints import ClientRegistry, on_registry_clear
+from .endpoints import ClientRegistry, on_registry_clear, secret_value
 from .errors import FailureKind, MissingAPIKeyError, register_failure_classifier
 from .openai_client import completion_messages, completion_usage
 from .pricing import normalize_price, response_cost, warn_unpriced_once
@@ -238,11 +238,6 @@ def _checked(params: Mapping[str, Any], name: str, types: tuple[type, ...]) -> A
     return value
 
 
-def _secret(value: Any) -> Any:
-    getter = getattr(value, "get_secret_value", None)
-    return getter() if callable(getter) else value
-
-
 # ---- the client -----------------------------------------------------------------------------------
 
 
@@ -262,9 +257,9 @@ class BedrockClient:
         defer = kwargs.pop("_defer_region_check", False)
         self._config_index = kwargs.pop("_config_index", 0)
         self._config = kwargs
-        self._aws_access_key = _secret(kwargs.get("aws_access_key")) or os.getenv("AWS_ACCESS_KEY")
-        self._aws_secret_key = _secret(kwargs.get("aws_secret_key")) or os.getenv("AWS_SECRET_KEY")
-        self._aws_session_token = _secret(kwargs.get("aws_session_token")) or os.getenv("AWS_SESSION_TOKEN")
+        self._aws_access_key = secret_value(kwargs.get("aws_access_key")) or os.getenv("AWS_ACCESS_KEY")
+        self._aws_secret_key = secret_value(kwargs.get("aws_secret_key")) or os.getenv("AWS_SECRET_KEY")
+        self._aws_session_token = secret_value(kwargs.get("aws_session_token")) or os.getenv("AWS_SESSION_TOKEN")
         self._aws_region = kwargs.get("aws_region") or os.getenv("AWS_REGION") or os.getenv("AWS_DEFAULT_REGION")
         self._aws_profile_name = kwargs.get("aws_profile_name")
         self._timeout = kwargs.get("timeout") or 60

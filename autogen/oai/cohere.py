@@ -32,7 +32,7 @@ from typing import Any, ClassVar
 from ..import_utils import optional_import
 from ..llm_config.entry import CohereLLMConfigEntry
 from ._response_cost import store_cost
-from .endpoints import ClientRegistry, on_registry_clear
+from .endpoints import ClientRegistry, on_registry_clear, secret_value
 from .errors import FailureKind, MissingAPIKeyError, register_failure_classifier
 from .openai_client import completion_messages, completion_usage
 from .openai_history import content_text, paired_history
@@ -378,7 +378,7 @@ class CohereClient:
         defer = kwargs.pop("_defer_credential_check", False)
         self._config_index = kwargs.pop("_config_index", 0)
         self._config = kwargs
-        self.api_key = _secret(kwargs.get("api_key")) or os.getenv("COHERE_API_KEY")
+        self.api_key = secret_value(kwargs.get("api_key")) or os.getenv("COHERE_API_KEY")
         if not self.api_key and not defer:
             raise AssertionError(_MISSING_KEY)
         self._base_url = str(kwargs["base_url"]).rstrip("/") if kwargs.get("base_url") else None
@@ -562,8 +562,3 @@ class CohereClient:
             raise ValueError(
                 f"Failed to parse response as valid JSON matching the schema for Structured Output: {e!s}"
             ) from e
-
-
-def _secret(value: Any) -> Any:
-    getter = getattr(value, "get_secret_value", None)
-    return getter() if callable(getter) else value

@@ -35,7 +35,7 @@ from ..import_utils import optional_import
 from ..llm_config.entry import GeminiLLMConfigEntry
 from ._response_cost import store_cost
 from ._sdk_names import SDKNames
-from .endpoints import ClientRegistry, on_registry_clear
+from .endpoints import ClientRegistry, on_registry_clear, secret_value
 from .errors import FailureKind, MissingAPIKeyError, register_failure_classifier
 from .gemini_convert import (
     build_generate_request,
@@ -246,7 +246,7 @@ class GeminiClient:
         defer = kwargs.pop("_defer_checks", False)
         self._config = kwargs
         self.api_type = str(kwargs.get("api_type") or "google")
-        key = _secret(kwargs.get("api_key"))
+        key = secret_value(kwargs.get("api_key"))
         if self.api_type == "google_vertex":
             self.api_key, self.use_vertexai = key, True  # an explicit key here is Vertex AI express mode
         else:
@@ -619,8 +619,3 @@ class GeminiClient:
             return json.loads(data)
         except (TypeError, ValueError):
             return data
-
-
-def _secret(value: Any) -> Any:
-    getter = getattr(value, "get_secret_value", None)
-    return getter() if callable(getter) else value

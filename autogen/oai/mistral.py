@@ -30,7 +30,7 @@ from typing import Any, ClassVar
 from ..import_utils import optional_import
 from ..llm_config.entry import MistralLLMConfigEntry
 from ._response_cost import store_cost
-from .endpoints import ClientRegistry, on_registry_clear
+from .endpoints import ClientRegistry, on_registry_clear, secret_value
 from .errors import FailureKind, MissingAPIKeyError, register_failure_classifier
 from .openai_client import completion_messages, completion_usage
 from .openai_history import content_text, paired_history
@@ -405,7 +405,7 @@ class MistralAIClient:
         defer = kwargs.pop("_defer_credential_check", False)
         self._config_index = kwargs.pop("_config_index", 0)
         self._config = kwargs
-        self.api_key = _secret(kwargs.get("api_key")) or os.getenv("MISTRAL_API_KEY")
+        self.api_key = secret_value(kwargs.get("api_key")) or os.getenv("MISTRAL_API_KEY")
         if not self.api_key and not defer:
             raise AssertionError(_MISSING_KEY)
         base_url = kwargs.get("base_url") or kwargs.get("server_url")
@@ -555,8 +555,3 @@ class MistralAIClient:
     def get_usage(response: Any) -> dict[str, Any]:
         """Token counts, cost and model of ``response`` (the ModelClient usage keys)."""
         return completion_usage(response)
-
-
-def _secret(value: Any) -> Any:
-    getter = getattr(value, "get_secret_value", None)
-    return getter() if callable(getter) else value
