@@ -32,10 +32,10 @@ from ._response_cost import store_cost
 from .client_utils import HIDE_TOOLS_VALUES, should_hide_tools, validate_parameter
 from .endpoints import ClientRegistry, on_registry_clear, secret_value
 from .errors import FailureKind, MissingAPIKeyError, register_failure_classifier
-from .openai_client import _stream_sender, _with_usage, completion_messages, completion_usage
+from .openai_client import _with_usage, completion_messages, completion_usage
 from .pricing import normalize_price, response_cost
 from .request import sdk_parameter_names
-from .streaming import StreamAssembler, openai_finish_reason
+from .streaming import StreamAssembler, openai_finish_reason, stream_sender
 
 __all__ = ["ChatSDKClient", "ChatSDKProvider", "ParamRule", "register_provider", "to_chat_messages"]
 
@@ -505,7 +505,7 @@ class _Collector:
 
     def __init__(self) -> None:
         self._assembler = StreamAssembler()
-        self._send = _stream_sender()
+        self._send = stream_sender()
         self._usage: Any = None
 
     def add(self, chunk: Any) -> None:

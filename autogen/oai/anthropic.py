@@ -43,6 +43,7 @@ from .errors import FailureKind, MissingAPIKeyError, register_failure_classifier
 from .openai_client import completion_messages, completion_usage
 from .pricing import normalize_price, response_cost, warn_unpriced_once
 from .request import sdk_parameter_names
+from .streaming import stream_sender
 
 __all__ = [
     "ANTHROPIC_PRICING_1k",
@@ -294,14 +295,6 @@ class _StreamAssembler:
         return self.message
 
 
-def _stream_sender() -> Any:
-    from ..events.client_events import StreamEvent
-    from ..io.base import IOStream
-
-    stream = IOStream.get_default()
-    return lambda text: stream.send(StreamEvent(content=text))
-
-
 # ---- the client ---------------------------------------------------------------------------------
 
 
@@ -530,7 +523,7 @@ class AnthropicClient:
         if not stream:
             return self._completion(method(**kwargs), request, mode)
         assembler = _StreamAssembler()
-        send = _stream_sender()
+        send = stream_sender()
         for event in method(**kwargs):
             text = assembler.add(event)
             if text:
@@ -542,7 +535,7 @@ class AnthropicClient:
         if not stream:
             return self._completion(await method(**kwargs), request, mode)
         assembler = _StreamAssembler()
-        send = _stream_sender()
+        send = stream_sender()
         async for event in await method(**kwargs):
             text = assembler.add(event)
             if text:

@@ -37,6 +37,7 @@ from .errors import FailureKind, MissingAPIKeyError, register_failure_classifier
 from .openai_client import completion_messages, completion_usage
 from .openai_history import content_text, paired_history
 from .pricing import normalize_price, response_cost, warn_unpriced_once
+from .streaming import stream_sender
 from .structured import is_model_class
 
 __all__ = [
@@ -350,14 +351,6 @@ register_failure_classifier("cohere", _classify_cohere_error)
 on_registry_clear(clear_cohere_clients)
 
 
-def _stream_sender() -> Any:
-    from ..events.client_events import StreamEvent
-    from ..io.base import IOStream
-
-    stream = IOStream.get_default()
-    return lambda text: stream.send(StreamEvent(content=text))
-
-
 # ---- the client ---------------------------------------------------------------------------------
 
 _MISSING_KEY = "Please include the api_key in your config list entry for Cohere or set the COHERE_API_KEY env variable."
@@ -502,7 +495,7 @@ class CohereClient:
         request, stream, extra = self._prepare(params)
         if not stream:
             return self._completion(client.chat(**request, **extra), request["model"])
-        assembler, send = _StreamAssembler(), _stream_sender()
+        assembler, send = _StreamAssembler(), stream_sender()
         for event in client.chat_stream(**request, **extra):
             text = assembler.add(event)
             if text:
@@ -515,7 +508,7 @@ class CohereClient:
         request, stream, extra = self._prepare(params)
         if not stream:
             return self._completion(await client.chat(**request, **extra), request["model"])
-        assembler, send = _StreamAssembler(), _stream_sender()
+        assembler, send = _StreamAssembler(), stream_sender()
         async for event in client.chat_stream(**request, **extra):
             text = assembler.add(event)
             if text:

@@ -35,6 +35,7 @@ from .errors import FailureKind, MissingAPIKeyError, register_failure_classifier
 from .openai_client import completion_messages, completion_usage
 from .openai_history import content_text, paired_history
 from .pricing import normalize_price, response_cost, warn_unpriced_once
+from .streaming import stream_sender
 from .structured import to_request_format
 
 __all__ = [
@@ -375,14 +376,6 @@ register_failure_classifier("mistralai", _classify_mistral_error)
 on_registry_clear(clear_mistral_clients)
 
 
-def _stream_sender() -> Any:
-    from ..events.client_events import StreamEvent
-    from ..io.base import IOStream
-
-    stream = IOStream.get_default()
-    return lambda text: stream.send(StreamEvent(content=text))
-
-
 # ---- the client ---------------------------------------------------------------------------------
 
 _MISSING_KEY = (
@@ -505,7 +498,7 @@ class MistralAIClient:
         request, stream, extra = self._prepare(params)
         if not stream:
             return self._completion(chat.complete(**request, **extra))
-        assembler, send = _StreamAssembler(), _stream_sender()
+        assembler, send = _StreamAssembler(), stream_sender()
         for event in chat.stream(**request, **extra):
             text = assembler.add(event)
             if text:
@@ -518,7 +511,7 @@ class MistralAIClient:
         request, stream, extra = self._prepare(params)
         if not stream:
             return self._completion(await chat.complete_async(**request, **extra))
-        assembler, send = _StreamAssembler(), _stream_sender()
+        assembler, send = _StreamAssembler(), stream_sender()
         async for event in await chat.stream_async(**request, **extra):
             text = assembler.add(event)
             if text:
