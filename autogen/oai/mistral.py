@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import re
 import time
 from collections.abc import Mapping
@@ -29,12 +28,13 @@ from typing import Any, ClassVar
 
 from ..import_utils import optional_import
 from ..llm_config.entry import MistralLLMConfigEntry
+from ._provider_common import KeyedNativeClient
 from ._response_cost import store_cost
-from .endpoints import ClientRegistry, on_registry_clear, secret_value
-from .errors import FailureKind, MissingAPIKeyError, register_failure_classifier
+from .endpoints import ClientRegistry, on_registry_clear
+from .errors import FailureKind, register_failure_classifier
 from .openai_client import completion_messages, completion_usage
 from .openai_history import content_text, paired_history
-from .pricing import normalize_price, response_cost, warn_unpriced_once
+from .pricing import response_cost, warn_unpriced_once
 from .streaming import stream_sender
 from .structured import to_request_format
 
@@ -383,7 +383,7 @@ _MISSING_KEY = (
 )
 
 
-class MistralAIClient:
+class MistralAIClient(KeyedNativeClient):
     """A ``ModelClient`` for Mistral's chat API that answers with OpenAI-shaped ChatCompletions.
 
     Built as ag2 builds it, ``MistralAIClient(**config_entry)``; nothing is imported or connected here.
@@ -393,43 +393,17 @@ class MistralAIClient:
 
     RESPONSE_USAGE_KEYS: ClassVar[list[str]] = ["prompt_tokens", "completion_tokens", "total_tokens", "cost", "model"]
     CONNECTION_KEYS: ClassVar[frozenset[str]] = CONNECTION_KEYS
+    API_TYPE: ClassVar[str] = "mistral"
+    KEY_ENV: ClassVar[str] = "MISTRAL_API_KEY"
+    MISSING_KEY: ClassVar[str] = _MISSING_KEY
 
     def __init__(self, **kwargs: Any) -> None:
-        defer = kwargs.pop("_defer_credential_check", False)
-        self._config_index = kwargs.pop("_config_index", 0)
-        self._config = kwargs
-        self.api_key = secret_value(kwargs.get("api_key")) or os.getenv("MISTRAL_API_KEY")
-        if not self.api_key and not defer:
-            raise AssertionError(_MISSING_KEY)
+        self._take_config(kwargs)
         base_url = kwargs.get("base_url") or kwargs.get("server_url")
         self._base_url = re.sub(r"/v1/?$", "", str(base_url).rstrip("/")) if base_url else None
-        self._response_format = kwargs.get("response_format")
-        self._price = normalize_price(kwargs.get("price"))
-
-    @classmethod
-    def from_wrapper_config(
-        cls, config: Mapping[str, Any], *, response_format: Any = None, config_index: int = 0
-    ) -> MistralAIClient:
-        """The client ``OpenAIWrapper`` builds for one config entry (the key is checked at the first call)."""
-        return cls(
-            **{**config, "response_format": response_format}, _defer_credential_check=True, _config_index=config_index
-        )
-
-    @property
-    def model(self) -> str | None:
-        return self._config.get("model")
-
-    @property
-    def base_url(self) -> str | None:
-        return self._base_url
 
     def _endpoint_key(self) -> tuple[Any, ...]:
-        if not self.api_key:
-            raise MissingAPIKeyError(
-                f"config entry {self._config_index} (model={self.model!r}, api_type='mistral'): no API key. "
-                "Set the MISTRAL_API_KEY environment variable or put 'api_key' in the config entry."
-            )
-        return (self.api_key, self._base_url)
+        return (self._checked_api_key(), self._base_url)
 
     def sdk_client(self) -> Any:
         """The process-wide ``mistralai`` client for this endpoint."""
@@ -438,9 +412,6 @@ class MistralAIClient:
     def async_sdk_client(self) -> Any:
         """The ``mistralai`` client for this endpoint and the running event loop."""
         return _clients.async_client(self._endpoint_key())
-
-    def __getstate__(self) -> dict[str, Any]:
-        return self.__dict__.copy()
 
     # ---- requests ----
 
