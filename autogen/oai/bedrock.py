@@ -65,12 +65,10 @@ __all__ = [
 ]
 
 
-class BedrockEntryDict(TypedDict, total=False):
-    """The keys of a Bedrock config entry (ag2's typed form)."""
+class BedrockEntryKeys(TypedDict, total=False):
+    """The keys the Bedrock config entries (``bedrock`` and ``bedrock_v2``) share: all but api_type and aws_region."""
 
-    api_type: Literal["bedrock"]
     model: str
-    aws_region: str
     aws_access_key: str | None
     aws_secret_key: str | None
     aws_session_token: str | None
@@ -86,6 +84,13 @@ class BedrockEntryDict(TypedDict, total=False):
     total_max_attempts: int | None
     max_attempts: int | None
     mode: Literal["standard", "adaptive", "legacy"]
+
+
+class BedrockEntryDict(BedrockEntryKeys, total=False):
+    """The keys of a Bedrock config entry (ag2's typed form)."""
+
+    api_type: Literal["bedrock"]
+    aws_region: str
 
 
 # USD per 1K tokens (input, output), from AWS's Bedrock price list (on-demand, us-east-1). Prices change
