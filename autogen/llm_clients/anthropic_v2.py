@@ -30,7 +30,6 @@ from ..oai.anthropic import (
     _is_thinking_block,
     _is_tool_use_block,
     _sdk,
-    _stream_sender,
     _StreamAssembler,
     has_messages_parse_api,
     supports_native_structured_outputs,
@@ -44,6 +43,7 @@ from ..oai.anthropic_convert import (
     strict_schema,
     usage_parts,
 )
+from ..oai.streaming import stream_sender
 from ..oai.structured import is_model_class
 from .client_v2 import RESPONSE_USAGE_KEYS, chat_completion_dict, retrieve_messages, sdk_keywords, usage_of
 from .models import (
@@ -233,7 +233,7 @@ class AnthropicV2Client(AnthropicClient):
                 message = method(**self._kwargs(method, body, False, timeout))
         elif stream:
             assembler = _StreamAssembler()
-            send = _stream_sender()
+            send = stream_sender()
             for event in method(**kwargs):
                 text = assembler.add(event)
                 if text:
@@ -261,7 +261,7 @@ class AnthropicV2Client(AnthropicClient):
                 message = await method(**self._kwargs(method, body, False, timeout))
         elif stream:
             assembler = _StreamAssembler()
-            send = _stream_sender()
+            send = stream_sender()
             async for event in await method(**kwargs):
                 text = assembler.add(event)
                 if text:

@@ -22,10 +22,10 @@ import time
 from collections.abc import Mapping
 from typing import Any, ClassVar, Literal
 
-from typing_extensions import Required, TypedDict
+from typing_extensions import Required
 
 from ..llm_config.entry import BedrockV2LLMConfigEntry
-from ..oai.bedrock import BedrockClient, MalformedResponseError, _clients
+from ..oai.bedrock import BedrockClient, BedrockEntryKeys, MalformedResponseError, _clients
 from ..oai.bedrock_convert import STRUCTURED_OUTPUT_TOOL, convert_stop_reason_to_finish_reason
 from ..oai.pricing import normalize_price
 from .client_v2 import RESPONSE_USAGE_KEYS, chat_completion_dict, retrieve_messages, usage_of
@@ -61,27 +61,11 @@ def _boto3() -> Any:
     return module if module is not None else __getattr__("boto3")
 
 
-class BedrockV2EntryDict(TypedDict, total=False):
+class BedrockV2EntryDict(BedrockEntryKeys, total=False):
     """The keys of a ``bedrock_v2`` config entry (ag2's typed form)."""
 
     api_type: Literal["bedrock_v2"]
-    model: str
     aws_region: Required[str]
-    aws_access_key: str | None
-    aws_secret_key: str | None
-    aws_session_token: str | None
-    aws_profile_name: str | None
-    top_k: int | None
-    k: int | None
-    seed: int | None
-    cache_seed: int | None
-    supports_system_prompts: bool
-    price: list[float] | None
-    timeout: int | None
-    additional_model_request_fields: dict[str, Any] | None
-    total_max_attempts: int | None
-    max_attempts: int | None
-    mode: Literal["standard", "adaptive", "legacy"]
 
 
 class BedrockV2Client(BedrockClient):

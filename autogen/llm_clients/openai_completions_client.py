@@ -20,10 +20,10 @@ from typing import Any, ClassVar
 
 from ..import_utils import optional_import
 from ..oai.endpoints import CLIENT_KWARGS, OPENAI_CLIENT_KWARGS, get_async_client, get_sync_client, resolve_endpoint
-from ..oai.openai_client import _a_post, _post, _raise_if_name_error, _stream_sender, _with_usage
+from ..oai.openai_client import _a_post, _post, _raise_if_name_error, _with_usage
 from ..oai.pricing import lookup_price, normalize_price
 from ..oai.request import build_chat_request
-from ..oai.streaming import StreamAssembler
+from ..oai.streaming import StreamAssembler, stream_sender
 from ..oai.structured import is_model_class
 from .client_v2 import RESPONSE_USAGE_KEYS, chat_completion_dict, retrieve_messages, sdk_keywords, usage_of
 from .models import (
@@ -195,7 +195,7 @@ class OpenAICompletionsClient:
         raw = _post(client, method, request, stream)
         if stream:
             assembler = StreamAssembler()
-            send = _stream_sender()
+            send = stream_sender()
             for chunk in raw:
                 text = assembler.add(chunk)
                 if text:
@@ -224,7 +224,7 @@ class OpenAICompletionsClient:
         raw = await _a_post(client, method, request, stream)
         if stream:
             assembler = StreamAssembler()
-            send = _stream_sender()
+            send = stream_sender()
             async for chunk in raw:
                 text = assembler.add(chunk)
                 if text:

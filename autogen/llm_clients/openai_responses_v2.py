@@ -39,12 +39,12 @@ from ..oai.openai_responses import (
     _completed,
     _on_event,
     _Request,
-    _stream_sender,
     calculate_openai_image_cost,
 )
 from ..oai.openai_responses_convert import ResponseContent, response_items
 from ..oai.openai_responses_tools import ApplyPatchCallOutput, ShellCallOutcome, ShellCallOutput, ShellCommandOutput
 from ..oai.pricing import lookup_price
+from ..oai.streaming import stream_sender
 from .client_v2 import RESPONSE_USAGE_KEYS, role_name
 from .models import (
     BaseContent,
@@ -524,7 +524,7 @@ class OpenAIResponsesV2Client(OpenAIResponsesClient):
         kwargs = self._sdk_kwargs(method, request.kwargs)
         if not request.stream:
             return method(**kwargs)
-        send = _stream_sender()
+        send = stream_sender()
         final = None
         for event in method(**kwargs, stream=True):
             final = _on_event(event, send) or final
@@ -541,7 +541,7 @@ class OpenAIResponsesV2Client(OpenAIResponsesClient):
         if not request.stream:
             raw = await method(**kwargs)
         else:
-            send = _stream_sender()
+            send = stream_sender()
             final = None
             async for event in await method(**kwargs, stream=True):
                 final = _on_event(event, send) or final

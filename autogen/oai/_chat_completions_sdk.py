@@ -30,12 +30,12 @@ from typing import Any, ClassVar
 from ..import_utils import optional_import
 from ._response_cost import store_cost
 from .client_utils import HIDE_TOOLS_VALUES, should_hide_tools, validate_parameter
-from .endpoints import ClientRegistry, on_registry_clear
+from .endpoints import ClientRegistry, on_registry_clear, secret_value
 from .errors import FailureKind, MissingAPIKeyError, register_failure_classifier
-from .openai_client import _stream_sender, _with_usage, completion_messages, completion_usage
-from .pricing import normalize_price
+from .openai_client import _with_usage, completion_messages, completion_usage
+from .pricing import normalize_price, response_cost
 from .request import sdk_parameter_names
-from .streaming import StreamAssembler, openai_finish_reason
+from .streaming import StreamAssembler, openai_finish_reason, stream_sender
 
 __all__ = ["ChatSDKClient", "ChatSDKProvider", "ParamRule", "register_provider", "to_chat_messages"]
 
@@ -275,11 +275,6 @@ def to_chat_messages(messages: list[Any], *, keep_names: bool = False) -> list[d
 # ---- the client ---------------------------------------------------------------------------------
 
 
-def _secret(value: Any) -> Any:
-    getter = getattr(value, "get_secret_value", None)
-    return getter() if callable(getter) else value
-
-
 def _call_kwargs(method: Any, request: dict[str, Any], timeout: Any) -> dict[str, Any]:
     """``create`` keyword arguments: fields this SDK version has no parameter for travel in ``extra_body``."""
     accepted = sdk_parameter_names(method)
@@ -320,7 +315,7 @@ class ChatSDKClient:
         self._config_index = kwargs.pop("_config_index", 0)
         self._config = kwargs
         provider = self.PROVIDER
-        self.api_key: str | None = _secret(kwargs.get("api_key")) or os.getenv(provider.key_env)
+        self.api_key: str | None = secret_value(kwargs.get("api_key")) or os.getenv(provider.key_env)
         if not self.api_key and not defer:
             raise AssertionError(self._missing_key_message())
         self.base_url: str | None = str(kwargs["base_url"]) if kwargs.get("base_url") else None
@@ -492,13 +487,7 @@ class ChatSDKClient:
 
     def cost(self, response: Any) -> float:
         """USD cost of ``response`` (set when it was built: the entry's ``price`` or the provider's prices)."""
-        cost = getattr(response, "cost", None)
-        if isinstance(cost, (int, float)):
-            return float(cost)
-        usage = getattr(response, "usage", None)
-        if usage is None:
-            return 0.0
-        return self._cost_of(str(response.model), usage.prompt_tokens or 0, usage.completion_tokens or 0)
+        return response_cost(response, self._cost_of)
 
     def message_retrieval(self, response: Any) -> list[Any]:
         """Per choice: the message object when it calls tools, else its text."""
@@ -516,7 +505,7 @@ class _Collector:
 
     def __init__(self) -> None:
         self._assembler = StreamAssembler()
-        self._send = _stream_sender()
+        self._send = stream_sender()
         self._usage: Any = None
 
     def add(self, chunk: Any) -> None:

@@ -20,7 +20,6 @@ import inspect
 import logging
 import os
 import re
-import warnings
 from collections.abc import Mapping
 from typing import Any, ClassVar
 
@@ -39,11 +38,12 @@ from .anthropic_convert import (
     to_anthropic_messages,
     usage_parts,
 )
-from .endpoints import ClientRegistry, on_registry_clear
+from .endpoints import ClientRegistry, on_registry_clear, secret_value
 from .errors import FailureKind, MissingAPIKeyError, register_failure_classifier
 from .openai_client import completion_messages, completion_usage
-from .pricing import normalize_price
+from .pricing import normalize_price, response_cost, warn_unpriced_once
 from .request import sdk_parameter_names
+from .streaming import stream_sender
 
 __all__ = [
     "ANTHROPIC_PRICING_1k",
@@ -102,14 +102,13 @@ def _calculate_cost(input_tokens: int, output_tokens: int, model: str) -> float:
     """USD cost of ``input_tokens`` + ``output_tokens`` on ``model`` (ag2's helper); unknown model -> 0 with a warning."""
     price = anthropic_price(model)
     if price is None:
-        if model not in _warned:
-            _warned.add(model)
-            warnings.warn(
-                f"Cost calculation not available for model {model}: set 'price': [input_per_1k, output_per_1k] "
-                "in its config entry to track cost.",
-                UserWarning,
-                stacklevel=2,
-            )
+        warn_unpriced_once(
+            _warned,
+            model,
+            f"Cost calculation not available for model {model}: set 'price': [input_per_1k, output_per_1k] "
+            "in its config entry to track cost.",
+            stacklevel=2,
+        )
         return 0.0
     return (input_tokens * price[0] + output_tokens * price[1]) / 1000
 
@@ -296,14 +295,6 @@ class _StreamAssembler:
         return self.message
 
 
-def _stream_sender() -> Any:
-    from ..events.client_events import StreamEvent
-    from ..io.base import IOStream
-
-    stream = IOStream.get_default()
-    return lambda text: stream.send(StreamEvent(content=text))
-
-
 # ---- the client ---------------------------------------------------------------------------------
 
 
@@ -325,7 +316,7 @@ class AnthropicClient:
         self._config = kwargs
         # a Vertex AI project in the entry outweighs a key that is only in the environment
         env_key = None if kwargs.get("gcp_project_id") else os.getenv("ANTHROPIC_API_KEY")
-        self._api_key = _secret(kwargs.get("api_key")) or env_key
+        self._api_key = secret_value(kwargs.get("api_key")) or env_key
         self._aws_access_key = kwargs.get("aws_access_key") or os.getenv("AWS_ACCESS_KEY")
         self._aws_secret_key = kwargs.get("aws_secret_key") or os.getenv("AWS_SECRET_KEY")
         self._aws_session_token = kwargs.get("aws_session_token")
@@ -532,7 +523,7 @@ class AnthropicClient:
         if not stream:
             return self._completion(method(**kwargs), request, mode)
         assembler = _StreamAssembler()
-        send = _stream_sender()
+        send = stream_sender()
         for event in method(**kwargs):
             text = assembler.add(event)
             if text:
@@ -544,7 +535,7 @@ class AnthropicClient:
         if not stream:
             return self._completion(await method(**kwargs), request, mode)
         assembler = _StreamAssembler()
-        send = _stream_sender()
+        send = stream_sender()
         async for event in await method(**kwargs):
             text = assembler.add(event)
             if text:
@@ -593,13 +584,7 @@ class AnthropicClient:
 
     def cost(self, response: Any) -> float:
         """USD cost of ``response`` (set when it was built: the entry's ``price`` or the Claude price table)."""
-        cost = getattr(response, "cost", None)
-        if isinstance(cost, (int, float)):
-            return float(cost)
-        usage = getattr(response, "usage", None)
-        if usage is None:
-            return 0.0
-        return self._cost_of(str(response.model), (usage.prompt_tokens or 0, 0, 0, usage.completion_tokens or 0))
+        return response_cost(response, lambda model, prompt, output: self._cost_of(model, (prompt, 0, 0, output)))
 
     def message_retrieval(self, response: Any) -> list[Any]:
         """Per choice: the message object when it calls tools, else its text (formatted for a
@@ -761,8 +746,3 @@ def has_messages_parse_api() -> bool:
     except ImportError:
         return False
     return hasattr(Messages, "parse")
-
-
-def _secret(value: Any) -> Any:
-    getter = getattr(value, "get_secret_value", None)
-    return getter() if callable(getter) else value

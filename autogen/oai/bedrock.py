@@ -42,10 +42,10 @@ from .bedrock_convert import (
     to_bedrock_messages,
     tool_choice,
 )
-from .endpoints import ClientRegistry, on_registry_clear
+from .endpoints import ClientRegistry, on_registry_clear, secret_value
 from .errors import FailureKind, MissingAPIKeyError, register_failure_classifier
 from .openai_client import completion_messages, completion_usage
-from .pricing import normalize_price
+from .pricing import normalize_price, response_cost, warn_unpriced_once
 from .structured import format_structured_content, is_model_class
 
 __all__ = [
@@ -65,12 +65,10 @@ __all__ = [
 ]
 
 
-class BedrockEntryDict(TypedDict, total=False):
-    """The keys of a Bedrock config entry (ag2's typed form)."""
+class BedrockEntryKeys(TypedDict, total=False):
+    """The keys the Bedrock config entries (``bedrock`` and ``bedrock_v2``) share: all but api_type and aws_region."""
 
-    api_type: Literal["bedrock"]
     model: str
-    aws_region: str
     aws_access_key: str | None
     aws_secret_key: str | None
     aws_session_token: str | None
@@ -86,6 +84,13 @@ class BedrockEntryDict(TypedDict, total=False):
     total_max_attempts: int | None
     max_attempts: int | None
     mode: Literal["standard", "adaptive", "legacy"]
+
+
+class BedrockEntryDict(BedrockEntryKeys, total=False):
+    """The keys of a Bedrock config entry (ag2's typed form)."""
+
+    api_type: Literal["bedrock"]
+    aws_region: str
 
 
 # USD per 1K tokens (input, output), from AWS's Bedrock price list (on-demand, us-east-1). Prices change
@@ -139,14 +144,13 @@ def calculate_cost(input_tokens: int, output_tokens: int, model_id: str) -> floa
     """USD cost of a call (ag2's helper); an unknown model costs 0, with one warning per model."""
     price = bedrock_price(model_id)
     if price is None:
-        if model_id not in _warned:
-            _warned.add(model_id)
-            warnings.warn(
-                f"Cannot get the costs for {model_id}. The cost will be 0. In your config_list, add field "
-                '{"price" : [prompt_price_per_1k, completion_token_price_per_1k]} for customized pricing.',
-                UserWarning,
-                stacklevel=2,
-            )
+        warn_unpriced_once(
+            _warned,
+            model_id,
+            f"Cannot get the costs for {model_id}. The cost will be 0. In your config_list, add field "
+            '{"price" : [prompt_price_per_1k, completion_token_price_per_1k]} for customized pricing.',
+            stacklevel=2,
+        )
         return 0.0
     return (input_tokens * price[0] + output_tokens * price[1]) / 1000
 
@@ -239,11 +243,6 @@ def _checked(params: Mapping[str, Any], name: str, types: tuple[type, ...]) -> A
     return value
 
 
-def _secret(value: Any) -> Any:
-    getter = getattr(value, "get_secret_value", None)
-    return getter() if callable(getter) else value
-
-
 # ---- the client -----------------------------------------------------------------------------------
 
 
@@ -263,9 +262,9 @@ class BedrockClient:
         defer = kwargs.pop("_defer_region_check", False)
         self._config_index = kwargs.pop("_config_index", 0)
         self._config = kwargs
-        self._aws_access_key = _secret(kwargs.get("aws_access_key")) or os.getenv("AWS_ACCESS_KEY")
-        self._aws_secret_key = _secret(kwargs.get("aws_secret_key")) or os.getenv("AWS_SECRET_KEY")
-        self._aws_session_token = _secret(kwargs.get("aws_session_token")) or os.getenv("AWS_SESSION_TOKEN")
+        self._aws_access_key = secret_value(kwargs.get("aws_access_key")) or os.getenv("AWS_ACCESS_KEY")
+        self._aws_secret_key = secret_value(kwargs.get("aws_secret_key")) or os.getenv("AWS_SECRET_KEY")
+        self._aws_session_token = secret_value(kwargs.get("aws_session_token")) or os.getenv("AWS_SESSION_TOKEN")
         self._aws_region = kwargs.get("aws_region") or os.getenv("AWS_REGION") or os.getenv("AWS_DEFAULT_REGION")
         self._aws_profile_name = kwargs.get("aws_profile_name")
         self._timeout = kwargs.get("timeout") or 60
@@ -505,13 +504,7 @@ class BedrockClient:
 
     def cost(self, response: Any) -> float:
         """USD cost of ``response`` (the entry's ``price``, else the Bedrock price table)."""
-        cost = getattr(response, "cost", None)
-        if isinstance(cost, (int, float)):
-            return float(cost)
-        usage = getattr(response, "usage", None)
-        if usage is None:
-            return 0.0
-        return self._cost_of(str(response.model), usage.prompt_tokens or 0, usage.completion_tokens or 0)
+        return response_cost(response, self._cost_of)
 
     def message_retrieval(self, response: Any) -> list[Any]:
         """Per choice: the message object when it calls tools, else its text. A structured-output call is

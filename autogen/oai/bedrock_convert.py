@@ -28,6 +28,8 @@ import re
 import warnings
 from typing import Any, Literal
 
+from .openai_history import all_text
+
 __all__ = [
     "FILLER_TEXT",
     "STRUCTURED_OUTPUT_TOOL",
@@ -52,20 +54,6 @@ _DATA_URL = re.compile(r"^data:(image/[a-zA-Z0-9.+-]*)(;[^,]*)?,\s*", re.DOTALL)
 
 
 # ---- content --------------------------------------------------------------------------------------
-
-
-def _text_of(content: Any) -> str:
-    if content is None:
-        return ""
-    if isinstance(content, str):
-        return content
-    if isinstance(content, list):
-        return "\n".join(
-            str(p.get("text", "")) if isinstance(p, dict) else str(p)
-            for p in content
-            if not isinstance(p, dict) or p.get("type", "text") == "text"
-        )
-    return str(content)
 
 
 def parse_image(image_url: str) -> tuple[bytes, str]:
@@ -106,7 +94,7 @@ def parse_content_parts(message: dict[str, Any]) -> list[dict[str, Any]]:
     """The Converse content blocks of a message's ``content`` (text and images; blank text left out)."""
     content = message.get("content")
     if not isinstance(content, list):
-        text = _text_of(content)
+        text = all_text(content)
         return [{"text": text}] if text.strip() else []
     blocks: list[dict[str, Any]] = []
     for part in content:
@@ -181,7 +169,7 @@ def extract_system_messages(messages: list[dict[str, Any]]) -> list[dict[str, st
     out = []
     for message in messages:
         if message.get("role") in ("system", "developer"):
-            text = _text_of(message.get("content"))
+            text = all_text(message.get("content"))
             if text.strip():
                 out.append({"text": text})
     return out
@@ -235,7 +223,7 @@ def _turns(messages: list[dict[str, Any]], has_tools: bool, supports_system_prom
             if blocks:
                 turns.append({"role": "assistant", "content": blocks})
         elif role == "tool" and has_tools:
-            text = _text_of(message.get("content"))
+            text = all_text(message.get("content"))
             result = {"toolUseId": ids.for_result(message.get("tool_call_id")),
                       "content": [{"text": text if text.strip() else "(no output)"}]}  # fmt: skip
             if turns and _is_results_turn(turns[-1]):
@@ -246,7 +234,7 @@ def _turns(messages: list[dict[str, Any]], has_tools: bool, supports_system_prom
             turns.append(
                 {
                     "role": "user",
-                    "content": [{"text": f"Running the function returned: {_text_of(message.get('content'))}"}],
+                    "content": [{"text": f"Running the function returned: {all_text(message.get('content'))}"}],
                 }
             )
         else:

@@ -23,7 +23,6 @@ from __future__ import annotations
 
 import copy
 import json
-import os
 import time
 import warnings
 from collections.abc import Mapping
@@ -31,12 +30,14 @@ from typing import Any, ClassVar
 
 from ..import_utils import optional_import
 from ..llm_config.entry import CohereLLMConfigEntry
+from ._provider_common import KeyedNativeClient
 from ._response_cost import store_cost
 from .endpoints import ClientRegistry, on_registry_clear
-from .errors import FailureKind, MissingAPIKeyError, register_failure_classifier
+from .errors import FailureKind, register_failure_classifier
 from .openai_client import completion_messages, completion_usage
 from .openai_history import content_text, paired_history
-from .pricing import normalize_price
+from .pricing import response_cost, warn_unpriced_once
+from .streaming import stream_sender
 from .structured import is_model_class
 
 __all__ = [
@@ -82,9 +83,7 @@ def calculate_cohere_cost(input_tokens: int, output_tokens: int, model: str) -> 
     """USD cost of a call on ``model`` (ag2's helper); unknown model -> 0 with a one-time warning."""
     price = COHERE_PRICING_1K.get(model)
     if price is None:
-        if model not in _warned:
-            _warned.add(model)
-            warnings.warn(f"Cost calculation not available for {model} model", UserWarning)
+        warn_unpriced_once(_warned, model, f"Cost calculation not available for {model} model")
         return 0.0
     return (input_tokens / 1000) * price[0] + (output_tokens / 1000) * price[1]
 
@@ -352,20 +351,12 @@ register_failure_classifier("cohere", _classify_cohere_error)
 on_registry_clear(clear_cohere_clients)
 
 
-def _stream_sender() -> Any:
-    from ..events.client_events import StreamEvent
-    from ..io.base import IOStream
-
-    stream = IOStream.get_default()
-    return lambda text: stream.send(StreamEvent(content=text))
-
-
 # ---- the client ---------------------------------------------------------------------------------
 
 _MISSING_KEY = "Please include the api_key in your config list entry for Cohere or set the COHERE_API_KEY env variable."
 
 
-class CohereClient:
+class CohereClient(KeyedNativeClient):
     """A ``ModelClient`` for Cohere's v2 chat API that answers with OpenAI-shaped ChatCompletions.
 
     Built as ag2 builds it, ``CohereClient(**config_entry)``; nothing is imported or connected here. A
@@ -375,42 +366,16 @@ class CohereClient:
 
     RESPONSE_USAGE_KEYS: ClassVar[list[str]] = ["prompt_tokens", "completion_tokens", "total_tokens", "cost", "model"]
     CONNECTION_KEYS: ClassVar[frozenset[str]] = CONNECTION_KEYS
+    API_TYPE: ClassVar[str] = "cohere"
+    KEY_ENV: ClassVar[str] = "COHERE_API_KEY"
+    MISSING_KEY: ClassVar[str] = _MISSING_KEY
 
     def __init__(self, **kwargs: Any) -> None:
-        defer = kwargs.pop("_defer_credential_check", False)
-        self._config_index = kwargs.pop("_config_index", 0)
-        self._config = kwargs
-        self.api_key = _secret(kwargs.get("api_key")) or os.getenv("COHERE_API_KEY")
-        if not self.api_key and not defer:
-            raise AssertionError(_MISSING_KEY)
+        self._take_config(kwargs)
         self._base_url = str(kwargs["base_url"]).rstrip("/") if kwargs.get("base_url") else None
-        self._response_format: Any = kwargs.get("response_format")
-        self._price = normalize_price(kwargs.get("price"))
-
-    @classmethod
-    def from_wrapper_config(
-        cls, config: Mapping[str, Any], *, response_format: Any = None, config_index: int = 0
-    ) -> CohereClient:
-        """The client ``OpenAIWrapper`` builds for one config entry (the key is checked at the first call)."""
-        return cls(
-            **{**config, "response_format": response_format}, _defer_credential_check=True, _config_index=config_index
-        )
-
-    @property
-    def model(self) -> str | None:
-        return self._config.get("model")
-
-    @property
-    def base_url(self) -> str | None:
-        return self._base_url
 
     def _endpoint_key(self) -> tuple[Any, ...]:
-        if not self.api_key:
-            raise MissingAPIKeyError(
-                f"config entry {self._config_index} (model={self.model!r}, api_type='cohere'): no API key. "
-                "Set the COHERE_API_KEY environment variable or put 'api_key' in the config entry."
-            )
-        return (self.api_key, self._base_url, self._config.get("client_name") or "AG2")
+        return (self._checked_api_key(), self._base_url, self._config.get("client_name") or "AG2")
 
     def sdk_client(self) -> Any:
         """The process-wide ``cohere.ClientV2`` for this endpoint."""
@@ -419,9 +384,6 @@ class CohereClient:
     def async_sdk_client(self) -> Any:
         """The ``cohere.AsyncClientV2`` for this endpoint and the running event loop."""
         return _clients.async_client(self._endpoint_key())
-
-    def __getstate__(self) -> dict[str, Any]:
-        return self.__dict__.copy()
 
     # ---- requests ----
 
@@ -504,7 +466,7 @@ class CohereClient:
         request, stream, extra = self._prepare(params)
         if not stream:
             return self._completion(client.chat(**request, **extra), request["model"])
-        assembler, send = _StreamAssembler(), _stream_sender()
+        assembler, send = _StreamAssembler(), stream_sender()
         for event in client.chat_stream(**request, **extra):
             text = assembler.add(event)
             if text:
@@ -517,7 +479,7 @@ class CohereClient:
         request, stream, extra = self._prepare(params)
         if not stream:
             return self._completion(await client.chat(**request, **extra), request["model"])
-        assembler, send = _StreamAssembler(), _stream_sender()
+        assembler, send = _StreamAssembler(), stream_sender()
         async for event in client.chat_stream(**request, **extra):
             text = assembler.add(event)
             if text:
@@ -542,13 +504,7 @@ class CohereClient:
 
     def cost(self, response: Any) -> float:
         """USD cost of ``response`` (the entry's ``price``, else Cohere's price table)."""
-        cost = getattr(response, "cost", None)
-        if isinstance(cost, (int, float)):
-            return float(cost)
-        usage = getattr(response, "usage", None)
-        if usage is None:
-            return 0.0
-        return self._cost_of(str(response.model), usage.prompt_tokens or 0, usage.completion_tokens or 0)
+        return response_cost(response, self._cost_of)
 
     def message_retrieval(self, response: Any) -> list[Any]:
         """Per choice: the message object when it calls tools, else its text (formatted for a
@@ -570,8 +526,3 @@ class CohereClient:
             raise ValueError(
                 f"Failed to parse response as valid JSON matching the schema for Structured Output: {e!s}"
             ) from e
-
-
-def _secret(value: Any) -> Any:
-    getter = getattr(value, "get_secret_value", None)
-    return getter() if callable(getter) else value

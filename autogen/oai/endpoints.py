@@ -33,6 +33,7 @@ __all__ = [
     "get_sync_client",
     "provider_for",
     "resolve_endpoint",
+    "secret_value",
 ]
 
 # Keyword arguments of the openai / Azure SDK client constructors: they configure the connection,
@@ -122,8 +123,8 @@ def _freeze(value: Any) -> Any:
     return value
 
 
-def _secret(value: Any) -> Any:
-    # entries may hold pydantic SecretStr values
+def secret_value(value: Any) -> Any:
+    """``value``, or the secret it holds when it is a pydantic ``SecretStr`` (entries may hold those)."""
     getter = getattr(value, "get_secret_value", None)
     return getter() if callable(getter) else value
 
@@ -187,7 +188,7 @@ def resolve_endpoint(config: Mapping[str, Any], *, config_index: int = 0) -> End
     family, provider = provider_for(config.get("api_type"))
     model = config.get("model")
     where = f"config entry {config_index} (model={model!r}, api_type={config.get('api_type') or 'openai'!r})"
-    api_key = _secret(config.get("api_key"))
+    api_key = secret_value(config.get("api_key"))
     headers = _freeze(config["default_headers"]) if config.get("default_headers") else None
     query = _freeze(config["default_query"]) if config.get("default_query") else None
 
@@ -201,7 +202,7 @@ def resolve_endpoint(config: Mapping[str, Any], *, config_index: int = 0) -> End
         token_provider = config.get("azure_ad_token_provider")
         if token_provider == "DEFAULT":
             token_provider = _default_azure_token_provider()
-        token = _secret(config.get("azure_ad_token")) or os.environ.get("AZURE_OPENAI_AD_TOKEN")
+        token = secret_value(config.get("azure_ad_token")) or os.environ.get("AZURE_OPENAI_AD_TOKEN")
         api_key = api_key or os.environ.get("AZURE_OPENAI_API_KEY")
         if not api_key and not token and token_provider is None:
             raise MissingAPIKeyError(

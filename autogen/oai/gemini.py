@@ -35,7 +35,7 @@ from ..import_utils import optional_import
 from ..llm_config.entry import GeminiLLMConfigEntry
 from ._response_cost import store_cost
 from ._sdk_names import SDKNames
-from .endpoints import ClientRegistry, on_registry_clear
+from .endpoints import ClientRegistry, on_registry_clear, secret_value
 from .errors import FailureKind, MissingAPIKeyError, register_failure_classifier
 from .gemini_convert import (
     build_generate_request,
@@ -53,7 +53,7 @@ from .gemini_convert import (
     usage_counts,
 )
 from .openai_client import completion_messages, completion_usage
-from .pricing import normalize_price
+from .pricing import normalize_price, response_cost, warn_unpriced_once
 
 __all__ = [
     "GEMINI_PRICING_1M",
@@ -130,13 +130,12 @@ def calculate_gemini_cost(use_vertexai: bool, input_tokens: int, output_tokens: 
     with a one-time warning."""
     price = gemini_price(model_name, input_tokens)
     if price is None:
-        if model_name not in _warned:
-            _warned.add(model_name)
-            warnings.warn(
-                f"Cost calculation is not implemented for model {model_name}. Cost will be calculated zero.",
-                UserWarning,
-                stacklevel=2,
-            )
+        warn_unpriced_once(
+            _warned,
+            model_name,
+            f"Cost calculation is not implemented for model {model_name}. Cost will be calculated zero.",
+            stacklevel=2,
+        )
         return 0.0
     return (input_tokens * price[0] + output_tokens * price[1]) / 1e6
 
@@ -247,7 +246,7 @@ class GeminiClient:
         defer = kwargs.pop("_defer_checks", False)
         self._config = kwargs
         self.api_type = str(kwargs.get("api_type") or "google")
-        key = _secret(kwargs.get("api_key"))
+        key = secret_value(kwargs.get("api_key"))
         if self.api_type == "google_vertex":
             self.api_key, self.use_vertexai = key, True  # an explicit key here is Vertex AI express mode
         else:
@@ -489,13 +488,7 @@ class GeminiClient:
         return calculate_gemini_cost(self.use_vertexai, prompt, output, model)
 
     def cost(self, response: Any) -> float:
-        cost = getattr(response, "cost", None)
-        if isinstance(cost, (int, float)):
-            return float(cost)
-        usage = getattr(response, "usage", None)
-        if usage is None:
-            return 0.0
-        return self._cost_of(str(response.model), usage.prompt_tokens or 0, usage.completion_tokens or 0)
+        return response_cost(response, self._cost_of)
 
     def message_retrieval(self, response: Any) -> list[Any]:
         """Per choice: the message object when it calls tools, else its text (formatted for a
@@ -626,8 +619,3 @@ class GeminiClient:
             return json.loads(data)
         except (TypeError, ValueError):
             return data
-
-
-def _secret(value: Any) -> Any:
-    getter = getattr(value, "get_secret_value", None)
-    return getter() if callable(getter) else value

@@ -29,6 +29,8 @@ import uuid
 from collections.abc import Mapping
 from typing import Any
 
+from .openai_history import all_text
+
 __all__ = [
     "build_generate_request",
     "candidate_parts",
@@ -60,20 +62,6 @@ _SCHEMA_KEYS = frozenset({
 # ---- messages -----------------------------------------------------------------------------------
 
 
-def _text_of(content: Any) -> str:
-    if content is None:
-        return ""
-    if isinstance(content, str):
-        return content
-    if isinstance(content, list):
-        return "\n".join(
-            str(p.get("text", "")) if isinstance(p, dict) else str(p)
-            for p in content
-            if not isinstance(p, dict) or p.get("type", "text") == "text"
-        )
-    return str(content)
-
-
 def image_part(url: str) -> dict[str, Any]:
     """An image URL (``data:`` URL or an address) as a Gemini part."""
     if url.startswith("data:"):
@@ -98,11 +86,11 @@ def _content_parts(content: Any) -> list[dict[str, Any]]:
                 if url:
                     parts.append(image_part(str(url)))
             else:
-                text = _text_of([item])
+                text = all_text([item])
                 if text.strip():
                     parts.append({"text": text})
         return parts
-    text = _text_of(content)
+    text = all_text(content)
     return [{"text": text}] if text.strip() else []
 
 
@@ -159,11 +147,11 @@ def message_parts(
     role = message.get("role", "user")
     content = message.get("content")
     if role in ("tool", "function"):
-        result = {"response": {"result": _json_or_text(_text_of(content))}}
+        result = {"response": {"result": _json_or_text(all_text(content))}}
         name = message.get("name", "") if role == "function" else names.get(str(message.get("tool_call_id")))
         if name:
             return [{"function_response": {"name": name, **result}}], "tool"
-        return [{"text": f"(tool result: {_text_of(content)})"}], "text"  # a result without its call
+        return [{"text": f"(tool result: {all_text(content)})"}], "text"  # a result without its call
     calls = message.get("tool_calls") or []
     legacy = message.get("function_call")
     if calls or legacy:
@@ -212,7 +200,7 @@ def to_gemini_contents(
     for message in messages:
         role = message.get("role", "user")
         if leading and role in ("system", "developer"):
-            text = _text_of(message.get("content")).strip()
+            text = all_text(message.get("content")).strip()
             if text:
                 system.append(text)
             continue

@@ -21,21 +21,21 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import re
 import time
-import warnings
 from collections.abc import Mapping
 from typing import Any, ClassVar
 
 from ..import_utils import optional_import
 from ..llm_config.entry import MistralLLMConfigEntry
+from ._provider_common import KeyedNativeClient
 from ._response_cost import store_cost
 from .endpoints import ClientRegistry, on_registry_clear
-from .errors import FailureKind, MissingAPIKeyError, register_failure_classifier
+from .errors import FailureKind, register_failure_classifier
 from .openai_client import completion_messages, completion_usage
 from .openai_history import content_text, paired_history
-from .pricing import normalize_price
+from .pricing import response_cost, warn_unpriced_once
+from .streaming import stream_sender
 from .structured import to_request_format
 
 __all__ = [
@@ -75,9 +75,9 @@ def calculate_mistral_cost(input_tokens: int, output_tokens: int, model_name: st
     """USD cost of a call on ``model_name`` (ag2's helper); unknown model -> 0 with a one-time warning."""
     price = MISTRAL_PRICING_1K.get((model_name or "").rsplit("/", 1)[-1])
     if price is None:
-        if model_name not in _warned:
-            _warned.add(model_name)
-            warnings.warn(f"Cost calculation is not implemented for model {model_name}, will return $0.", UserWarning)
+        warn_unpriced_once(
+            _warned, model_name, f"Cost calculation is not implemented for model {model_name}, will return $0."
+        )
         return 0.0
     return (input_tokens * price[0] + output_tokens * price[1]) / 1000
 
@@ -376,14 +376,6 @@ register_failure_classifier("mistralai", _classify_mistral_error)
 on_registry_clear(clear_mistral_clients)
 
 
-def _stream_sender() -> Any:
-    from ..events.client_events import StreamEvent
-    from ..io.base import IOStream
-
-    stream = IOStream.get_default()
-    return lambda text: stream.send(StreamEvent(content=text))
-
-
 # ---- the client ---------------------------------------------------------------------------------
 
 _MISSING_KEY = (
@@ -391,7 +383,7 @@ _MISSING_KEY = (
 )
 
 
-class MistralAIClient:
+class MistralAIClient(KeyedNativeClient):
     """A ``ModelClient`` for Mistral's chat API that answers with OpenAI-shaped ChatCompletions.
 
     Built as ag2 builds it, ``MistralAIClient(**config_entry)``; nothing is imported or connected here.
@@ -401,43 +393,17 @@ class MistralAIClient:
 
     RESPONSE_USAGE_KEYS: ClassVar[list[str]] = ["prompt_tokens", "completion_tokens", "total_tokens", "cost", "model"]
     CONNECTION_KEYS: ClassVar[frozenset[str]] = CONNECTION_KEYS
+    API_TYPE: ClassVar[str] = "mistral"
+    KEY_ENV: ClassVar[str] = "MISTRAL_API_KEY"
+    MISSING_KEY: ClassVar[str] = _MISSING_KEY
 
     def __init__(self, **kwargs: Any) -> None:
-        defer = kwargs.pop("_defer_credential_check", False)
-        self._config_index = kwargs.pop("_config_index", 0)
-        self._config = kwargs
-        self.api_key = _secret(kwargs.get("api_key")) or os.getenv("MISTRAL_API_KEY")
-        if not self.api_key and not defer:
-            raise AssertionError(_MISSING_KEY)
+        self._take_config(kwargs)
         base_url = kwargs.get("base_url") or kwargs.get("server_url")
         self._base_url = re.sub(r"/v1/?$", "", str(base_url).rstrip("/")) if base_url else None
-        self._response_format = kwargs.get("response_format")
-        self._price = normalize_price(kwargs.get("price"))
-
-    @classmethod
-    def from_wrapper_config(
-        cls, config: Mapping[str, Any], *, response_format: Any = None, config_index: int = 0
-    ) -> MistralAIClient:
-        """The client ``OpenAIWrapper`` builds for one config entry (the key is checked at the first call)."""
-        return cls(
-            **{**config, "response_format": response_format}, _defer_credential_check=True, _config_index=config_index
-        )
-
-    @property
-    def model(self) -> str | None:
-        return self._config.get("model")
-
-    @property
-    def base_url(self) -> str | None:
-        return self._base_url
 
     def _endpoint_key(self) -> tuple[Any, ...]:
-        if not self.api_key:
-            raise MissingAPIKeyError(
-                f"config entry {self._config_index} (model={self.model!r}, api_type='mistral'): no API key. "
-                "Set the MISTRAL_API_KEY environment variable or put 'api_key' in the config entry."
-            )
-        return (self.api_key, self._base_url)
+        return (self._checked_api_key(), self._base_url)
 
     def sdk_client(self) -> Any:
         """The process-wide ``mistralai`` client for this endpoint."""
@@ -446,9 +412,6 @@ class MistralAIClient:
     def async_sdk_client(self) -> Any:
         """The ``mistralai`` client for this endpoint and the running event loop."""
         return _clients.async_client(self._endpoint_key())
-
-    def __getstate__(self) -> dict[str, Any]:
-        return self.__dict__.copy()
 
     # ---- requests ----
 
@@ -506,7 +469,7 @@ class MistralAIClient:
         request, stream, extra = self._prepare(params)
         if not stream:
             return self._completion(chat.complete(**request, **extra))
-        assembler, send = _StreamAssembler(), _stream_sender()
+        assembler, send = _StreamAssembler(), stream_sender()
         for event in chat.stream(**request, **extra):
             text = assembler.add(event)
             if text:
@@ -519,7 +482,7 @@ class MistralAIClient:
         request, stream, extra = self._prepare(params)
         if not stream:
             return self._completion(await chat.complete_async(**request, **extra))
-        assembler, send = _StreamAssembler(), _stream_sender()
+        assembler, send = _StreamAssembler(), stream_sender()
         async for event in await chat.stream_async(**request, **extra):
             text = assembler.add(event)
             if text:
@@ -546,13 +509,7 @@ class MistralAIClient:
 
     def cost(self, response: Any) -> float:
         """USD cost of ``response`` (the entry's ``price``, else Mistral's price table)."""
-        cost = getattr(response, "cost", None)
-        if isinstance(cost, (int, float)):
-            return float(cost)
-        usage = getattr(response, "usage", None)
-        if usage is None:
-            return 0.0
-        return self._cost_of(str(response.model), usage.prompt_tokens or 0, usage.completion_tokens or 0)
+        return response_cost(response, self._cost_of)
 
     def message_retrieval(self, response: Any) -> list[Any]:
         """Per choice: the message object when it calls tools, else its text."""
@@ -562,8 +519,3 @@ class MistralAIClient:
     def get_usage(response: Any) -> dict[str, Any]:
         """Token counts, cost and model of ``response`` (the ModelClient usage keys)."""
         return completion_usage(response)
-
-
-def _secret(value: Any) -> Any:
-    getter = getattr(value, "get_secret_value", None)
-    return getter() if callable(getter) else value

@@ -49,6 +49,7 @@ from .ollama_convert import (
 )
 from .openai_client import completion_messages, completion_usage
 from .pricing import normalize_price
+from .streaming import stream_sender
 
 __all__ = ["OllamaClient", "OllamaLLMConfigEntry", "is_valid_tool_call_item", "response_to_tool_call"]
 
@@ -160,14 +161,6 @@ def _explained(exc: BaseException, model: str, host: str) -> BaseException:
 class _HeadersOnly:
     def __init__(self, headers: Any) -> None:
         self.headers = headers
-
-
-def _stream_sender() -> Any:
-    from ..events.client_events import StreamEvent
-    from ..io.base import IOStream
-
-    stream = IOStream.get_default()
-    return lambda text: stream.send(StreamEvent(content=text))
 
 
 class _Answer:
@@ -357,7 +350,7 @@ class OllamaClient:
             if not request["stream"]:
                 answer.add(client.chat(**request))
             else:
-                send = None if reading["manual"] else _stream_sender()
+                send = None if reading["manual"] else stream_sender()
                 for chunk in client.chat(**request):
                     piece = answer.add(chunk)
                     if piece and send is not None:
@@ -378,7 +371,7 @@ class OllamaClient:
             if not request["stream"]:
                 answer.add(await client.chat(**request))
             else:
-                send = None if reading["manual"] else _stream_sender()
+                send = None if reading["manual"] else stream_sender()
                 async for chunk in await client.chat(**request):
                     piece = answer.add(chunk)
                     if piece and send is not None:

@@ -26,7 +26,7 @@ from .endpoints import (
 from .errors import UnsupportedAPITypeError
 from .pricing import cost_from_tokens, normalize_price
 from .request import build_chat_request, deepseek_reasoner_messages, is_legacy_completion_model, sdk_parameter_names
-from .streaming import StreamAssembler
+from .streaming import StreamAssembler, stream_sender
 from .structured import format_structured_content
 
 __all__ = ["OpenAIClient"]
@@ -139,7 +139,7 @@ class OpenAIClient:
         if not stream:
             return result
         assembler = StreamAssembler()
-        send = _stream_sender()
+        send = stream_sender()
         for chunk in result:
             text = assembler.add(chunk)
             if text:
@@ -154,7 +154,7 @@ class OpenAIClient:
         if not stream:
             return result
         assembler = StreamAssembler()
-        send = _stream_sender()
+        send = stream_sender()
         async for chunk in result:
             text = assembler.add(chunk)
             if text:
@@ -288,14 +288,6 @@ def _response_json(error: BaseException) -> Any:
         return error.response.json()  # type: ignore[attr-defined]
     except Exception:  # noqa: BLE001 - no JSON body: nothing to read the cause from
         return None
-
-
-def _stream_sender() -> Any:
-    from ..events.client_events import StreamEvent
-    from ..io.base import IOStream
-
-    stream = IOStream.get_default()
-    return lambda text: stream.send(StreamEvent(content=text))
 
 
 def _with_usage(response: Any, request: dict[str, Any]) -> Any:

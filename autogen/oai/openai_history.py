@@ -22,7 +22,7 @@ import json
 from collections.abc import Mapping
 from typing import Any
 
-__all__ = ["arguments_json", "content_text", "paired_history"]
+__all__ = ["all_text", "arguments_json", "content_text", "paired_history"]
 
 
 def content_text(content: Any) -> str:
@@ -40,6 +40,21 @@ def content_text(content: Any) -> str:
             elif isinstance(part, str):
                 texts.append(part)
         return "\n".join(t for t in texts if t)
+    return str(content)
+
+
+def all_text(content: Any) -> str:
+    """Every text part of a message content joined by newlines, empty ones and plain (non-dict) parts kept."""
+    if content is None:
+        return ""
+    if isinstance(content, str):
+        return content
+    if isinstance(content, list):
+        return "\n".join(
+            str(p.get("text", "")) if isinstance(p, dict) else str(p)
+            for p in content
+            if not isinstance(p, dict) or p.get("type", "text") == "text"
+        )
     return str(content)
 
 

@@ -50,6 +50,7 @@ from .openai_responses_tools import (
 )
 from .pricing import cost_from_tokens, normalize_price
 from .request import sdk_parameter_names
+from .streaming import stream_sender
 from .structured import format_structured_content, is_model_class, to_request_format
 
 __all__ = [
@@ -496,7 +497,7 @@ class OpenAIResponsesClient(BuiltinToolCalls):
         kwargs = self._sdk_kwargs(method, request.kwargs)
         if not request.stream:
             return self._finish(method(**kwargs), request)
-        send = _stream_sender()
+        send = stream_sender()
         final = None
         for event in method(**kwargs, stream=True):
             final = _on_event(event, send) or final
@@ -512,7 +513,7 @@ class OpenAIResponsesClient(BuiltinToolCalls):
         kwargs = self._sdk_kwargs(method, request.kwargs)
         if not request.stream:
             return self._finish(await method(**kwargs), request)
-        send = _stream_sender()
+        send = stream_sender()
         final = None
         async for event in await method(**kwargs, stream=True):
             final = _on_event(event, send) or final
@@ -562,14 +563,6 @@ def _image_generation_call_type() -> Any:
     except ImportError:
         return None
     return ImageGenerationCall
-
-
-def _stream_sender() -> Any:
-    from ..events.client_events import StreamEvent
-    from ..io.base import IOStream
-
-    stream = IOStream.get_default()
-    return lambda text: stream.send(StreamEvent(content=text))
 
 
 def _on_event(event: Any, send: Any) -> Any:

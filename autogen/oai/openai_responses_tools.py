@@ -12,7 +12,7 @@ from __future__ import annotations
 import asyncio
 import os
 import threading
-from collections.abc import Coroutine, Mapping
+from collections.abc import Callable, Coroutine, Mapping
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -151,6 +151,11 @@ def _calls_of_type(messages: list[dict[str, Any]], kind: str) -> dict[str, Any]:
     return found
 
 
+def _run_calls(calls_dict: dict[str, Any], key: str, run: Callable[[Any, str], dict[str, Any]]) -> list[dict[str, Any]]:
+    """``run(call[key], call_id)`` for each call in ``calls_dict`` that has a non-empty ``key``, in order."""
+    return [run(call[key], call_id) for call_id, call in calls_dict.items() if call.get(key)]
+
+
 class BuiltinToolCalls:
     """The apply_patch / shell part of the Responses client (ag2's method names)."""
 
@@ -204,19 +209,17 @@ class BuiltinToolCalls:
         if not calls_dict or not ({"apply_patch", "apply_patch_async"} & set(built_in_tools)):
             return []
         async_mode = "apply_patch_async" in built_in_tools
-        outputs = []
-        for call_id, call in calls_dict.items():
-            operation = call.get("operation")
-            if operation:
-                result = self._apply_patch_operation(
-                    operation,
-                    call_id=call_id,
-                    workspace_dir=workspace_dir,
-                    allowed_paths=allowed_paths,
-                    async_patches=async_mode,
-                )
-                outputs.append(result.to_dict())
-        return outputs
+        return _run_calls(
+            calls_dict,
+            "operation",
+            lambda operation, call_id: self._apply_patch_operation(
+                operation,
+                call_id=call_id,
+                workspace_dir=workspace_dir,
+                allowed_paths=allowed_paths,
+                async_patches=async_mode,
+            ).to_dict(),
+        )
 
     def _extract_shell_calls(self, messages: list[dict[str, Any]]) -> dict[str, Any]:
         """``{call_id: shell_call}`` found in the assistant messages."""
@@ -236,22 +239,20 @@ class BuiltinToolCalls:
         """The output items of running ``calls_dict`` (none unless shell is a built-in tool)."""
         if not calls_dict or "shell" not in built_in_tools:
             return []
-        outputs = []
-        for call_id, call in calls_dict.items():
-            action = call.get("action")
-            if action:
-                result = self._execute_shell_operation(
-                    action,
-                    call_id=call_id,
-                    workspace_dir=workspace_dir,
-                    allowed_paths=allowed_paths,
-                    allowed_commands=allowed_commands,
-                    denied_commands=denied_commands,
-                    enable_command_filtering=enable_command_filtering,
-                    dangerous_patterns=dangerous_patterns,
-                )
-                outputs.append(result.model_dump())
-        return outputs
+        return _run_calls(
+            calls_dict,
+            "action",
+            lambda action, call_id: self._execute_shell_operation(
+                action,
+                call_id=call_id,
+                workspace_dir=workspace_dir,
+                allowed_paths=allowed_paths,
+                allowed_commands=allowed_commands,
+                denied_commands=denied_commands,
+                enable_command_filtering=enable_command_filtering,
+                dangerous_patterns=dangerous_patterns,
+            ).model_dump(),
+        )
 
     def _execute_shell_operation(
         self,

@@ -13,9 +13,17 @@ import logging
 import re
 import threading
 import warnings
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from typing import Any
 
-__all__ = ["OAI_PRICE1K", "cost_from_tokens", "lookup_price", "normalize_price"]
+__all__ = [
+    "OAI_PRICE1K",
+    "cost_from_tokens",
+    "lookup_price",
+    "normalize_price",
+    "response_cost",
+    "warn_unpriced_once",
+]
 
 logger = logging.getLogger(__name__)
 
@@ -187,3 +195,26 @@ def cost_from_tokens(model: str, prompt_tokens: int, completion_tokens: int, pri
             )
         return 0.0
     return (price[0] * (prompt_tokens or 0) + price[1] * (completion_tokens or 0)) / 1000
+
+
+def warn_unpriced_once(warned: set[str], model: str, message: str, stacklevel: int = 1) -> None:
+    """Warn ``message`` (a UserWarning) the first time ``model`` is added to ``warned``.
+
+    ``stacklevel`` counts from the caller, as it would for its own ``warnings.warn``.
+    """
+    if model in warned:
+        return
+    warned.add(model)
+    warnings.warn(message, UserWarning, stacklevel=stacklevel + 1)
+
+
+def response_cost(response: Any, cost_of: Callable[[str, int, int], float]) -> float:
+    """USD cost of ``response``: the ``.cost`` set when it was built, else ``cost_of(model, prompt, completion)``
+    on its usage (0 without usage)."""
+    cost = getattr(response, "cost", None)
+    if isinstance(cost, (int, float)):
+        return float(cost)
+    usage = getattr(response, "usage", None)
+    if usage is None:
+        return 0.0
+    return cost_of(str(response.model), usage.prompt_tokens or 0, usage.completion_tokens or 0)

@@ -8,10 +8,11 @@ call index), legacy function calls, finish reasons and usage when the server sen
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-__all__ = ["StreamAssembler", "openai_finish_reason"]
+__all__ = ["StreamAssembler", "openai_finish_reason", "stream_sender"]
 
 # The finish reasons a ChatCompletion can carry; OpenAI-compatible servers also send others (Together's
 # "eos"), which mean the model stopped.
@@ -127,3 +128,12 @@ class StreamAssembler:
             dump = getattr(self._usage, "model_dump", None)
             data["usage"] = dump() if callable(dump) else dict(self._usage)
         return ChatCompletion.model_validate(data)
+
+
+def stream_sender() -> Callable[[str], None]:
+    """A function that sends one piece of streamed text to the default IOStream as a ``StreamEvent``."""
+    from ..events.client_events import StreamEvent
+    from ..io.base import IOStream
+
+    stream = IOStream.get_default()
+    return lambda text: stream.send(StreamEvent(content=text))

@@ -120,6 +120,11 @@ def _anthropic_vertex_body(path: str, body: Any) -> Any:
     return {**{k: v for k, v in body.items() if k != "anthropic_version"}, "model": model}
 
 
+def _entry(api_type: str, **credentials: Any) -> Callable[[Any], dict[str, Any]]:
+    """The config entry of a dialect: ``api_type``, the server's model and URL, and the (fake) credentials."""
+    return lambda server: {"api_type": api_type, "model": server.model, **credentials, "base_url": server.base_url}
+
+
 OPENAI = Dialect(
     name="openai",
     route="/chat/completions",
@@ -141,12 +146,7 @@ ANTHROPIC = Dialect(
     error_body=anthropic_wire.error_body,
     other_routes=(":rawPredict", ":streamRawPredict"),
     adapt=_anthropic_vertex_body,
-    entry=lambda server: {
-        "api_type": "anthropic",
-        "model": server.model,
-        "api_key": "sk-ant-fake",
-        "base_url": server.base_url,
-    },
+    entry=_entry("anthropic", api_key="sk-ant-fake"),
 )
 
 GEMINI = Dialect(
@@ -158,12 +158,7 @@ GEMINI = Dialect(
     answer=gemini_wire.response_body,
     stream=lambda body, response: gemini_wire.stream_events(response),
     error_body=gemini_wire.error_body,
-    entry=lambda server: {
-        "api_type": "google",
-        "model": server.model,
-        "api_key": "fake-gemini-key",
-        "base_url": server.base_url,
-    },
+    entry=_entry("google", api_key="fake-gemini-key"),
 )
 
 
@@ -189,12 +184,7 @@ MISTRAL = Dialect(
     answer=mistral_wire.completion_body,
     stream=lambda body, completion: mistral_wire.stream_events(completion),
     error_body=mistral_wire.error_body,
-    entry=lambda server: {
-        "api_type": "mistral",
-        "model": server.model,
-        "api_key": "fake-mistral-key",
-        "base_url": server.base_url,
-    },
+    entry=_entry("mistral", api_key="fake-mistral-key"),
 )
 
 COHERE = Dialect(
@@ -205,12 +195,7 @@ COHERE = Dialect(
     answer=cohere_wire.chat_body,
     stream=lambda body, response: cohere_wire.stream_events(response),
     error_body=cohere_wire.error_body,
-    entry=lambda server: {
-        "api_type": "cohere",
-        "model": server.model,
-        "api_key": "fake-cohere-key",
-        "base_url": server.base_url,
-    },
+    entry=_entry("cohere", api_key="fake-cohere-key"),
 )
 
 
@@ -225,12 +210,7 @@ def _responses_dialect() -> Dialect:
         answer=lambda body, reply, model: responses_wire.response_body(body, reply, model, store),
         stream=lambda body, response: responses_wire.stream_events(response),
         error_body=openai_error_body,
-        entry=lambda server: {
-            "api_type": "responses",
-            "model": server.model,
-            "api_key": "sk-fake",
-            "base_url": server.base_url,
-        },
+        entry=_entry("responses", api_key="sk-fake"),
     )
 
 
@@ -245,12 +225,7 @@ def _compatible(name: str, api_path: str, check: Any, *, usage_field: str = "usa
         answer=build_completion,
         stream=lambda body, completion: compatible_wire.stream_events(body, completion, usage_field=usage_field),
         error_body=error or openai_error_body,
-        entry=lambda server: {
-            "api_type": name,
-            "model": server.model,
-            "api_key": f"fake-{name}-key",
-            "base_url": server.base_url,
-        },
+        entry=_entry(name, api_key=f"fake-{name}-key"),
     )
 
 
@@ -275,7 +250,7 @@ BEDROCK = Dialect(
     stream=lambda body, response: [],  # Converse streaming is not spoken (the ag2 client does not stream)
     error_body=bedrock_wire.error_body,
     headers=bedrock_wire.response_headers,
-    entry=lambda server: {"api_type": "bedrock", "model": server.model, **_AWS, "base_url": server.base_url},
+    entry=_entry("bedrock", **_AWS),
 )
 
 ANTHROPIC_BEDROCK = Dialect(
@@ -289,7 +264,7 @@ ANTHROPIC_BEDROCK = Dialect(
     error_body=bedrock_wire.error_body,
     stream_content_type="application/vnd.amazon.eventstream",
     headers=bedrock_wire.response_headers,
-    entry=lambda server: {"api_type": "anthropic", "model": server.model, **_AWS, "base_url": server.base_url},
+    entry=_entry("anthropic", **_AWS),
 )
 
 

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import os
 from types import ModuleType
+from typing import Any, NoReturn
 
 from ...import_utils import optional_import
 
-__all__ = ["not_here", "require_key", "require_package"]
+__all__ = ["not_here", "require_key", "require_package", "unimplemented_service"]
 
 
 def require_package(module: str, extra: str, feature: str) -> ModuleType:
@@ -28,3 +29,13 @@ def not_here(feature: str) -> NotImplementedError:
     return NotImplementedError(
         f"{feature} is not implemented in this version of ag2; its constructor and package checks only are."
     )
+
+
+def unimplemented_service(module: str, extra: str, feature: str, **settings: Any) -> NoReturn:
+    """A constructor's checks for a service this project does not talk to yet: ValueError naming the empty
+    ``settings``, else ImportError without ``module``, else :func:`not_here`."""
+    missing = [name for name, value in settings.items() if not value]
+    if missing:
+        raise ValueError(f"{feature} needs {', '.join(missing)}.")
+    require_package(module, extra, feature)
+    raise not_here(feature)

@@ -6,20 +6,16 @@ implemented in this version: with the package installed, constructing a tool rai
 
 from __future__ import annotations
 
-from typing import Any
+from functools import partial
 
 from ....tool import Tool
-from ..._external import not_here, require_package
+from ..._external import unimplemented_service
 
 __all__ = ["SlackRetrieveRepliesTool", "SlackRetrieveTool", "SlackSendTool"]
 
 
-def _check(feature: str, **settings: Any) -> None:
-    missing = [name for name, value in settings.items() if not value]
-    if missing:
-        raise ValueError(f"{feature} needs {', '.join(missing)}.")
-    require_package("slack_sdk", "commsagent-slack", feature)
-    raise not_here(feature)
+# the settings, then the package, are checked; then NotImplementedError
+_check = partial(unimplemented_service, "slack_sdk", "commsagent-slack")
 
 
 class SlackSendTool(Tool):
