@@ -162,7 +162,10 @@ class StdioConfig(BasicSessionConfig):
             encoding=self.encoding,
             encoding_error_handler=self.encoding_error_handler,
         )
-        yield await self.initialize(stdio_client(params, errlog=_server_errlog()), exit_stack)
+        errlog = _server_errlog()
+        # as the original calls it when our stderr is usable; another errlog only when it is not
+        client = stdio_client(params) if errlog is sys.stderr else stdio_client(params, errlog=errlog)
+        yield await self.initialize(client, exit_stack)
 
 
 def _seconds(value: float | timedelta) -> float:
