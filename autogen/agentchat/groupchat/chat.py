@@ -82,7 +82,7 @@ class GroupChat(SpeakerSelection, AutoSelection, Transitions, Guardrails):
     speaker_transitions_type: Literal["allowed", "disallowed"] | None = None
     """Whether the graph lists allowed or disallowed transitions."""
     enable_clear_history: bool = False
-    """Honour a "clear history [agent] [n]" command in replies."""
+    """Honour a ``clear history [agent] [n]`` command in replies."""
     send_introductions: bool = False
     """Before the first round, tell every member who the participants are."""
     select_speaker_message_template: str = SELECT_SPEAKER_MESSAGE_TEMPLATE

@@ -242,7 +242,7 @@ class GroupChatManager(Relay, Resume, ConversableAgent):
     # ------------------------------------------------------------------ clear history command
 
     def clear_agents_history(self, reply: dict[str, Any], groupchat: GroupChat) -> str:
-        """Carry out a "clear history [agent] [n]" command found in ``reply`` and return the reply text
+        """Carry out a ``clear history [agent] [n]`` command found in ``reply`` and return the reply text
         without it.
 
         Without an agent name every member's history and the transcript are cleared; with one, only

@@ -1,0 +1,53 @@
+#!/usr/bin/env bash
+# Build the documentation site into website/build (MkDocs + Material + mkdocstrings + mkdocs-jupyter,
+# strict: a broken link or reference fails the build). The sources are assembled in website/.docs:
+# the hand-written pages of website/docs, the notebooks of notebook/ (rendered from their stored
+# outputs, never executed), and two pages generated from README.md and bench/README.md.
+set -euo pipefail
+cd "$(dirname "$0")"
+ROOT=..
+T0=$(date +%s)
+
+rm -rf .docs build
+cp -r docs .docs
+mkdir -p .docs/notebooks
+cp "$ROOT"/notebook/*.ipynb .docs/notebooks/
+# The notebook index: notebook/README.md, its links already relative to the notebooks.
+cp "$ROOT"/notebook/README.md .docs/notebooks/index.md
+
+# A section of a markdown file: from the heading "## $2" up to the next "## " heading.
+section() {
+    awk -v h="## $2" '$0 == h {on = 1; next} on && /^## / {exit} on {print}' "$1"
+}
+
+{
+    echo "# Differences from ag2 0.13.4"
+    echo
+    echo "Generated from the section of the same name in the project's README.md."
+    echo
+    section "$ROOT/README.md" "Differences from ag2 0.13.4"
+} > .docs/differences.md
+grep -q '^- ' .docs/differences.md || { echo "README.md has no 'Differences from ag2 0.13.4' section" >&2; exit 1; }
+
+{
+    # bench/README.md as is (its title becomes the page's), then how to run the suite of scripts.
+    cat "$ROOT/bench/README.md"
+    echo
+    echo "## Reproducing the figures"
+    echo
+    echo "From the project root, on an otherwise idle machine, run each script as shown in the table's"
+    echo "\"run\" column, e.g. \`python bench/bench_import.py\`; each prints its figures next to the target."
+} > .docs/benchmarks.md
+
+# --strict alone lets some warnings through (seen with Material 9.8 and mkdocs-autorefs), so any
+# WARNING or ERROR line in the log fails the build too.
+LOG=$(mktemp)
+trap 'rm -f "$LOG"' EXIT
+if ! NO_MKDOCS_2_WARNING=1 python -m mkdocs build --strict --config-file mkdocs.yml >"$LOG" 2>&1 \
+    || grep -qE '^(WARNING|ERROR)' "$LOG"; then
+    grep -E '^(WARNING|ERROR)' "$LOG" >&2 || cat "$LOG" >&2
+    echo "website build failed (strict: the warnings above)" >&2
+    exit 1
+fi
+rm -rf .docs
+echo "website built into website/build in $(( $(date +%s) - T0 ))s"
