@@ -28,7 +28,7 @@ import re
 import warnings
 from typing import Any, Literal
 
-from .openai_history import all_text
+from .openai_history import all_text, arguments_dict
 
 __all__ = [
     "FILLER_TEXT",
@@ -149,18 +149,6 @@ class _ToolIds:
         return self._latest.get(key) or self._clean(key) or "tooluse_unknown"
 
 
-def _arguments(raw: Any) -> dict[str, Any]:
-    if isinstance(raw, dict):
-        return raw
-    if not raw:
-        return {}
-    try:
-        value = json.loads(raw)
-    except ValueError:
-        return {"raw_arguments": raw}
-    return value if isinstance(value, dict) else {"value": value}
-
-
 # ---- messages -------------------------------------------------------------------------------------
 
 
@@ -214,7 +202,7 @@ def _turns(messages: list[dict[str, Any]], has_tools: bool, supports_system_prom
                 for call in calls:
                     fn = call.get("function") or {}
                     use = {"toolUseId": ids.for_call(call.get("id")), "name": str(fn.get("name", "")),
-                           "input": _arguments(fn.get("arguments"))}  # fmt: skip
+                           "input": arguments_dict(fn.get("arguments"))}  # fmt: skip
                     blocks.append({"toolUse": use})
                 if isinstance(legacy, dict):  # a legacy function call has no id: it stays text
                     blocks.append({"text": f"Some internal function(s) that could be used: [{legacy.get('name', '')}]"})

@@ -29,7 +29,7 @@ import uuid
 from collections.abc import Mapping
 from typing import Any
 
-from .openai_history import all_text
+from .openai_history import all_text, arguments_dict
 
 __all__ = [
     "build_generate_request",
@@ -103,18 +103,6 @@ def _json_or_text(value: Any) -> Any:
         return value
 
 
-def _arguments(raw: Any) -> dict[str, Any]:
-    if isinstance(raw, dict):
-        return raw
-    if not raw:
-        return {}
-    try:
-        value = json.loads(raw)
-    except ValueError:
-        return {"raw_arguments": raw}
-    return value if isinstance(value, dict) else {"value": value}
-
-
 def _call_text(call: dict[str, Any]) -> str:
     return f"(called tool {call['name']} with {json.dumps(call.get('args', {}))})"
 
@@ -161,7 +149,7 @@ def message_parts(
             call_id = str(call.get("id"))
             names[call_id] = fn.get("name", "")
             part: dict[str, Any] = {
-                "function_call": {"name": fn.get("name", ""), "args": _arguments(fn.get("arguments"))}
+                "function_call": {"name": fn.get("name", ""), "args": arguments_dict(fn.get("arguments"))}
             }
             signature = _signature(call.get("thought_signature")) or (signatures or {}).get(call_id)
             if signature:
@@ -169,7 +157,7 @@ def message_parts(
             parts.append(part)
         if legacy:
             parts.append(
-                {"function_call": {"name": legacy.get("name", ""), "args": _arguments(legacy.get("arguments"))}}
+                {"function_call": {"name": legacy.get("name", ""), "args": arguments_dict(legacy.get("arguments"))}}
             )
         return parts, "tool_call"
     if "content" not in message:

@@ -22,7 +22,7 @@ import json
 from collections.abc import Mapping
 from typing import Any
 
-__all__ = ["all_text", "arguments_json", "content_text", "paired_history"]
+__all__ = ["all_text", "arguments_dict", "arguments_json", "content_text", "paired_history"]
 
 
 def content_text(content: Any) -> str:
@@ -56,6 +56,21 @@ def all_text(content: Any) -> str:
             if not isinstance(p, dict) or p.get("type", "text") == "text"
         )
     return str(content)
+
+
+def arguments_dict(raw: Any) -> dict[str, Any]:
+    """Tool call arguments as the object a provider's request carries: a mapping as is, empty -> ``{}``;
+    malformed JSON or a JSON value that is not an object is wrapped (``{"raw_arguments": ...}`` /
+    ``{"value": ...}``) so nothing the model sent is lost."""
+    if isinstance(raw, dict):
+        return raw
+    if not raw:
+        return {}
+    try:
+        value = json.loads(raw)
+    except ValueError:
+        return {"raw_arguments": raw}
+    return value if isinstance(value, dict) else {"value": value}
 
 
 def arguments_json(raw: Any) -> str:
