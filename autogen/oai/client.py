@@ -62,6 +62,12 @@ __all__ = [
 logger = logging.getLogger(__name__)
 
 LEGACY_CACHE_DIR = ".cache"
+
+#: Callables told of every failed model-call attempt, with the record the runtime log gets
+#: (``attempt``, ``error_type``, ``action``: retry / fallback / give_up / raise, ...). They run in
+#: the caller's thread and context, inside the wrapper's call; the OpenTelemetry instrumentation
+#: adds one (span events). Empty, the failure path does no extra work.
+FAILURE_OBSERVERS: list[Callable[[dict[str, Any]], None]] = []
 # ag2 tells scripts whether the installed openai SDK supports tool calls; every supported one does.
 TOOL_ENABLED = True
 # The cache seed 0.2 used when none was given; kept for scripts that name it (no caching by default now).
@@ -439,11 +445,11 @@ class OpenAIWrapper:
                     except Exception as e:
                         kind = classify_failure(e)
                         if kind in (FailureKind.PROPAGATE, FailureKind.RAISE):
-                            if runtime_logging.is_logging:
+                            if runtime_logging.is_logging or FAILURE_OBSERVERS:
                                 failed = Attempt(
                                     i, _model_of(client, params), _base_url_of(client), attempt, policy.max_attempts, e
                                 )
-                                invocation_id = self._log_failure(
+                                invocation_id = self._note_failure(
                                     invocation_id, client, options, failed, kind, "raise", start_ts
                                 )
                             raise
@@ -454,17 +460,17 @@ class OpenAIWrapper:
                         if kind in (FailureKind.RETRY, FailureKind.TIMEOUT) and attempt < policy.max_attempts:
                             delay = policy.delay(attempt, e)
                             logger.info("%s; retrying in %.2fs", attempts[-1].describe(), delay)
-                            if runtime_logging.is_logging:
-                                invocation_id = self._log_failure(
+                            if runtime_logging.is_logging or FAILURE_OBSERVERS:
+                                invocation_id = self._note_failure(
                                     invocation_id, client, options, attempts[-1], kind, "retry", start_ts, wait=delay
                                 )
                             yield Sleep(delay)
                             continue
                         break
                 if not answered:
-                    if runtime_logging.is_logging:
+                    if runtime_logging.is_logging or FAILURE_OBSERVERS:
                         action, nxt = ("give_up", None) if is_last else ("fallback", (start + k + 1) % n)
-                        invocation_id = self._log_failure(
+                        invocation_id = self._note_failure(
                             invocation_id, client, options, attempts[-1], kinds[-1], action, start_ts, next_index=nxt
                         )
                     if is_last:
@@ -488,7 +494,7 @@ class OpenAIWrapper:
                     owned_cache.close()
         raise AssertionError("unreachable: the last config either returns or raises")
 
-    def _log_failure(
+    def _note_failure(
         self,
         invocation_id: str | None,
         client: Any,
@@ -501,32 +507,31 @@ class OpenAIWrapper:
         wait: float | None = None,
         next_index: int | None = None,
     ) -> str:
-        """Log one failed attempt (only called while logging is on); returns the call's invocation id."""
+        """Report one failed attempt to the runtime log and to `FAILURE_OBSERVERS` (only called when
+        either listens); returns the call's invocation id."""
         if invocation_id is None:
             import uuid
 
             invocation_id = str(uuid.uuid4())
         error = failed.error
-        runtime_logging.log_model_call_failure(
-            invocation_id,
-            id(client),
-            id(self),
-            options.get("agent"),
-            {
-                "config_index": failed.config_index,
-                "model": failed.model,
-                "base_url": failed.base_url,
-                "attempt": failed.attempt,
-                "max_attempts": failed.max_attempts,
-                "error_type": type(error).__name__,
-                "error_message": str(error),
-                "failure_kind": getattr(kind, "name", str(kind)).lower(),
-                "action": action,
-                "wait_seconds": wait,
-                "next_config_index": next_index,
-                "start_time": start_ts or runtime_logging.get_current_ts(),
-            },
-        )
+        record = {
+            "config_index": failed.config_index,
+            "model": failed.model,
+            "base_url": failed.base_url,
+            "attempt": failed.attempt,
+            "max_attempts": failed.max_attempts,
+            "error_type": type(error).__name__,
+            "error_message": str(error),
+            "failure_kind": getattr(kind, "name", str(kind)).lower(),
+            "action": action,
+            "wait_seconds": wait,
+            "next_config_index": next_index,
+            "start_time": start_ts or runtime_logging.get_current_ts(),
+        }
+        if runtime_logging.is_logging:
+            runtime_logging.log_model_call_failure(invocation_id, id(client), id(self), options.get("agent"), record)
+        for observer in FAILURE_OBSERVERS:
+            observer(record)
         return invocation_id
 
     @staticmethod

@@ -26,6 +26,7 @@ from typing import Any
 __all__ = [
     "ITEM_KINDS",
     "call_summary",
+    "failure_item",
     "filter_items",
     "finish_run",
     "latency_seconds",
@@ -324,3 +325,43 @@ def page(items: list[dict[str, Any]], offset: int = 0, limit: int = 200) -> dict
     offset = max(0, offset)
     limit = max(1, min(limit, 2000))
     return {"total": len(items), "offset": offset, "limit": limit, "items": items[offset : offset + limit]}
+
+
+def _next_step(rec: dict[str, Any]) -> str:
+    """What the wrapper did after a failed attempt, in words."""
+    action = rec.get("action")
+    if action == "retry":
+        wait = rec.get("wait_seconds")
+        return "retry" + (f" after {float(wait):.3g}s" if isinstance(wait, (int, float)) else "")
+    if action == "fallback":
+        nxt = rec.get("next_config_index")
+        return "fall back to config " + (str(nxt) if nxt is not None else "?")
+    if action == "give_up":
+        return "give up: the error reached the caller"
+    if action == "raise":
+        return "raised at once"
+    return str(action or "?")
+
+
+def failure_item(rec: dict[str, Any]) -> dict[str, Any]:
+    """A failed attempt record (the runtime log's ``model_call_failures`` fields) as an ``llm_failure`` item."""
+    error = f"{rec.get('error_type') or 'Error'}: {rec.get('error_message') or ''}".rstrip(": ")
+    return {
+        "kind": "llm_failure",
+        "ts": str(rec.get("timestamp") or ""),
+        "agent": rec.get("source_name") or "",
+        "error": error,
+        "error_type": rec.get("error_type"),
+        "error_message": rec.get("error_message"),
+        "attempt": rec.get("attempt"),
+        "max_attempts": rec.get("max_attempts"),
+        "config_index": rec.get("config_index"),
+        "model": rec.get("model"),
+        "base_url": rec.get("base_url"),
+        "failure_kind": rec.get("failure_kind"),
+        "action": rec.get("action"),
+        "wait_seconds": rec.get("wait_seconds"),
+        "next_config_index": rec.get("next_config_index"),
+        "next": _next_step(rec),
+        "invocation_id": rec.get("invocation_id"),
+    }

@@ -13,7 +13,7 @@ import datetime
 import json
 from typing import Any
 
-from .model import finish_run, text_of
+from .model import failure_item, finish_run, text_of
 
 __all__ = ["attribute_value", "is_otlp", "parse_otlp", "read_otlp"]
 
@@ -226,6 +226,22 @@ def _llm_call(span: dict[str, Any]) -> dict[str, Any]:
     return call
 
 
+#: The event the LLM-wrapper instrumentation adds to a ``chat`` span for each failed attempt.
+_FAILED_ATTEMPT = "ag2.llm.attempt_failed"
+_FAILURE_PREFIX = "ag2.llm.failure."
+
+
+def _failure(event: dict[str, Any], span: dict[str, Any], call: dict[str, Any]) -> dict[str, Any]:
+    """One failed attempt of ``call`` (an event of its span) as the runtime log reader's item."""
+    record = {k[len(_FAILURE_PREFIX) :]: v for k, v in event.items() if k.startswith(_FAILURE_PREFIX)}
+    record["error_type"] = event.get("error.type")
+    record["timestamp"] = _iso(event.get("ts") or 0)
+    record["source_name"] = call["agent"]
+    item = failure_item(record)
+    item["call"] = call["i"]
+    return item
+
+
 def _span_items(span: dict[str, Any], calls: list[dict[str, Any]]) -> list[dict[str, Any]]:
     a = span["attrs"]
     op = _operation(span)
@@ -239,7 +255,10 @@ def _span_items(span: dict[str, Any], calls: list[dict[str, Any]]) -> list[dict[
         call = _llm_call(span)
         call["i"] = len(calls)
         calls.append(call)
-        return [{"kind": "llm_call", "ts": call["ts"], "agent": call["agent"], "call": call["i"]}]
+        failures = [_failure(event, span, call) for event in span["events"] if event.get("name") == _FAILED_ATTEMPT]
+        if failures:
+            call["failures"] = [{k: v for k, v in f.items() if k != "kind"} for f in failures]
+        return [*failures, {"kind": "llm_call", "ts": call["ts"], "agent": call["agent"], "call": call["i"]}]
     if op in ("execute_tool", "tool"):
         return [
             {

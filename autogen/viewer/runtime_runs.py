@@ -19,7 +19,16 @@ import json
 from collections.abc import Callable
 from typing import Any
 
-from .model import finish_run, latency_seconds, message_item, reply_messages, split_request, text_of, usage_of
+from .model import (
+    failure_item,
+    finish_run,
+    latency_seconds,
+    message_item,
+    reply_messages,
+    split_request,
+    text_of,
+    usage_of,
+)
 from .runtime_log import Session
 
 __all__ = ["build_runs"]
@@ -99,45 +108,6 @@ def _call(rec: dict[str, Any], ctx: _Context) -> dict[str, Any]:
         if selected:
             call["selected"] = selected[:80]
     return call
-
-
-def _next_step(rec: dict[str, Any]) -> str:
-    """What the wrapper did after a failed attempt, in words."""
-    action = rec.get("action")
-    if action == "retry":
-        wait = rec.get("wait_seconds")
-        return "retry" + (f" after {float(wait):.3g}s" if isinstance(wait, (int, float)) else "")
-    if action == "fallback":
-        nxt = rec.get("next_config_index")
-        return "fall back to config " + (str(nxt) if nxt is not None else "?")
-    if action == "give_up":
-        return "give up: the error reached the caller"
-    if action == "raise":
-        return "raised at once"
-    return str(action or "?")
-
-
-def _failure_item(rec: dict[str, Any]) -> dict[str, Any]:
-    error = f"{rec.get('error_type') or 'Error'}: {rec.get('error_message') or ''}".rstrip(": ")
-    return {
-        "kind": "llm_failure",
-        "ts": str(rec.get("timestamp") or ""),
-        "agent": rec.get("source_name") or "",
-        "error": error,
-        "error_type": rec.get("error_type"),
-        "error_message": rec.get("error_message"),
-        "attempt": rec.get("attempt"),
-        "max_attempts": rec.get("max_attempts"),
-        "config_index": rec.get("config_index"),
-        "model": rec.get("model"),
-        "base_url": rec.get("base_url"),
-        "failure_kind": rec.get("failure_kind"),
-        "action": rec.get("action"),
-        "wait_seconds": rec.get("wait_seconds"),
-        "next_config_index": rec.get("next_config_index"),
-        "next": _next_step(rec),
-        "invocation_id": rec.get("invocation_id"),
-    }
 
 
 def _tool_item(rec: dict[str, Any], ts: str) -> dict[str, Any]:
@@ -318,7 +288,7 @@ def _timeline(stream: _Stream, ctx: _Context) -> tuple[list[dict[str, Any]], lis
             item = {"kind": "llm_call", "ts": call["ts"], "agent": call["agent"], "call": call["i"]}
             last_call_of[call["agent"]] = call["i"]
         elif kind == "failure":
-            item = _failure_item(rec)
+            item = failure_item(rec)
         elif kind == "function":
             item = _tool_item(rec, ts)
         elif kind == "code":

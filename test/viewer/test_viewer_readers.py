@@ -12,7 +12,7 @@ import sqlite3
 from pathlib import Path
 
 import pytest
-from viewer_logs import FEATURE_RUNS, SELECTIONS, TRANSCRIPT, run_group_chat
+from viewer_logs import FEATURE_RUNS, SELECTIONS, TRANSCRIPT, run_group_chat, run_tool_chat_with_retry_and_fallback
 
 from autogen import ChatResult, runtime_logging
 from autogen.viewer import detect_kind, load, show
@@ -548,6 +548,63 @@ def test_an_otlp_file_from_the_opentelemetry_sdk(tmp_path):
     assert call["agent"] == "bob" and call["model"] == "m1" and call["usage"]["prompt"] == 5
     assert call["error"] == "rate limited"
     assert run["items"][1]["error"] == "rate limited"
+
+
+def test_failed_attempts_in_a_trace_read_as_in_the_runtime_log(tmp_path):
+    """The chat with a retry and a fallback, traced by the LLM-wrapper instrumentation (failed attempts
+    become events of the ``chat`` span) and logged at once: the OTLP file and the runtime log give the
+    viewer the same failed attempts, attached to the same calls."""
+    pytest.importorskip("opentelemetry.sdk.trace")
+    encoder = pytest.importorskip("opentelemetry.exporter.otlp.proto.common.trace_encoder")
+    json_format = pytest.importorskip("google.protobuf.json_format")
+    from opentelemetry.sdk.trace import TracerProvider
+    from opentelemetry.sdk.trace.export import SimpleSpanProcessor
+    from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
+
+    from autogen.opentelemetry import instrument_llm_wrapper, uninstrument_llm_wrapper
+
+    exporter = InMemorySpanExporter()
+    provider = TracerProvider()
+    provider.add_span_processor(SimpleSpanProcessor(exporter))
+    instrument_llm_wrapper(tracer_provider=provider)
+    db = tmp_path / "log.db"
+    runtime_logging.start(config={"dbname": str(db)})
+    try:
+        with provider.get_tracer("test").start_as_current_span(
+            "conversation user", attributes={"gen_ai.operation.name": "conversation"}
+        ):
+            run_tool_chat_with_retry_and_fallback()
+    finally:
+        runtime_logging.stop()
+        uninstrument_llm_wrapper()
+    trace_file = tmp_path / "trace.json"
+    request = encoder.encode_spans(exporter.get_finished_spans())
+    trace_file.write_text(json.dumps(json_format.MessageToDict(request)), encoding="utf-8")
+
+    def failures(run):
+        return [
+            (f["attempt"], f["max_attempts"], f["config_index"], f["action"], f["error_type"], f["call"], f["next"])
+            for f in of_kind(run, "llm_failure")
+        ]
+
+    [traced] = load(str(trace_file))["runs"]
+    logged = load(str(db))["runs"][0]
+    assert failures(traced) == failures(logged)
+    assert [f[:5] for f in failures(traced)] == [
+        (1, 2, 0, "retry", "InternalServerError"),
+        (2, 2, 0, "fallback", "InternalServerError"),
+        (1, 2, 0, "fallback", "BadRequestError"),
+    ]
+    retry = of_kind(traced, "llm_failure")[0]
+    assert retry["agent"] == "asst" and retry["model"] == "fake-model" and "503" in retry["error"]
+    assert 0 < retry["wait_seconds"] <= 0.02 and retry["base_url"] is None  # URLs stay out of traces
+    assert [len(c["failures"]) for c in traced["calls"]] == [2, 1]
+    assert traced["totals"]["all"]["failures"] == logged["totals"]["all"]["failures"] == 3
+    # Each failed attempt comes right before the call it belongs to.
+    items = traced["items"]
+    for item in of_kind(traced, "llm_failure"):
+        after = next(i for i in items[item["i"] + 1 :] if i["kind"] == "llm_call")
+        assert after["call"] == item["call"]
 
 
 def test_otlp_without_captured_messages_says_so():

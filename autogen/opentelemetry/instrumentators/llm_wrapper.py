@@ -10,7 +10,7 @@ from opentelemetry import trace
 from opentelemetry.trace import SpanKind
 
 from ...oai import client as oai_client_module
-from ...oai.client import OpenAIWrapper
+from ...oai.client import FAILURE_OBSERVERS, OpenAIWrapper
 from ..consts import SpanType
 from ..setup import get_tracer
 from ..utils import (
@@ -54,6 +54,8 @@ def instrument_llm_wrapper(*, tracer_provider: Any, capture_messages: bool = Fal
         _replaced.setdefault("a_create", OpenAIWrapper.a_create)
         OpenAIWrapper.a_create = _traced_a_create(OpenAIWrapper.a_create)  # type: ignore[method-assign]
     oai_client_module.OpenAIWrapper = OpenAIWrapper  # the same class: patched for every importer
+    if _record_failed_attempt not in FAILURE_OBSERVERS:
+        FAILURE_OBSERVERS.append(_record_failed_attempt)
 
 
 def uninstrument_llm_wrapper() -> None:
@@ -62,6 +64,29 @@ def uninstrument_llm_wrapper() -> None:
         setattr(OpenAIWrapper, name, method)
     _replaced.clear()
     _settings["tracer"] = None
+    if _record_failed_attempt in FAILURE_OBSERVERS:
+        FAILURE_OBSERVERS.remove(_record_failed_attempt)
+
+
+#: The span event of one failed attempt inside a ``chat`` span (retried, fallen back from, or final).
+FAILED_ATTEMPT_EVENT = "ag2.llm.attempt_failed"
+# Record fields left out of the event: the base URL (it may carry credentials in its query) and the
+# start time (the event has its own timestamp).
+_NOT_IN_EVENT = frozenset({"base_url", "start_time", "error_type"})
+
+
+def _record_failed_attempt(record: dict[str, Any]) -> None:
+    """A ``FAILURE_OBSERVERS`` entry: the failed attempt as an event of the current (``chat``) span,
+    ``error.type`` plus ``ag2.llm.failure.*`` (attempt, max_attempts, config_index, model,
+    error_message, failure_kind, action, wait_seconds, next_config_index)."""
+    span = trace.get_current_span()
+    if not span.is_recording():
+        return
+    attributes: dict[str, Any] = {"error.type": str(record.get("error_type") or "Exception")}
+    for key, value in record.items():
+        if value is not None and key not in _NOT_IN_EVENT:
+            attributes[f"ag2.llm.failure.{key}"] = value
+    span.add_event(FAILED_ATTEMPT_EVENT, attributes)
 
 
 def _start(wrapper: Any, config: dict[str, Any]) -> tuple[str, dict[str, Any]]:
