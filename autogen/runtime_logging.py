@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import contextvars
 import logging
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, Literal
 
 if TYPE_CHECKING:
@@ -147,7 +148,16 @@ def log_chat_completion(
 
         invocation_id = uuid.uuid4()
     _forward(
-        "log_chat_completion", invocation_id, client_id, wrapper_id, agent, request, response, is_cached, cost, start_time
+        "log_chat_completion",
+        invocation_id,
+        client_id,
+        wrapper_id,
+        agent,
+        request,
+        response,
+        is_cached,
+        cost,
+        start_time,
     )
 
 
@@ -378,7 +388,9 @@ def begin_chat(
     return chat
 
 
-def _join_group(chat: ChatLog, participants: list[Any] | None, groupchat: Any, manager: Any, info: dict[str, Any] | None) -> None:
+def _join_group(
+    chat: ChatLog, participants: list[Any] | None, groupchat: Any, manager: Any, info: dict[str, Any] | None
+) -> None:
     for agent in participants or ():
         name = _name(agent)
         if name and name not in chat.participants:
@@ -391,13 +403,21 @@ def _join_group(chat: ChatLog, participants: list[Any] | None, groupchat: Any, m
         chat.info.update(info)
 
 
+#: Callables told why a chat ends, ``(code, reason)``, whether or not logging is on; they run in
+#: the chat's thread and context. The OpenTelemetry instrumentation adds one (conversation spans).
+TERMINATION_OBSERVERS: list[Callable[[str, str | None], None]] = []
+
+
 def note_termination(code: str, reason: str | None = None) -> None:
     """Why the current chat ends (the first reason noted wins): ``code`` is a short identifier
-    (``"max_turns"``, ``"termination_message"``, ...), ``reason`` the human-readable text."""
+    (``"max_turns"``, ``"termination_message"``, ...), ``reason`` the human-readable text.
+    Callers skip it unless ``is_logging`` or `TERMINATION_OBSERVERS` listen."""
     chat = _current_chat.get()
     if chat is not None and chat.reason_code is None:
         chat.reason_code = code
         chat.reason = reason
+    for observer in TERMINATION_OBSERVERS:
+        observer(code, reason)
 
 
 def end_chat(chat: ChatLog | None, error: BaseException | None = None, default_code: str = "no_reply") -> None:

@@ -311,7 +311,14 @@ def _message_fields(message: dict[str, Any]) -> dict[str, Any]:
     return {k: v for k, v in item.items() if k not in ("kind", "ts", "agent", "recipient", "role")}
 
 
-def _termination(spans: list[dict[str, Any]]) -> str | None:
+def _termination(spans: list[dict[str, Any]], conversation: dict[str, Any] | None) -> str | None:
+    """Why the run ended: the conversation span's ``ag2.termination.reason`` (what the instrumentation
+    records), else the first termination-looking attribute or event of any span."""
+    if conversation is not None:
+        attrs = conversation["attrs"]
+        reason = attrs.get("ag2.termination.reason") or attrs.get("ag2.termination.code")
+        if reason:
+            return text_of(reason)
     for span in spans:
         for key, value in span["attrs"].items():
             if "termination" in key and value not in (None, ""):
@@ -361,9 +368,11 @@ def _run(trace: str, spans: list[dict[str, Any]]) -> dict[str, Any]:
         "agents": [{"name": n, "class": ""} for n in agents],
         "items": items,
         "calls": calls,
-        "termination": _termination(spans),
+        "termination": _termination(spans, conversation),
         "notes": [],
     }
+    if conversation is not None and conversation["attrs"].get("ag2.termination.code"):
+        run["termination_code"] = conversation["attrs"]["ag2.termination.code"]
     if not any(c["request"]["messages"] for c in calls) and calls:
         run["notes"].append("LLM request messages were not recorded (tracing ran without capture_messages)")
     return finish_run(run)

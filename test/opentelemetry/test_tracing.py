@@ -248,6 +248,32 @@ def test_sequential_and_nested_chats(traces):
     assert traces.parent_name(traces.children(critic_invoke)[0]) == "invoke_agent critic"
 
 
+def test_each_conversation_span_says_why_its_chat_ended(traces):
+    """The reason a chat stopped is on its own conversation span (a nested chat keeps its own), as the
+    runtime log's chats table has it; the same holds with a group chat, and when nothing is logged."""
+    with FakeLLMServer(default_reply="done", model=MODEL) as llm:
+        boss = ConversableAgent("boss", llm_config=False, human_input_mode="NEVER", is_termination_msg=terminates)
+        writer = ConversableAgent("writer", llm_config=llm.llm_config)
+        critic = ConversableAgent("critic", llm_config=llm.llm_config)
+        for agent in (boss, writer, critic):
+            instrument_agent(agent, tracer_provider=traces.provider)
+        writer.register_nested_chats([{"recipient": critic, "max_turns": 1}], trigger=boss)
+        boss.initiate_chat(writer, message="Write.", max_turns=2)
+    outer, nested = traces.one("conversation boss"), traces.one("conversation writer")
+    assert outer.attributes["ag2.termination.code"] == "max_turns"
+    assert outer.attributes["ag2.termination.reason"] == "Maximum turns (2) reached"
+    assert nested.attributes["ag2.termination.code"] == "max_turns"
+    assert nested.attributes["ag2.termination.reason"] == "Maximum turns (1) reached"
+
+    traces.exporter.clear()
+    with FakeLLMServer(["Hi alice.", "Bye. TERMINATE"], model=MODEL) as llm:
+        alice, bob = pair(llm, traces)
+        alice.initiate_chat(bob, message="Hello bob", max_turns=5)
+    ended = traces.one("conversation alice").attributes
+    assert ended["ag2.termination.code"] == "termination_message"
+    assert ended["ag2.termination.reason"] == "Termination message condition on agent 'alice' met"
+
+
 def test_classic_group_chat_with_auto_speaker_selection(traces):
     def member(name):
         return ConversableAgent(name, llm_config=False, human_input_mode="NEVER", default_auto_reply=f"from {name}")
@@ -273,6 +299,7 @@ def test_classic_group_chat_with_auto_speaker_selection(traces):
         assert chat.name == f"chat {MODEL}"
     member_invokes = [s.name for s in traces.named("invoke_agent ") if traces.parent(s) is manager_invoke]
     assert member_invokes == ["invoke_agent bob", "invoke_agent carol", "invoke_agent alice"]
+    assert conversation.attributes["ag2.termination.reason"] == "Maximum rounds (4) reached"
 
 
 @pytest.mark.parametrize("use_async", [False, True], ids=["sync", "async"])

@@ -14,7 +14,8 @@ from pathlib import Path
 import pytest
 from viewer_logs import FEATURE_RUNS, SELECTIONS, TRANSCRIPT, run_group_chat, run_tool_chat_with_retry_and_fallback
 
-from autogen import ChatResult, runtime_logging
+from autogen import ChatResult, ConversableAgent, runtime_logging
+from autogen.testing import FakeLLMServer
 from autogen.viewer import detect_kind, load, show
 from autogen.viewer.model import filter_items, page
 from autogen.viewer.otlp import parse_otlp
@@ -550,36 +551,54 @@ def test_an_otlp_file_from_the_opentelemetry_sdk(tmp_path):
     assert run["items"][1]["error"] == "rate limited"
 
 
+class _Traced:
+    """An SDK tracer provider recording to memory, with the LLM wrapper instrumented and runtime
+    logging on at once (to SQLite); ``write()`` stores the spans as an OTLP/JSON file."""
+
+    def __init__(self, tmp_path: Path) -> None:
+        pytest.importorskip("opentelemetry.sdk.trace")
+        from opentelemetry.sdk.trace import TracerProvider
+        from opentelemetry.sdk.trace.export import SimpleSpanProcessor
+        from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
+
+        self.exporter = InMemorySpanExporter()
+        self.provider = TracerProvider()
+        self.provider.add_span_processor(SimpleSpanProcessor(self.exporter))
+        self.db = tmp_path / "log.db"
+        self.trace_file = tmp_path / "trace.json"
+
+    def __enter__(self) -> _Traced:  # noqa: PYI034
+        from autogen.opentelemetry import instrument_llm_wrapper
+
+        instrument_llm_wrapper(tracer_provider=self.provider)
+        runtime_logging.start(config={"dbname": str(self.db)})
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        from autogen.opentelemetry import uninstrument_llm_wrapper
+
+        runtime_logging.stop()
+        uninstrument_llm_wrapper()
+
+    def write(self) -> Path:
+        encoder = pytest.importorskip("opentelemetry.exporter.otlp.proto.common.trace_encoder")
+        json_format = pytest.importorskip("google.protobuf.json_format")
+        request = encoder.encode_spans(self.exporter.get_finished_spans())
+        self.trace_file.write_text(json.dumps(json_format.MessageToDict(request)), encoding="utf-8")
+        return self.trace_file
+
+
 def test_failed_attempts_in_a_trace_read_as_in_the_runtime_log(tmp_path):
     """The chat with a retry and a fallback, traced by the LLM-wrapper instrumentation (failed attempts
     become events of the ``chat`` span) and logged at once: the OTLP file and the runtime log give the
     viewer the same failed attempts, attached to the same calls."""
-    pytest.importorskip("opentelemetry.sdk.trace")
-    encoder = pytest.importorskip("opentelemetry.exporter.otlp.proto.common.trace_encoder")
-    json_format = pytest.importorskip("google.protobuf.json_format")
-    from opentelemetry.sdk.trace import TracerProvider
-    from opentelemetry.sdk.trace.export import SimpleSpanProcessor
-    from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
-
-    from autogen.opentelemetry import instrument_llm_wrapper, uninstrument_llm_wrapper
-
-    exporter = InMemorySpanExporter()
-    provider = TracerProvider()
-    provider.add_span_processor(SimpleSpanProcessor(exporter))
-    instrument_llm_wrapper(tracer_provider=provider)
-    db = tmp_path / "log.db"
-    runtime_logging.start(config={"dbname": str(db)})
-    try:
-        with provider.get_tracer("test").start_as_current_span(
+    with (
+        _Traced(tmp_path) as traced_chat,
+        traced_chat.provider.get_tracer("test").start_as_current_span(
             "conversation user", attributes={"gen_ai.operation.name": "conversation"}
-        ):
-            run_tool_chat_with_retry_and_fallback()
-    finally:
-        runtime_logging.stop()
-        uninstrument_llm_wrapper()
-    trace_file = tmp_path / "trace.json"
-    request = encoder.encode_spans(exporter.get_finished_spans())
-    trace_file.write_text(json.dumps(json_format.MessageToDict(request)), encoding="utf-8")
+        ),
+    ):
+        run_tool_chat_with_retry_and_fallback()
 
     def failures(run):
         return [
@@ -587,8 +606,8 @@ def test_failed_attempts_in_a_trace_read_as_in_the_runtime_log(tmp_path):
             for f in of_kind(run, "llm_failure")
         ]
 
-    [traced] = load(str(trace_file))["runs"]
-    logged = load(str(db))["runs"][0]
+    [traced] = load(str(traced_chat.write()))["runs"]
+    logged = load(str(traced_chat.db))["runs"][0]
     assert failures(traced) == failures(logged)
     assert [f[:5] for f in failures(traced)] == [
         (1, 2, 0, "retry", "InternalServerError"),
@@ -605,6 +624,31 @@ def test_failed_attempts_in_a_trace_read_as_in_the_runtime_log(tmp_path):
     for item in of_kind(traced, "llm_failure"):
         after = next(i for i in items[item["i"] + 1 :] if i["kind"] == "llm_call")
         assert after["call"] == item["call"]
+
+
+@pytest.mark.parametrize("ending", ["max_turns", "termination_message"])
+def test_a_traced_chat_tells_why_it_ended_as_the_runtime_log_does(tmp_path, ending):
+    from autogen.opentelemetry import instrument_agent
+
+    replies = ["one", "two TERMINATE" if ending == "termination_message" else "two", "three"]
+    with _Traced(tmp_path) as traced_chat, FakeLLMServer(replies) as llm:
+        alice = ConversableAgent(
+            "alice",
+            llm_config=False,
+            human_input_mode="NEVER",
+            is_termination_msg=lambda m: "TERMINATE" in m["content"],
+        )
+        bob = ConversableAgent("bob", llm_config=llm.llm_config)
+        for agent in (alice, bob):
+            instrument_agent(agent, tracer_provider=traced_chat.provider)
+        alice.initiate_chat(bob, message="count", max_turns=3)
+    [traced] = load(str(traced_chat.write()))["runs"]
+    logged = load(str(traced_chat.db))["runs"][0]
+    assert traced["termination_code"] == logged["termination_code"] == ending
+    assert traced["termination"] == logged["termination"]
+    assert traced["termination"] == (
+        "Maximum turns (3) reached" if ending == "max_turns" else "Termination message condition on agent 'alice' met"
+    )
 
 
 def test_otlp_without_captured_messages_says_so():

@@ -3,10 +3,14 @@ and ``resume``, and ``initiate_chats`` (several chats in one span)."""
 
 from __future__ import annotations
 
+import contextvars
+from collections.abc import Callable
 from typing import Any
 
+from opentelemetry import trace
 from opentelemetry.trace import Tracer
 
+from .... import runtime_logging
 from ...consts import SpanType
 from ...utils import (
     agent_attributes,
@@ -22,6 +26,57 @@ from ...utils import (
 __all__ = ["instrument_initiate_chat", "instrument_initiate_chats", "instrument_resume", "instrument_run_chat"]
 
 _CONVERSATION = SpanType.CONVERSATION.value
+
+# Why the innermost traced chat of this context ended: [(code, reason)] once noted (first one wins).
+_ENDING: contextvars.ContextVar[list[tuple[str, str | None]] | None] = contextvars.ContextVar(
+    "ag2_otel_chat_ending", default=None
+)
+
+
+def _note_ending(code: str, reason: str | None) -> None:
+    """A ``runtime_logging.TERMINATION_OBSERVERS`` entry: keep the first reason of the current chat."""
+    slot = _ENDING.get()
+    if slot is not None and not slot:
+        slot.append((code, reason))
+
+
+def _record_ending(slot: list[tuple[str, str | None]]) -> None:
+    """Put the chat's end on its conversation span (the current span inside `traced_call`)."""
+    if slot:
+        code, reason = slot[0]
+        span = trace.get_current_span()
+        span.set_attribute("ag2.termination.code", code)
+        if reason:
+            span.set_attribute("ag2.termination.reason", reason)
+
+
+def _noting_ending(old: Callable[..., Any], is_async: bool) -> Callable[..., Any]:
+    """``old`` (a chat) run with its own termination slot; the reason lands on the current span."""
+    if _note_ending not in runtime_logging.TERMINATION_OBSERVERS:
+        runtime_logging.TERMINATION_OBSERVERS.append(_note_ending)
+    if is_async:
+
+        async def chat_async(*args: Any, **kwargs: Any) -> Any:
+            slot: list[tuple[str, str | None]] = []
+            token = _ENDING.set(slot)
+            try:
+                return await old(*args, **kwargs)
+            finally:
+                _ENDING.reset(token)
+                _record_ending(slot)
+
+        return chat_async
+
+    def chat(*args: Any, **kwargs: Any) -> Any:
+        slot: list[tuple[str, str | None]] = []
+        token = _ENDING.set(slot)
+        try:
+            return old(*args, **kwargs)
+        finally:
+            _ENDING.reset(token)
+            _record_ending(slot)
+
+    return chat
 
 
 def _first_message(message: Any) -> dict[str, Any] | None:
@@ -86,7 +141,8 @@ def instrument_initiate_chat(agent: Any, *, tracer: Tracer, capture_messages: bo
     for method, is_async in (("a_initiate_chat", True), ("initiate_chat", False)):
         old = getattr(agent, method, None)
         if old is not None and not is_wrapped(old):
-            wrapper = traced_call(tracer, old, is_async=is_async, name=name, attributes=attributes, finish=finish)
+            chat = _noting_ending(old, is_async)
+            wrapper = traced_call(tracer, chat, is_async=is_async, name=name, attributes=attributes, finish=finish)
             setattr(agent, method, wrapper)
     return agent
 
@@ -139,7 +195,8 @@ def instrument_run_chat(agent: Any, *, tracer: Tracer, capture_messages: bool = 
     for method, is_async in (("a_run_chat", True), ("run_chat", False)):
         old = getattr(agent, method, None)
         if old is not None and not is_wrapped(old):
-            wrapper = traced_call(tracer, old, is_async=is_async, name=name, attributes=attributes, finish=finish)
+            chat = _noting_ending(old, is_async)
+            wrapper = traced_call(tracer, chat, is_async=is_async, name=name, attributes=attributes, finish=finish)
             setattr(agent, method, wrapper)
     return agent
 
