@@ -137,10 +137,9 @@ def tool_chat(server: FakeLLMServer, turns: int, silent: bool) -> Callable[[], N
 
 
 def replay(raw: Any, bodies: list[dict[str, Any]]) -> float:
-    t0 = time.perf_counter()
-    for body in bodies:
-        raw.chat.completions.create(**body)
-    return time.perf_counter() - t0
+    # The wrapper sends through the client's post(); create()'s own argument handling grows with the
+    # history (tens of ms per call at 400 messages with openai 3.x) and would hide the framework's cost.
+    return bu.replay_post(raw, bodies)
 
 
 def bench_chat(
@@ -191,71 +190,146 @@ def bench_chat(
     return row, statistics.fmean(totals)
 
 
-def bench_traced(server: FakeLLMServer, turns: int, repeats: int) -> list[list[Any]]:
-    """(d) The two-agent chat untraced, traced through a no-op tracer provider (the instrumentation's
-    own cost) and traced with the SDK (BatchSpanProcessor, spans dropped), alternating runs (silent)."""
+def _tracer_provider(kind: str) -> tuple[Any, Callable[[], int]]:
+    """("off" | "no-op tracer" | "SDK") -> (tracer provider or None, count of spans exported so far)."""
+    if kind == "off":
+        return None, lambda: 0
+    if kind == "no-op tracer":
+        from opentelemetry.trace import NoOpTracerProvider
+
+        return NoOpTracerProvider(), lambda: 0
     from opentelemetry.sdk.trace import TracerProvider
     from opentelemetry.sdk.trace.export import BatchSpanProcessor, SpanExporter, SpanExportResult
-    from opentelemetry.trace import NoOpTracerProvider
 
-    from autogen.opentelemetry import instrument_agent, instrument_llm_wrapper, uninstrument_llm_wrapper
+    exported = [0]
 
     class DropExporter(SpanExporter):
-        spans = 0
-
         def export(self, spans: Any) -> SpanExportResult:
-            DropExporter.spans += len(spans)
+            exported[0] += len(spans)
             return SpanExportResult.SUCCESS
 
     sdk = TracerProvider()
     sdk.add_span_processor(BatchSpanProcessor(DropExporter()))
-    providers: dict[str, Any] = {"off": None, "no-op tracer": NoOpTracerProvider(), "SDK": sdk}
+    return sdk, lambda: exported[0]
 
-    def make(provider: Any) -> Callable[[], None]:
-        uninstrument_llm_wrapper()
-        if provider is not None:
-            instrument_llm_wrapper(tracer_provider=provider)
-        run = two_agent_chat(server, turns, True)
-        if provider is not None:
-            for agent in run.agents:  # type: ignore[attr-defined]
-                instrument_agent(agent, tracer_provider=provider)
-        return run
 
+TRACED_KINDS = ("off", "no-op tracer", "SDK")
+
+
+def traced_chat(server: FakeLLMServer, turns: int, provider: Any) -> Callable[[], None]:
+    """The two-agent chat of (b), silent, with both agents and the LLM wrapper instrumented when
+    ``provider`` is not None."""
+    from autogen.opentelemetry import instrument_agent, instrument_llm_wrapper, uninstrument_llm_wrapper
+
+    uninstrument_llm_wrapper()
+    if provider is not None:
+        instrument_llm_wrapper(tracer_provider=provider)
+    run = two_agent_chat(server, turns, True)
+    if provider is not None:
+        for agent in run.agents:  # type: ignore[attr-defined]
+            instrument_agent(agent, tracer_provider=provider)
+    return run
+
+
+def bench_traced(server: FakeLLMServer, turns: int, repeats: int) -> list[list[Any]]:
+    """(d) The two-agent chat untraced, traced through a no-op tracer provider (the instrumentation's
+    own cost) and traced with the SDK (BatchSpanProcessor, spans dropped). Each repeat runs the three
+    back to back (order rotated) and the added CPU is taken against the untraced run of the same
+    repeat: the machine's drift over the minutes of the run cancels out. Median over repeats."""
+    from autogen.opentelemetry import uninstrument_llm_wrapper
+
+    providers = {kind: _tracer_provider(kind) for kind in TRACED_KINDS}
     walls: dict[str, list[float]] = {k: [] for k in providers}
     cpus: dict[str, list[float]] = {k: [] for k in providers}
     with bu.quiet_stdout():
-        for provider in providers.values():
-            make(provider)()
-        for _ in range(repeats):
-            for label, provider in providers.items():
-                run = make(provider)
+        for provider, _ in providers.values():
+            traced_chat(server, turns, provider)()
+        for r in range(repeats):
+            kinds = TRACED_KINDS[r % 3 :] + TRACED_KINDS[: r % 3]
+            for kind in kinds:
+                run = traced_chat(server, turns, providers[kind][0])
                 server.clear_requests()
-                sdk.force_flush()
+                if providers["SDK"][0] is not None:
+                    providers["SDK"][0].force_flush()
+                gc.collect()
                 c0 = time.thread_time()
-                walls[label].append(bu.timed(run))
-                cpus[label].append(time.thread_time() - c0)
+                walls[kind].append(bu.timed(run))
+                cpus[kind].append(time.thread_time() - c0)
     uninstrument_llm_wrapper()
+    sdk, spans = providers["SDK"]
     sdk.shutdown()
     calls = 2 * turns - 1
-    base_wall, base_cpu = statistics.median(walls["off"]), statistics.median(cpus["off"])
+    base_wall = statistics.median(walls["off"])
     rows = []
-    for label in providers:
-        wall, cpu = statistics.median(walls[label]), statistics.median(cpus[label])
-        wall_share = (wall - base_wall) / base_wall
-        cpu_share = (cpu - base_cpu) / base_wall
+    for kind in providers:
+        added = statistics.median(c - o for c, o in zip(cpus[kind], cpus["off"]))
+        added_wall = statistics.median(w - o for w, o in zip(walls[kind], walls["off"]))
+        share = added / base_wall
+        judged = kind == "no-op tracer"
         rows.append(
             [
-                f"(d) {turns}-turn two-agent chat, tracing {label}",
-                f"{wall:.3f}",
-                f"{wall_share:+.1%}",
-                f"{(cpu - base_cpu) / calls * 1e6:.0f}",
-                f"{cpu_share:+.1%} {bu.verdict(cpu_share <= TARGET_TRACED)}",
-                f"<= {TARGET_TRACED:.0%}",
+                f"(d) {turns}-turn two-agent chat, tracing {kind}",
+                f"{statistics.median(walls[kind]):.3f}",
+                f"{added_wall / base_wall:+.1%}",
+                f"{added / calls * 1e6:.0f}",
+                f"{share:+.1%}" + (f" {bu.verdict(share <= TARGET_TRACED)}" if judged else ""),
+                f"<= {TARGET_TRACED:.0%}" if judged else "(the SDK's own span cost)",
+                str(spans()) if kind == "SDK" else "",
             ]
         )
-    for row, label in zip(rows, providers):
-        row.append(str(DropExporter.spans) if label == "SDK" else "")
     return rows
+
+
+def traced_instructions(turns: int) -> list[list[Any]]:
+    """(d') The same three cases counted in CPU instructions under valgrind (cachegrind, no cache
+    simulation): one process per case and chat count, the per-chat figure is the difference of a
+    two-chat and a one-chat process (so start-up and imports drop out). Independent of the machine's load;
+    slow (minutes)."""
+    import shutil
+    import subprocess
+    import sys
+
+    valgrind = shutil.which("valgrind")
+    if valgrind is None:
+        return [["(d') valgrind is not installed", "", "", "", ""]]
+
+    def instructions(kind: str, chats: int) -> int:
+        out = subprocess.run(
+            [valgrind, "--tool=cachegrind", "--cache-sim=no", "--cachegrind-out-file=/dev/null", sys.executable,
+             __file__, "--traced-child", kind, str(chats), str(turns)],
+            capture_output=True, text=True, check=True,
+        )  # fmt: skip
+        line = next(x for x in out.stderr.splitlines() if "I refs" in x or "I   refs" in x)
+        return int(line.split(":")[-1].replace(",", "").strip())
+
+    per_chat = {kind: instructions(kind, 2) - instructions(kind, 1) for kind in TRACED_KINDS}
+    calls = 2 * turns - 1
+    rows = []
+    for kind, count in per_chat.items():
+        share = (count - per_chat["off"]) / per_chat["off"]
+        judged = kind == "no-op tracer"
+        rows.append(
+            [
+                f"(d') {turns}-turn two-agent chat, tracing {kind}",
+                f"{count / 1e6:.0f}",
+                f"{(count - per_chat['off']) / calls:,.0f}",
+                f"{share:+.1%}" + (f" {bu.verdict(share <= TARGET_TRACED)}" if judged else ""),
+                f"<= {TARGET_TRACED:.0%}" if judged else "(the SDK's own span cost)",
+            ]
+        )
+    return rows
+
+
+def traced_child(kind: str, chats: int, turns: int) -> None:
+    """Run ``chats`` traced two-agent chats in this process (for :func:`traced_instructions`)."""
+    provider, _ = _tracer_provider(kind)
+    with FakeLLMServer(chat_reply) as server, bu.quiet_stdout():
+        for _ in range(chats):
+            run = traced_chat(server, turns, provider)
+            server.clear_requests()
+            run()
+    if provider is not None and hasattr(provider, "shutdown"):
+        provider.shutdown()
 
 
 def profile(
@@ -278,7 +352,20 @@ def main() -> None:
     ap.add_argument("--repeats", type=int, default=3, help="chat + replay pairs per case; the median is shown")
     ap.add_argument("--profile", action="store_true", help="also print cProfile summaries of both chats")
     ap.add_argument("--traced", action="store_true", help="also (d): the two-agent chat with OpenTelemetry tracing on")
+    ap.add_argument(
+        "--traced-instructions",
+        action="store_true",
+        help="also (d'): the same counted in CPU instructions under valgrind (slow; needs valgrind)",
+    )
+    ap.add_argument(
+        "--instruction-turns", type=int, default=50, help="max_turns of the chat counted in (d') (default 50)"
+    )
+    ap.add_argument("--traced-child", nargs=3, metavar=("KIND", "CHATS", "TURNS"), help=argparse.SUPPRESS)
     args = ap.parse_args()
+    if args.traced_child:
+        kind, chats, turns = args.traced_child
+        traced_child(kind, int(chats), int(turns))
+        return
 
     import openai
 
@@ -303,7 +390,8 @@ def main() -> None:
             chat_rows.append(row)
         if args.profile:
             profile(server, two_agent_chat, args.turns, f"two-agent chat, {args.turns} turns")
-        traced_rows = bench_traced(server, args.turns, max(args.repeats, 7)) if args.traced else []
+        traced_rows = bench_traced(server, args.turns, max(args.repeats, 9)) if args.traced else []
+    instruction_rows = traced_instructions(args.instruction_turns) if args.traced_instructions else []
 
     with FakeLLMServer(tool_reply) as server:
         raw = openai.OpenAI(base_url=server.base_url, api_key="sk-fake", max_retries=0)
@@ -348,13 +436,21 @@ def main() -> None:
     if traced_rows:
         print()
         print(
-            "(d) tracing off / through a no-op tracer (the instrumentation's own cost) / with the SDK (BatchSpanProcessor, "
-            "spans dropped), alternating runs; added CPU = the chat thread's CPU time"
+            "(d) tracing off / through a no-op tracer (the instrumentation's own cost, judged) / with the SDK "
+            "(BatchSpanProcessor, spans dropped); added CPU = the chat thread's CPU time minus the untraced run's of "
+            "the same repeat, median"
         )
         bu.table(
             ["case", "chat s", "added (wall)", "added CPU us/call", "added CPU / chat", "target", "spans"],
             traced_rows,
         )
+    if instruction_rows:
+        print()
+        print(
+            "(d') the same, counted in CPU instructions (valgrind cachegrind; all threads: chat, in-process server, "
+            "span export); per chat = a two-chat process minus a one-chat process"
+        )
+        bu.table(["case", "M instructions / chat", "added / call", "added / chat", "target"], instruction_rows)
     print(
         "framework = chat - raw replay of the recorded bodies.  own = chat - time inside the SDK client's HTTP post "
         "during that chat (same run, so less exposed to machine load)."

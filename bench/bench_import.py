@@ -11,7 +11,19 @@ import subprocess
 import sys
 import time
 
-HEAVY = ["openai", "httpx", "httpx2", "docker", "chromadb", "qdrant_client", "jupyter_client", "numpy", "tiktoken", "redis", "pydantic"]
+HEAVY = [
+    "openai",
+    "httpx",
+    "httpx2",
+    "docker",
+    "chromadb",
+    "qdrant_client",
+    "jupyter_client",
+    "numpy",
+    "tiktoken",
+    "redis",
+    "pydantic",
+]
 
 
 def timed(code: str, runs: int) -> list[float]:
@@ -29,7 +41,9 @@ def main() -> None:
     auto = timed("import autogen", runs)
     loaded = subprocess.run(
         [sys.executable, "-c", f"import sys, autogen; print(','.join(m for m in {HEAVY!r} if m in sys.modules))"],
-        capture_output=True, text=True, check=True,
+        capture_output=True,
+        text=True,
+        check=True,
     ).stdout.strip()
     print(f"{'what':<28}{'median ms':>12}{'min ms':>10}")
     print(f"{'python -c pass':<28}{statistics.median(bare) * 1e3:>12.1f}{min(bare) * 1e3:>10.1f}")

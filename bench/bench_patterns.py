@@ -85,7 +85,10 @@ def build(server: FakeLLMServer) -> DefaultPattern:
         agent.handoffs.add_context_condition(OnContextCondition(target=TerminateTarget(), condition=stop))
         nxt = agents[(i + 1) % N_AGENTS]
         agent.handoffs.add_llm_condition(
-            OnCondition(target=AgentTarget(nxt), condition=StringLLMCondition(f"Hand over to {nxt.name} when your part is done."))
+            OnCondition(
+                target=AgentTarget(nxt),
+                condition=StringLLMCondition(f"Hand over to {nxt.name} when your part is done."),
+            )
         )
     return DefaultPattern(
         initial_agent=agents[0], agents=agents, context_variables=ContextVariables({"stop": False, "log": []})
@@ -108,17 +111,6 @@ def replay(raw: Any, bodies: list[dict[str, Any]]) -> float:
     return time.perf_counter() - t0
 
 
-def replay_post(raw: Any, bodies: list[dict[str, Any]]) -> float:
-    """The recorded bodies POSTed with the same SDK client, skipping ``create()``'s argument handling
-    (the fastest the openai client sends them; the strictest baseline for the framework figure)."""
-    from openai.types.chat import ChatCompletion
-
-    t0 = time.perf_counter()
-    for body in bodies:
-        raw.post("/chat/completions", body=body, cast_to=ChatCompletion)
-    return time.perf_counter() - t0
-
-
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--turns", type=int, default=200, help="agent turns (LLM calls) in the chat (default 200)")
@@ -132,7 +124,7 @@ def main() -> None:
         raw = openai.OpenAI(base_url=server.base_url, api_key="sk-fake", max_retries=0)
         run_chat(server, 10)  # warm up: imports, connection pools
         replay(raw, [r.body for r in server.requests])
-        replay_post(raw, [r.body for r in server.requests])
+        bu.replay_post(raw, [r.body for r in server.requests])
         totals, raws, posts, in_sdk = [], [], [], []
         for _ in range(args.repeats):
             server.clear_requests()
@@ -144,7 +136,7 @@ def main() -> None:
             if len(bodies) != args.turns:
                 raise SystemExit(f"expected {args.turns} LLM calls, the server got {len(bodies)}")
             raws.append(replay(raw, bodies))
-            posts.append(replay_post(raw, bodies))
+            posts.append(bu.replay_post(raw, bodies))
         if args.profile:
             prof = cProfile.Profile()
             prof.enable()

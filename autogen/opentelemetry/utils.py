@@ -194,6 +194,29 @@ def set_llm_request_params(span: Any, config: dict[str, Any]) -> None:
 # ------------------------------------------------------------------------------------ span helpers
 
 
+def forwarder(method: Callable[..., Any], *, is_async: bool) -> Callable[..., Any]:
+    """A function that only calls ``method``, marked as an instrumentation wrapper and as a flow
+    pass-through (``FLOW_PASSTHROUGH``): set where a stock method was, after the method's flow was
+    traced in place, it keeps the chat loops on their fast path (they enter the traced flow)."""
+    from ..agentchat.conversable.stock import FLOW_PASSTHROUGH
+
+    if is_async:
+
+        async def forward_async(*args: Any, **kwargs: Any) -> Any:
+            return await method(*args, **kwargs)
+
+        forwarded: Any = forward_async
+    else:
+
+        def forward(*args: Any, **kwargs: Any) -> Any:
+            return method(*args, **kwargs)
+
+        forwarded = forward
+    forwarded.__doc__ = method.__doc__
+    setattr(forwarded, FLOW_PASSTHROUGH, True)
+    return mark_wrapped(forwarded)
+
+
 def mark_wrapped(func: Any) -> Any:
     """Flag ``func`` as an instrumentation wrapper (instrumenting twice never wraps twice)."""
     func.__otel_wrapped__ = True
@@ -235,7 +258,7 @@ def traced_call(
             token = attach(in_context(span))
             try:
                 result = await old(*args, **kwargs)
-                if finish is not None:
+                if finish is not None and span.is_recording():
                     finish(span, result, args, kwargs)
                 return result
             except Exception as e:
@@ -252,7 +275,7 @@ def traced_call(
         token = attach(in_context(span))
         try:
             result = old(*args, **kwargs)
-            if finish is not None:
+            if finish is not None and span.is_recording():  # sampled out or no-op: nothing to add
                 finish(span, result, args, kwargs)
             return result
         except Exception as e:
@@ -271,13 +294,14 @@ def traced_flow(
     attributes: dict[str, Any],
     flow: Generator[Any, Any, Any],
     finish: Callable[[Any, Any], None] | None = None,
+    kind: SpanKind = SpanKind.INTERNAL,
 ) -> Generator[Any, Any, Any]:
     """``flow`` (a step of an effect-driven routine, see ``autogen._effects``) run inside a span.
 
     The span is the current one while the flow runs, so the effects it yields (user code: a tool,
     an async tool in its own task) run as its children; drivers send every value of one flow from
     the same thread or task, so the context is attached and detached there."""
-    span = tracer.start_span(name, attributes=attributes)
+    span = tracer.start_span(name, kind=kind, attributes=attributes)
     token = otel_context.attach(trace.set_span_in_context(span))
     try:
         result = yield from flow
@@ -287,7 +311,7 @@ def traced_flow(
         fail(span, e)
         raise
     else:
-        if finish is not None:
+        if finish is not None and span.is_recording():
             finish(span, result)
         return result
     finally:

@@ -10,7 +10,7 @@ from typing import Any
 from ..._effects import Call, Flow, run_sync
 from .._messages import ApiView, GrowingHistory, normalize_function_name, to_api_messages
 from ..agent import Agent
-from .stock import a_run_reply_step, register_stock_flow, run_reply_step
+from .stock import FLOW_PASSTHROUGH, a_run_reply_step, register_stock_flow, run_reply_step
 
 __all__ = ["LLMReply", "message_object_to_dict"]
 
@@ -140,7 +140,10 @@ def _stock_plan(client: Any) -> Any:
     else None: the client is then user code, called as an effect."""
     cls = type(client)
     wrapper = _wrapper_module()
-    if getattr(cls, "create", None) is not wrapper.STOCK_CREATE or getattr(cls, "a_create", None) is not wrapper.STOCK_A_CREATE:
+    create, a_create = getattr(cls, "create", None), getattr(cls, "a_create", None)
+    if (create is not wrapper.STOCK_CREATE and not hasattr(create, FLOW_PASSTHROUGH)) or (
+        a_create is not wrapper.STOCK_A_CREATE and not hasattr(a_create, FLOW_PASSTHROUGH)
+    ):
         return None
     instance_dict = client.__dict__
     if "create" in instance_dict or "a_create" in instance_dict:

@@ -18,7 +18,13 @@ from typing import Any
 
 from ..._effects import run_async, run_sync
 
-__all__ = ["a_run_reply_step", "run_reply_step", "is_inline", "is_stock", "stock_checker", "register_stock_flow", "stock_flow_of", "stock_sync", "twins_of"]
+__all__ = ["FLOW_PASSTHROUGH", "a_run_reply_step", "is_inline", "is_stock", "register_stock_flow", "run_reply_step", "stock_checker", "stock_flow_of", "stock_sync", "twins_of"]
+
+#: Marks a function set in place of a stock method that only forwards to it: the step's flow was
+#: wrapped where the flows find it (an instrumentation tracing an agent's replies puts its flow on
+#: the instance and the marked forwarders on ``generate_reply`` / ``a_generate_reply``), so the flows
+#: keep entering the step by delegation instead of calling the forwarder as user code.
+FLOW_PASSTHROUGH = "__ag2_flow_passthrough__"
 
 def stock_checker(base: type, names: tuple[str, ...]) -> Callable[[Any], bool]:
     """A fast `is_stock(obj, base, names)` for one call site (these checks run several times per
@@ -37,7 +43,7 @@ def stock_checker(base: type, names: tuple[str, ...]) -> Callable[[Any], bool]:
         except AttributeError:  # not an agent of ours (e.g. a slotted protocol implementation)
             return False
         for name in names:  # a method set on the instance replaces the class's
-            if name in instance_dict:
+            if name in instance_dict and not hasattr(instance_dict[name], FLOW_PASSTHROUGH):
                 return False
         return True
 

@@ -10,11 +10,12 @@ from opentelemetry import trace
 from opentelemetry.trace import SpanKind
 
 from ...oai import client as oai_client_module
-from ...oai.client import FAILURE_OBSERVERS, OpenAIWrapper
+from ...oai.client import FAILURE_OBSERVERS, STOCK_A_CREATE, STOCK_CREATE, OpenAIWrapper
 from ..consts import SpanType
 from ..setup import get_tracer
 from ..utils import (
     fail,
+    forwarder,
     get_model_from_config_list,
     get_provider_from_config_list,
     is_wrapped,
@@ -23,6 +24,7 @@ from ..utils import (
     messages_to_otel,
     set_llm_request_params,
     to_json,
+    traced_flow,
 )
 
 __all__ = ["instrument_llm_wrapper", "uninstrument_llm_wrapper"]
@@ -47,12 +49,25 @@ def instrument_llm_wrapper(*, tracer_provider: Any, capture_messages: bool = Fal
     """
     _settings["tracer"] = get_tracer(tracer_provider)
     _settings["capture_messages"] = capture_messages
-    if not is_wrapped(OpenAIWrapper.create):
-        _replaced.setdefault("create", OpenAIWrapper.create)
-        OpenAIWrapper.create = _traced_create(OpenAIWrapper.create)  # type: ignore[method-assign]
-    if not is_wrapped(OpenAIWrapper.a_create):
-        _replaced.setdefault("a_create", OpenAIWrapper.a_create)
-        OpenAIWrapper.a_create = _traced_a_create(OpenAIWrapper.a_create)  # type: ignore[method-assign]
+    # The library's own create / a_create run the wrapper's call plan, which agents' LLM replies
+    # also enter directly (no driver per call): the plan is traced, and create / a_create become
+    # marked forwarders, so those replies stay on that path. A create replaced by the user (a
+    # mock, a subclass's) is traced around instead.
+    for name, stock, traced in (
+        ("create", STOCK_CREATE, _traced_create),
+        ("a_create", STOCK_A_CREATE, _traced_a_create),
+    ):
+        method = getattr(OpenAIWrapper, name)
+        if is_wrapped(method):
+            continue
+        _replaced.setdefault(name, method)
+        if method is stock:
+            if not is_wrapped(OpenAIWrapper._plan):
+                _replaced.setdefault("_plan", OpenAIWrapper._plan)
+                OpenAIWrapper._plan = _traced_plan(OpenAIWrapper._plan)  # type: ignore[method-assign]
+            setattr(OpenAIWrapper, name, forwarder(method, is_async=name == "a_create"))
+        else:
+            setattr(OpenAIWrapper, name, traced(method))
     oai_client_module.OpenAIWrapper = OpenAIWrapper  # the same class: patched for every importer
     if _record_failed_attempt not in FAILURE_OBSERVERS:
         FAILURE_OBSERVERS.append(_record_failed_attempt)
@@ -120,6 +135,24 @@ class _AttributeSink:
         self.attributes[key] = value
 
 
+def _traced_plan(original: Any) -> Any:
+    """``OpenAIWrapper._plan`` (one LLM call: configs, retries, fallbacks) run inside its ``chat`` span."""
+
+    def _plan(self: Any, config: dict[str, Any]) -> Any:
+        tracer = _settings["tracer"]
+        if tracer is None:
+            return original(self, config)
+        name, attributes = _start(self, config)
+        return traced_flow(tracer, name, attributes, original(self, config), _finish_chat, kind=SpanKind.CLIENT)
+
+    _plan.__doc__ = original.__doc__
+    return mark_wrapped(_plan)
+
+
+def _finish_chat(span: Any, response: Any) -> None:
+    span.set_attributes(_response_attributes(response, _settings["capture_messages"]))
+
+
 def _traced_create(original: Any) -> Any:
     def create(self: Any, **config: Any) -> Any:
         tracer = _settings["tracer"]
@@ -130,7 +163,8 @@ def _traced_create(original: Any) -> Any:
         token = otel_context.attach(trace.set_span_in_context(span))
         try:
             response = original(self, **config)
-            span.set_attributes(_response_attributes(response, _settings["capture_messages"]))
+            if span.is_recording():  # a sampled-out or no-op span: nothing to work out
+                span.set_attributes(_response_attributes(response, _settings["capture_messages"]))
             return response
         except Exception as e:
             fail(span, e)
@@ -153,7 +187,8 @@ def _traced_a_create(original: Any) -> Any:
         token = otel_context.attach(trace.set_span_in_context(span))
         try:
             response = await original(self, **config)
-            span.set_attributes(_response_attributes(response, _settings["capture_messages"]))
+            if span.is_recording():  # a sampled-out or no-op span: nothing to work out
+                span.set_attributes(_response_attributes(response, _settings["capture_messages"]))
             return response
         except Exception as e:
             fail(span, e)
