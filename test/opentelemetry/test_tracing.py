@@ -118,10 +118,20 @@ async def test_async_two_agent_chat_has_the_same_tree(traces):
         assert traces.parent(traces.parent(chat)).context.span_id == conversation.context.span_id
 
 
-def _tool_chat(llm, traces, tool):
+def _add(a: int, b: int) -> int:
+    return a + b
+
+
+def _tool_chat_agents(llm, tool=None):
     assistant = ConversableAgent("assistant", llm_config=llm.llm_config)
     user = ConversableAgent("user", llm_config=False, human_input_mode="NEVER", is_termination_msg=terminates)
+    tool = tool or _add
     user.register_for_execution()(assistant.register_for_llm(name="add", description="Add two integers.")(tool))
+    return user, assistant
+
+
+def _tool_chat(llm, traces, tool):
+    user, assistant = _tool_chat_agents(llm, tool)
     instrument_agent(assistant, tracer_provider=traces.provider)
     instrument_agent(user, tracer_provider=traces.provider)
     return user, assistant
@@ -381,6 +391,50 @@ def test_instrumenting_changes_only_the_instances_and_the_wrapper_class(traces):
     assert OpenAIWrapper.create is not STOCK_CREATE and OpenAIWrapper.a_create is not STOCK_A_CREATE
     uninstrument_llm_wrapper()
     assert OpenAIWrapper.create is STOCK_CREATE and OpenAIWrapper.a_create is STOCK_A_CREATE
+    assert not hasattr(OpenAIWrapper._plan, "__otel_wrapped__")
+
+
+def _tool_transcript(llm):
+    user, assistant = _tool_chat_agents(llm)
+    result = user.initiate_chat(assistant, message="Add 1+2 and 3+4.", max_turns=3)
+    return result.chat_history, [r.body for r in llm.requests if r.method == "POST"]
+
+
+@pytest.mark.parametrize("use_async", [False, True])
+def test_traced_agents_stay_on_the_stock_flow_and_chat_the_same(traces, use_async):
+    """Tracing a library agent and the library's wrapper keeps the chat loops entering their flows by
+    delegation (the traced flows sit where the loops look; the methods hold marked forwarders), and
+    the chat, its requests and its result are exactly those of the untraced chat."""
+    from autogen.agentchat.conversable.llm_reply import _stock_plan
+    from autogen.agentchat.conversable.messaging import _stock_generate
+
+    with FakeLLMServer(TOOL_REPLIES, model=MODEL) as llm:
+        plain = _tool_transcript(llm)  # (its LLM calls are traced: the fixture instruments the wrapper)
+    traces.exporter.clear()
+    with FakeLLMServer(TOOL_REPLIES, model=MODEL) as llm:
+        user, assistant = _tool_chat_agents(llm)
+        for agent in (user, assistant):
+            instrument_agent(agent, tracer_provider=traces.provider)
+        assert _stock_generate(user) and _stock_generate(assistant)
+        assert hasattr(assistant.generate_reply, "__otel_wrapped__")
+        assert _stock_plan(assistant.client) is OpenAIWrapper._plan
+        if use_async:
+            result = asyncio.run(user.a_initiate_chat(assistant, message="Add 1+2 and 3+4.", max_turns=3))
+        else:
+            result = user.initiate_chat(assistant, message="Add 1+2 and 3+4.", max_turns=3)
+        traced = result.chat_history, [r.body for r in llm.requests if r.method == "POST"]
+    assert traced == plain
+    # every reply and LLM call still has its span, in the right place
+    calls = len(plain[1])
+    assert len(traces.named("invoke_agent assistant")) == calls and len(traces.named(f"chat {MODEL}")) == calls
+    assert all(traces.parent_name(c) == "invoke_agent assistant" for c in traces.named(f"chat {MODEL}"))
+    # a direct call of the forwarders is traced too
+    traces.exporter.clear()
+    with FakeLLMServer(["direct"], model=MODEL) as llm:
+        bob = ConversableAgent("bob", llm_config=llm.llm_config)
+        instrument_agent(bob, tracer_provider=traces.provider)
+        assert bob.generate_reply(messages=[{"role": "user", "content": "hi"}]) == "direct"
+    assert traces.parent_name(traces.one(f"chat {MODEL}")) == "invoke_agent bob"
 
 
 def test_import_autogen_loads_no_opentelemetry():
