@@ -12,6 +12,8 @@ _WHERE = {
     "WikipediaPageLoadTool": "wikipedia",
     "TavilySearchTool": "tavily",
     "PerplexitySearchTool": "perplexity",
+    "ReliableTool": "reliable",
+    "ReliableToolError": "reliable",
     "GoogleSearchTool": "google_search",
     "YoutubeSearchTool": "google_search",
     "Crawl4AITool": "crawl4ai",
