@@ -26,6 +26,7 @@ from pydantic import ValidationError
 from ....agentchat.agent import Agent
 from ....agentchat.conversable_agent import ConversableAgent
 from ....agentchat.group.context_variables import ContextVariables
+from ....agentchat.group.group_utils import TEMP_USER_NAME
 from ....agentchat.group.multi_agent_chat import a_initiate_group_chat, initiate_group_chat
 from ....agentchat.group.patterns import DefaultPattern
 from ....agentchat.group.reply_result import ReplyResult
@@ -505,6 +506,8 @@ class ReliableTool(Tool):
             *_ground_truth_messages(context.initial_ground_truth),
             kickoff,
         ]
+        # Unnamed opening messages come from the chat's temporary user, as a single kickoff message does.
+        messages = [m if "name" in m else {**m, "name": TEMP_USER_NAME} for m in messages]
         logger.info("%s: internal chat starts (at most %d calls)", self.name, self.max_tool_invocations)
         return {"pattern": pattern, "messages": messages, "max_rounds": 1 + self.max_tool_invocations * 3}
 
