@@ -14,6 +14,8 @@ _WHERE = {
     "PerplexitySearchTool": "perplexity",
     "ReliableTool": "reliable",
     "ReliableToolError": "reliable",
+    "SuccessfulExecutionParameters": "reliable",
+    "ToolExecutionDetails": "reliable",
     "GoogleSearchTool": "google_search",
     "YoutubeSearchTool": "google_search",
     "Crawl4AITool": "crawl4ai",
