@@ -54,12 +54,18 @@ def _requests() -> Any:
     return optional_import("requests", "rag", feature="Downloading documents")
 
 
+def _text_of(response: Any) -> str:
+    """The body as text: in the charset the server declares, else UTF-8 (requests would guess Latin-1)."""
+    declared = "charset=" in response.headers.get("Content-Type", "").lower()
+    return response.content.decode(response.encoding if declared else "utf-8", errors="replace")
+
+
 def _download_rendered_html(url: str) -> str:
     """The HTML of the page at ``url`` (as served: scripts are not executed). Raises `UnsafeURLError`."""
     validate_url(url)
     response = _requests().get(url, timeout=_DOWNLOAD_TIMEOUT)
     response.raise_for_status()
-    return str(response.text)
+    return _text_of(response)
 
 
 def _get_extension_from_file_type(file_type: InputFormat, content_type: str = "") -> str:
@@ -116,7 +122,7 @@ def _download_binary_file(url: str, output_dir: Path) -> Path:
     if filepath.suffix.lower() in _TEXT_EXTENSIONS:
         response = requests.get(final_url, timeout=_DOWNLOAD_TIMEOUT)
         response.raise_for_status()
-        filepath.write_text(response.text, encoding="utf-8")
+        filepath.write_text(_text_of(response), encoding="utf-8")
     else:
         response = requests.get(final_url, stream=True, timeout=_DOWNLOAD_TIMEOUT)
         response.raise_for_status()
