@@ -20,6 +20,7 @@ _WHERE = {
     "YoutubeSearchTool": "google_search",
     "Crawl4AITool": "crawl4ai",
     "BrowserUseTool": "browser_use",
+    "DeepResearchTool": "deep_research",
     "DiscordRetrieveTool": "messageplatform",
     "DiscordSendTool": "messageplatform",
     "SlackRetrieveRepliesTool": "messageplatform",
