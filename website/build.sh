@@ -2,7 +2,8 @@
 # Build the documentation site into website/build (MkDocs + Material + mkdocstrings + mkdocs-jupyter,
 # strict: a broken link or reference fails the build). The sources are assembled in website/.docs:
 # the hand-written pages of website/docs, the notebooks of notebook/ (rendered from their stored
-# outputs, never executed), and two pages generated from README.md and bench/README.md.
+# outputs, never executed), the API reference written by api_pages.py, and two pages generated from
+# README.md and bench/README.md. See website/README.md.
 set -euo pipefail
 cd "$(dirname "$0")"
 ROOT=..
@@ -14,6 +15,9 @@ mkdir -p .docs/notebooks
 cp "$ROOT"/notebook/*.ipynb .docs/notebooks/
 # The notebook index: notebook/README.md, its links already relative to the notebooks.
 cp "$ROOT"/notebook/README.md .docs/notebooks/index.md
+
+# The API reference pages: one per package or area, from the modules' __all__ (see api_pages.py).
+PYTHONPATH="$ROOT${PYTHONPATH:+:$PYTHONPATH}" python -W ignore api_pages.py .docs/api
 
 # A section of a markdown file: from the heading "## $2" up to the next "## " heading.
 section() {
