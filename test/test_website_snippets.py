@@ -128,3 +128,34 @@ def test_every_page_with_python_runs_some_of_it():
         fences = [i for i, line in enumerate(lines) if re.match(r"^```(python|py)\b", line)]
         if fences:
             assert page_code(page)[1] > 0, f"{page.relative_to(ROOT)}: every python block is skipped"
+
+
+def test_the_markers_steer_what_runs(tmp_path):
+    page = tmp_path / "page.md"
+    page.write_text(
+        "# A page\n"
+        "<!-- snippet: setup\n"
+        "x = 1\n"
+        "-->\n"
+        "```python\n"
+        "y = x + 1\n"
+        "```\n"
+        "<!-- snippet: skip needs a real key -->\n"
+        "```python\n"
+        "raise RuntimeError\n"
+        "```\n"
+        '```json\n{"a": 1}\n```\n'
+        "```bash\nexit 1\n```\n"
+    )
+    code, blocks, json_blocks = page_code(page)
+    assert blocks == 1 and json_blocks == ['{"a": 1}']
+    lines = code.splitlines()
+    assert lines[2] == "x = 1" and lines[5] == "y = x + 1"  # at their own line numbers
+    assert "raise" not in code and "exit" not in code
+    namespace: dict = {}
+    exec(compile(code, str(page), "exec"), namespace)  # noqa: S102 - the test runs code it wrote itself
+    assert namespace["y"] == 2
+
+    page.write_text("<!-- snippet: run always -->\n")
+    with pytest.raises(AssertionError, match="unknown snippet marker"):
+        page_code(page)
