@@ -128,3 +128,19 @@ def test_the_site_search_finds_group_chat_manager(page, site_url):
     expect(result).to_be_visible()
     expect(page.locator(".md-search-result")).to_contain_text("GroupChatManager")
     assert page.problems == []
+
+
+def test_the_api_reference_has_a_page_per_area_with_working_cross_links(page, site_url):
+    from playwright.sync_api import expect
+
+    page.goto(f"{site_url}/api/")
+    for area in ("Tools", "Group orchestration", "Classic group chat", "Code execution", "Vector databases",
+                 "Durable chats", "MCP", "A2A", "AG-UI", "Testing", "Events"):  # fmt: skip
+        expect(page.locator("article table")).to_contain_text(area)
+    # `autogen.agentchat` re-exports ContextVariables; its link leads to the group page, which documents it
+    page.goto(f"{site_url}/api/agentchat/")
+    page.locator("article a[href*='autogen.agentchat.context_variables.ContextVariables']").first.click()
+    expect(page).to_have_url(f"{site_url}/api/group/#autogen.agentchat.context_variables.ContextVariables")
+    expect(page.locator("[id='autogen.agentchat.context_variables.ContextVariables.get']")).to_have_count(1)
+    page.wait_for_load_state("networkidle")
+    assert page.problems == []

@@ -2,7 +2,8 @@
 # Build the documentation site into website/build (MkDocs + Material + mkdocstrings + mkdocs-jupyter,
 # strict: a broken link or reference fails the build). The sources are assembled in website/.docs:
 # the hand-written pages of website/docs, the notebooks of notebook/ (rendered from their stored
-# outputs, never executed), and two pages generated from README.md and bench/README.md.
+# outputs, never executed), the API reference written by api_pages.py, and two pages generated from
+# README.md and bench/ (README.md, RESULTS.md). See website/README.md.
 set -euo pipefail
 cd "$(dirname "$0")"
 ROOT=..
@@ -14,6 +15,9 @@ mkdir -p .docs/notebooks
 cp "$ROOT"/notebook/*.ipynb .docs/notebooks/
 # The notebook index: notebook/README.md, its links already relative to the notebooks.
 cp "$ROOT"/notebook/README.md .docs/notebooks/index.md
+
+# The API reference pages: one per package or area, from the modules' __all__ (see api_pages.py).
+PYTHONPATH="$ROOT${PYTHONPATH:+:$PYTHONPATH}" python -W ignore api_pages.py .docs/api
 
 # A section of a markdown file: from the heading "## $2" up to the next "## " heading.
 section() {
@@ -30,13 +34,26 @@ section() {
 grep -q '^- ' .docs/differences.md || { echo "README.md has no 'Differences from ag2 0.13.4' section" >&2; exit 1; }
 
 {
-    # bench/README.md as is (its title becomes the page's), then how to run the suite of scripts.
+    # bench/README.md as is (its title becomes the page's), the measured figures of bench/RESULTS.md
+    # (its title dropped, its headings one level down), then how to reproduce them.
     cat "$ROOT/bench/README.md"
+    echo
+    echo "## Measured figures"
+    echo
+    awk 'NR == 1 && /^# / {next} /^```/ {fence = !fence} !fence && /^#/ {$0 = "#" $0} {print}' "$ROOT/bench/RESULTS.md"
     echo
     echo "## Reproducing the figures"
     echo
-    echo "From the project root, on an otherwise idle machine, run each script as shown in the table's"
-    echo "\"run\" column, e.g. \`python bench/bench_import.py\`; each prints its figures next to the target."
+    echo "From the project root, with the extras a script needs installed (\`bash .ci/run\` installs them all),"
+    echo "on an otherwise idle machine, run each script as shown in the table's \"run\" column; each prints its"
+    echo "figures next to the target. The two quickest take seconds:"
+    echo
+    echo '```bash'
+    echo 'python bench/bench_import.py                 # import time, 20 runs'
+    echo 'python bench/bench_create.py --calls 100     # OpenAIWrapper.create() vs the raw openai client'
+    echo '```'
+    echo
+    echo "Then update the rows of \`bench/RESULTS.md\` you measured, with the date; this page is built from it."
 } > .docs/benchmarks.md
 
 # --strict alone lets some warnings through (seen with Material 9.8 and mkdocs-autorefs), so any

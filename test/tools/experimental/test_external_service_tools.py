@@ -103,7 +103,6 @@ def test_perplexity_configuration_errors(monkeypatch):
 
 MISSING_PACKAGE = [
     ("TavilySearchTool", {"tavily_api_key": "k"}, "tavily", "tavily"),
-    ("DuckDuckGoSearchTool", {}, "duckduckgo_search", "duckduckgo"),
     ("WikipediaQueryRunTool", {}, "wikipediaapi", "wikipedia"),
     ("WikipediaPageLoadTool", {}, "wikipediaapi", "wikipedia"),
     ("YoutubeSearchTool", {"youtube_api_key": "k"}, "googleapiclient", "google-search"),

@@ -1,0 +1,3 @@
+from .deep_research import DeepResearchAgent
+
+__all__ = ["DeepResearchAgent"]

@@ -1,0 +1,3 @@
+from .websurfer import WebSurferAgent
+
+__all__ = ["WebSurferAgent"]

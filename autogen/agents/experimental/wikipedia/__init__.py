@@ -1,0 +1,5 @@
+"""WikipediaAgent: an assistant that answers from Wikipedia."""
+
+from .wikipedia import WikipediaAgent
+
+__all__ = ["WikipediaAgent"]

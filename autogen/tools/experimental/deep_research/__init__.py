@@ -1,0 +1,3 @@
+from .deep_research import DeepResearchTool
+
+__all__ = ["DeepResearchTool"]
