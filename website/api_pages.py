@@ -229,6 +229,58 @@ PAGES: list[Page] = [
         ["autogen.io"],
     ),
     Page(
+        "llm_clients.md",
+        "v2 model clients",
+        "`autogen.llm_clients`: the new-style model clients (`api_type` `openai_v2`, `anthropic_v2`, `bedrock_v2`, "
+        "`responses_v2`) and the unified response they return (typed content blocks, usage, cost).",
+        ["autogen.llm_clients"],
+    ),
+    Page(
+        "contrib.md",
+        "Contrib agents and capabilities",
+        "`autogen.agentchat.contrib`: the agents and capabilities 0.2-era scripts import: multimodal agents and "
+        "image helpers, GPTAssistantAgent, LLaVA, MathUserProxyAgent, TextAnalyzerAgent, SocietyOfMindAgent, "
+        "AgentOptimizer, AgentEval, CaptainAgent / AgentBuilder, and the capabilities (teachability, vision, "
+        "image generation, message transforms).",
+        [
+            "autogen.agentchat.contrib.multimodal_conversable_agent",
+            "autogen.agentchat.contrib.img_utils",
+            "autogen.agentchat.contrib.llava_agent",
+            "autogen.agentchat.contrib.gpt_assistant_agent",
+            "autogen.agentchat.contrib.math_user_proxy_agent",
+            "autogen.agentchat.contrib.text_analyzer_agent",
+            "autogen.agentchat.contrib.society_of_mind_agent",
+            "autogen.agentchat.contrib.agent_optimizer",
+            "autogen.agentchat.contrib.agent_eval.agent_eval",
+            "autogen.agentchat.contrib.agent_eval.criterion",
+            "autogen.agentchat.contrib.agent_eval.task",
+            "autogen.agentchat.contrib.captainagent",
+            "autogen.agentchat.contrib.capabilities",
+        ],
+        home=[
+            "autogen.agentchat.contrib.multimodal_conversable_agent",
+            "autogen.agentchat.contrib.img_utils",
+            "autogen.agentchat.contrib.llava_agent",
+            "autogen.agentchat.contrib.gpt_assistant_agent",
+            "autogen.agentchat.contrib.math_user_proxy_agent",
+            "autogen.agentchat.contrib.text_analyzer_agent",
+            "autogen.agentchat.contrib.society_of_mind_agent",
+            "autogen.agentchat.contrib.agent_optimizer",
+            "autogen.agentchat.contrib.agent_eval",
+            "autogen.agentchat.contrib.captainagent",
+            "autogen.agentchat.contrib.capabilities",
+        ],
+    ),
+    Page(
+        "experimental.md",
+        "Experimental agents and tools",
+        "`autogen.agents.experimental` (ReasoningAgent, DocAgent, DeepResearchAgent, WebSurferAgent, "
+        "WikipediaAgent) and `autogen.tools.experimental` (code execution, ReliableTool, search and web tools, "
+        "messaging platforms). Tools for external services need their extra and a key; without them they fail "
+        "with an error that names what is missing.",
+        ["autogen.agents.experimental", "autogen.tools.experimental"],
+    ),
+    Page(
         "local.md",
         "Embedded local model",
         "`autogen.local` (extra `local`): a llama.cpp model served on 127.0.0.1 with an OpenAI-compatible API.",

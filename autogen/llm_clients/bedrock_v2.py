@@ -73,11 +73,14 @@ class BedrockV2Client(BedrockClient):
 
     Args:
         aws_region: the AWS region (default: ``AWS_REGION`` / ``AWS_DEFAULT_REGION``); required.
-        aws_access_key, aws_secret_key, aws_session_token: credentials (default: the ``AWS_ACCESS_KEY``,
-            ``AWS_SECRET_KEY``, ``AWS_SESSION_TOKEN`` variables, else boto3's credential chain).
+        aws_access_key: access key id (default: the ``AWS_ACCESS_KEY`` variable, else boto3's credential chain).
+        aws_secret_key: secret key (default: ``AWS_SECRET_KEY``).
+        aws_session_token: session token (default: ``AWS_SESSION_TOKEN``).
         aws_profile_name: an AWS profile to take credentials from.
         timeout: read timeout in seconds (default 60).
-        total_max_attempts, max_attempts, mode: botocore's retry settings (a directly built client).
+        total_max_attempts: botocore's retry setting (a directly built client).
+        max_attempts: botocore's retry setting (a directly built client).
+        mode: botocore's retry mode (a directly built client).
         response_format: default structured-output format (pydantic model class or JSON-schema dict).
         **kwargs: other config keys of the v1 client (``model``, ``price``, ``base_url``...).
     """

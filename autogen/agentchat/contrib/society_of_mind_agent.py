@@ -45,8 +45,9 @@ class SocietyOfMindAgent(ConversableAgent):
         response_preparer: ``f(agent, messages) -> str`` over the inner chat's messages, or a prompt
             (str) for the agent's LLM to write the answer from the transcript. Default: a prompt of
             this module when the agent has an LLM, else the inner chat's last message.
-        The other arguments are `ConversableAgent`'s (``human_input_mode`` defaults to "TERMINATE",
-        ``llm_config`` to False, ``code_execution_config`` to False).
+
+    The other arguments are `ConversableAgent`'s (``human_input_mode`` defaults to "TERMINATE",
+    ``llm_config`` to False, ``code_execution_config`` to False).
     """
 
     def __init__(
