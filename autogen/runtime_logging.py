@@ -48,6 +48,7 @@ __all__ = [
     "log_tool_call",
     "logging_enabled",
     "note_termination",
+    "noting_selections",
     "start",
     "stop",
 ]
@@ -401,6 +402,18 @@ def _join_group(
         chat.manager = manager
     if info:
         chat.info.update(info)
+
+
+#: Callables told of every group chat speaker selection (the record the ``speaker_selections`` table
+#: gets: round, method, candidates, chosen, reason, details such as a pattern's transition), whether or
+#: not logging is on; they run in the chat's thread and context. The OpenTelemetry instrumentation
+#: adds one (span events for the selections that are not spans of their own).
+SELECTION_OBSERVERS: list[Callable[[dict[str, Any]], None]] = []
+
+
+def noting_selections() -> bool:
+    """Whether the selection steps should note why a speaker was chosen (logging, or an observer)."""
+    return is_logging or bool(SELECTION_OBSERVERS)
 
 
 #: Callables told why a chat ends, ``(code, reason)``, whether or not logging is on; they run in

@@ -35,6 +35,7 @@ __all__ = [
     "page",
     "parse_ts",
     "run_summary",
+    "selection_item",
 ]
 
 ITEM_KINDS = (
@@ -364,4 +365,41 @@ def failure_item(rec: dict[str, Any]) -> dict[str, Any]:
         "next_config_index": rec.get("next_config_index"),
         "next": _next_step(rec),
         "invocation_id": rec.get("invocation_id"),
+    }
+
+
+def selection_item(rec: dict[str, Any]) -> dict[str, Any]:
+    """A speaker selection record (the runtime log's ``speaker_selections`` fields) as a ``speaker`` item,
+    or a ``handoff`` item for a pattern's transition."""
+    details = rec.get("details") if isinstance(rec.get("details"), dict) else {}
+    base: dict[str, Any] = {
+        "ts": str(rec.get("timestamp") or ""),
+        "agent": rec.get("source_name") or "",
+        "round": rec.get("round"),
+        "method": rec.get("method"),
+        "reason": rec.get("reason"),
+        "previous": rec.get("previous_speaker"),
+        "chosen": rec.get("chosen"),
+    }
+    if details:
+        base["data"] = details
+    if details.get("error"):
+        base["error"] = text_of(details["error"])
+    method = str(rec.get("method") or "")
+    if method.startswith("pattern"):
+        transition = details.get("transition") if isinstance(details.get("transition"), dict) else {}
+        target = transition.get("target") or rec.get("chosen") or transition.get("chosen_method")
+        return {
+            **base,
+            "kind": "handoff",
+            "source": transition.get("source_agent") or rec.get("previous_speaker"),
+            "target": text_of(target) if target is not None else None,
+            "target_type": transition.get("target_type"),
+        }
+    return {
+        **base,
+        "kind": "speaker",
+        "selected": rec.get("chosen"),
+        "candidates": rec.get("candidates") if isinstance(rec.get("candidates"), list) else None,
+        "attempts": rec.get("attempts"),
     }

@@ -13,7 +13,7 @@ import datetime
 import json
 from typing import Any
 
-from .model import failure_item, finish_run, text_of
+from .model import failure_item, finish_run, selection_item, text_of
 
 __all__ = ["attribute_value", "is_otlp", "parse_otlp", "read_otlp"]
 
@@ -304,6 +304,33 @@ def _span_items(span: dict[str, Any], calls: list[dict[str, Any]]) -> list[dict[
     return [{**base, "kind": "event", "data": a}]
 
 
+_SELECTION_EVENT = "ag2.speaker_selection"
+
+
+def _event_item(event: dict[str, Any], agent: str) -> dict[str, Any] | None:
+    """The timeline item of a span event worth showing: a speaker selection or handoff, a termination,
+    an exception (None for other events, and for failed attempts: their call lists them)."""
+    name = str(event.get("name") or "")
+    if name == _SELECTION_EVENT:
+        record = _json_attr(event.get("ag2.speaker_selection.record"))
+        if not isinstance(record, dict):
+            record = {k.rsplit(".", 1)[-1]: v for k, v in event.items() if k.startswith("ag2.speaker_selection.")}
+            record["chosen"] = record.pop("selected", None)
+        record["source_name"] = agent
+        record["timestamp"] = _iso(event.get("ts") or 0)
+        return selection_item(record)
+    if name == "exception" or "terminat" in name.lower():
+        return {
+            "kind": "termination" if "terminat" in name.lower() else "event",
+            "ts": _iso(event.get("ts") or 0),
+            "agent": agent,
+            "name": name,
+            "data": {k: v for k, v in event.items() if k not in ("name", "ts")},
+            "reason": text_of(event.get("reason") or event.get("exception.message") or ""),
+        }
+    return None
+
+
 def _message_fields(message: dict[str, Any]) -> dict[str, Any]:
     from .model import message_item
 
@@ -343,21 +370,18 @@ def _run(trace: str, spans: list[dict[str, Any]]) -> dict[str, Any]:
             item = {"kind": "message", "ts": _iso(conversation["start"]), "agent": starter, "role": message.get("role")}
             item.update(_message_fields(message))
             items.append(item)
-    # A span is placed when it ends (a reply comes after the LLM calls and tools inside it).
+    # A span is placed when it ends (a reply comes after the LLM calls and tools inside it); an event
+    # of a span (a speaker selection inside the manager's long reply) when it happened.
+    placed: list[tuple[int, int, list[dict[str, Any]]]] = []
     for span in sorted(spans, key=lambda s: (s["end"] or s["start"], s["start"])):
-        items.extend(_span_items(span, calls))
+        placed.append((span["end"] or span["start"], len(placed), _span_items(span, calls)))
+        agent = str(span["attrs"].get("gen_ai.agent.name") or "")
         for event in span["events"]:
-            if str(event.get("name")) == "exception" or "terminat" in str(event.get("name", "")).lower():
-                items.append(
-                    {
-                        "kind": "termination" if "terminat" in str(event.get("name")).lower() else "event",
-                        "ts": _iso(event.get("ts") or 0),
-                        "agent": str(span["attrs"].get("gen_ai.agent.name") or ""),
-                        "name": str(event.get("name")),
-                        "data": {k: v for k, v in event.items() if k not in ("name", "ts")},
-                        "reason": text_of(event.get("reason") or event.get("exception.message") or ""),
-                    }
-                )
+            item = _event_item(event, agent)
+            if item is not None:
+                placed.append((event.get("ts") or span["end"] or span["start"], len(placed), [item]))
+    for _, _, placed_items in sorted(placed, key=lambda p: (p[0], p[1])):
+        items.extend(placed_items)
     agents = sorted({str(s["attrs"]["gen_ai.agent.name"]) for s in spans if s["attrs"].get("gen_ai.agent.name")})
     root = conversation or (roots[0] if roots else None)
     run = {

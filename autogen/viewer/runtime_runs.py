@@ -25,6 +25,7 @@ from .model import (
     latency_seconds,
     message_item,
     reply_messages,
+    selection_item,
     split_request,
     text_of,
     usage_of,
@@ -151,41 +152,6 @@ def _code_item(rec: dict[str, Any]) -> dict[str, Any]:
     return item
 
 
-def _selection_item(rec: dict[str, Any]) -> dict[str, Any]:
-    details = rec.get("details") if isinstance(rec.get("details"), dict) else {}
-    base: dict[str, Any] = {
-        "ts": str(rec.get("timestamp") or ""),
-        "agent": rec.get("source_name") or "",
-        "round": rec.get("round"),
-        "method": rec.get("method"),
-        "reason": rec.get("reason"),
-        "previous": rec.get("previous_speaker"),
-        "chosen": rec.get("chosen"),
-    }
-    if details:
-        base["data"] = details
-    if details.get("error"):
-        base["error"] = text_of(details["error"])
-    method = str(rec.get("method") or "")
-    if method.startswith("pattern"):
-        transition = details.get("transition") if isinstance(details.get("transition"), dict) else {}
-        target = transition.get("target") or rec.get("chosen") or transition.get("chosen_method")
-        return {
-            **base,
-            "kind": "handoff",
-            "source": transition.get("source_agent") or rec.get("previous_speaker"),
-            "target": text_of(target) if target is not None else None,
-            "target_type": transition.get("target_type"),
-        }
-    return {
-        **base,
-        "kind": "speaker",
-        "selected": rec.get("chosen"),
-        "candidates": rec.get("candidates") if isinstance(rec.get("candidates"), list) else None,
-        "attempts": rec.get("attempts"),
-    }
-
-
 def _first(state: dict[str, Any], keys: tuple[str, ...]) -> Any:
     for key in keys:
         value = state.get(key)
@@ -294,7 +260,7 @@ def _timeline(stream: _Stream, ctx: _Context) -> tuple[list[dict[str, Any]], lis
         elif kind == "code":
             item = _code_item(rec)
         elif kind == "selection":
-            item = _selection_item(rec)
+            item = selection_item(rec)
         elif kind in ("chat_start", "chat_end"):
             item = _chat_item(kind, rec)
         elif kind == "other":

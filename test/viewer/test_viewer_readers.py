@@ -12,7 +12,14 @@ import sqlite3
 from pathlib import Path
 
 import pytest
-from viewer_logs import FEATURE_RUNS, SELECTIONS, TRANSCRIPT, run_group_chat, run_tool_chat_with_retry_and_fallback
+from viewer_logs import (
+    FEATURE_RUNS,
+    SELECTIONS,
+    TRANSCRIPT,
+    run_group_chat,
+    run_pattern_chat,
+    run_tool_chat_with_retry_and_fallback,
+)
 
 from autogen import ChatResult, ConversableAgent, runtime_logging
 from autogen.testing import FakeLLMServer
@@ -649,6 +656,34 @@ def test_a_traced_chat_tells_why_it_ended_as_the_runtime_log_does(tmp_path, endi
     assert traced["termination"] == (
         "Maximum turns (3) reached" if ending == "max_turns" else "Termination message condition on agent 'alice' met"
     )
+
+
+def test_a_traced_pattern_chat_shows_its_handoffs_as_the_runtime_log_does(tmp_path):
+    """A pattern's transitions (an LLM handoff, a guardrail, the after-work that ends it) are not spans:
+    the instrumentation records each as an event of the manager's span, and the viewer reads them back
+    as the same handoff items, in the same order, as from the runtime log of the same chat."""
+    from autogen.opentelemetry import instrument_pattern
+
+    with _Traced(tmp_path) as traced_chat:
+        run_pattern_chat(lambda pattern: instrument_pattern(pattern, tracer_provider=traced_chat.provider))
+    [traced] = load(str(traced_chat.write()))["runs"]
+    logged = load(str(traced_chat.db))["runs"][0]
+
+    def moves(run):
+        return [
+            (i["kind"], i["round"], i["method"], i["reason"], i.get("source"), i.get("target"), i.get("selected"))
+            for i in run["items"]
+            if i["kind"] in ("handoff", "speaker")
+        ]
+
+    assert moves(traced) == moves(logged)
+    reasons = [m[3] for m in moves(traced)]
+    assert "llm_handoff" in reasons and "guardrail" in reasons
+    assert traced["termination_code"] == logged["termination_code"]
+    assert traced["termination"] == logged["termination"]
+    # each handoff sits between the messages around it, not at the end of the manager's long span
+    kinds = [i["kind"] for i in traced["items"]]
+    assert kinds.index("handoff") < len(kinds) - 3
 
 
 def test_otlp_without_captured_messages_says_so():

@@ -105,9 +105,10 @@ def run_tool_chat_with_retry_and_fallback() -> Any:
         return user.initiate_chat(asst, message="add 2 and 3, then divide 1 by 0", silent=True)
 
 
-def run_pattern_chat() -> Any:
+def run_pattern_chat(prepare: Any = None) -> Any:
     """A pattern chat: triage hands off to tech through an LLM condition; tech's output trips a guardrail
-    that hands the chat to security; the group's after-work then ends it."""
+    that hands the chat to security; the group's after-work then ends it. ``prepare(pattern)`` runs
+    before the chat (to instrument it)."""
     with FakeLLMServer(
         [{"tool_calls": [tool_call("transfer_to_tech_1", {}, id="call_h")]}, "Your password is hunter2."]
     ) as server:
@@ -126,6 +127,8 @@ def run_pattern_chat() -> Any:
         )
         user = ConversableAgent("user", llm_config=False, human_input_mode="NEVER")
         pattern = DefaultPattern(initial_agent=triage, agents=[triage, tech, security], user_agent=user)
+        if prepare is not None:
+            prepare(pattern)
         result, _, _ = initiate_group_chat(pattern, "My wifi is down.", max_rounds=8)
         return result
 

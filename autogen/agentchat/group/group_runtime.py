@@ -245,7 +245,7 @@ class GroupRuntime:
             self._restore_counters = None
         if self.error is not None:
             raise GroupChatRunError(self.error)
-        why = self._transition_reason(last_speaker, groupchat) if runtime_logging.is_logging else None
+        why = self._transition_reason(last_speaker, groupchat) if runtime_logging.noting_selections() else None
         try:
             result = self.transition(last_speaker, groupchat)
         except GroupChatRunError:

@@ -529,7 +529,7 @@ def _resolve(
 
 def _announce_after_work(source: Any, target: TransitionTarget, groupchat: Any = None, which: str = "after_work") -> None:
     IOStream.get_default().send(_after_works_event()._from_fields({"source_agent": source, "transition_target": target}))
-    if groupchat is not None and runtime_logging.is_logging:  # why the pattern's next speaker was chosen
+    if groupchat is not None and runtime_logging.noting_selections():  # why the pattern's next speaker was chosen
         groupchat._after_work_note = (which, getattr(source, "name", None), target)
 
 

@@ -385,7 +385,7 @@ class AutoSelection:
             context.append(said or {"content": "", "role": "assistant", "name": speaker_agent.name})
             context.append({"content": follow_up["content"], "name": follow_up["name"], "role": follow_up["override_role"]})
         chosen = self._speaker_from_verdict(verdict, last_speaker, agents)
-        if runtime_logging.is_logging:
+        if runtime_logging.noting_selections():
             _note_auto(self, attempt, verdict, reply_text(reply), chosen)
         if not verdict.startswith(SELECTED_MARK):
             logger.warning(

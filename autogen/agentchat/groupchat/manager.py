@@ -166,7 +166,7 @@ class GroupChatManager(Relay, Resume, ConversableAgent):
                 try:
                     speaker = yield from groupchat._select_speaker_flow(speaker, self)  # type: ignore[arg-type]
                     selecting = False
-                    if runtime_logging.is_logging:
+                    if runtime_logging.noting_selections():
                         _log_selection(self, groupchat, i + 1, previous, speaker, None)
                     if not silent:
                         emit("GroupChatRunChatEvent", speaker=speaker, silent=silent)
@@ -183,7 +183,7 @@ class GroupChatManager(Relay, Resume, ConversableAgent):
                     speaker = admin
                     reply = yield from reply_flow(admin, None, self)
                 except NoEligibleSpeakerError as e:
-                    if selecting and runtime_logging.is_logging:
+                    if selecting and runtime_logging.noting_selections():
                         _log_selection(self, groupchat, i + 1, previous, None, e)
                     reason = "No next speaker selected"
                     break
@@ -286,25 +286,27 @@ def _method_name(groupchat: GroupChat) -> str:
 def _log_selection(
     manager: Any, groupchat: GroupChat, round_: int, previous: Any, chosen: Any, error: BaseException | None
 ) -> None:
-    """Log one speaker selection with what the selection steps noted (only while logging is on)."""
+    """Report one speaker selection, with what the selection steps noted, to the runtime log and to
+    ``runtime_logging.SELECTION_OBSERVERS`` (only called when `noting_selections` says so)."""
     note = groupchat.__dict__.pop("_selection_log", None) or {}
     details = dict(note.get("details") or {})
     ended_by_pattern = (details.get("transition") or {}).get("chosen", "") is None  # a TerminateTarget: no error
     if error is not None and not ended_by_pattern:
         details["error"] = f"{type(error).__name__}: {error}"
-    runtime_logging.log_speaker_selection(
-        manager,
-        {
-            "round": round_,
-            "previous_speaker": getattr(previous, "name", None),
-            "method": note.get("method") or _method_name(groupchat),
-            "candidates": note.get("candidates") or [],
-            "chosen": getattr(chosen, "name", None),
-            "attempts": note.get("attempts"),
-            "reason": note.get("reason") or ("no_eligible_speaker" if chosen is None else None),
-            "details": details,
-        },
-    )
+    selection = {
+        "round": round_,
+        "previous_speaker": getattr(previous, "name", None),
+        "method": note.get("method") or _method_name(groupchat),
+        "candidates": note.get("candidates") or [],
+        "chosen": getattr(chosen, "name", None),
+        "attempts": note.get("attempts"),
+        "reason": note.get("reason") or ("no_eligible_speaker" if chosen is None else None),
+        "details": details,
+    }
+    if runtime_logging.is_logging:
+        runtime_logging.log_speaker_selection(manager, selection)
+    for observer in runtime_logging.SELECTION_OBSERVERS:
+        observer(selection)
 
 
 register_stock_flow(GroupChatManager.run_chat, GroupChatManager.a_run_chat, "_run_chat_flow")

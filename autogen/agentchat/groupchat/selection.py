@@ -177,7 +177,7 @@ class SpeakerSelection:
         methods run here; "auto" returns no agent but the transcript the selecting LLM reads.
         """
         method: Any = self.speaker_selection_method
-        logging_on = runtime_logging.is_logging
+        logging_on = runtime_logging.noting_selections()
         if callable(method):
             if logging_on:
                 note_selection(self, method="custom", reason="custom")
@@ -240,7 +240,7 @@ class SpeakerSelection:
         return run_sync(self._prepare_flow(last_speaker))
 
     def _select_speaker_flow(self, last_speaker: Agent, selector: ConversableAgent | None) -> Flow[Agent]:
-        if runtime_logging.is_logging:
+        if runtime_logging.noting_selections():
             self._selection_log = {}  # type: ignore[attr-defined]  # filled by the steps, logged by the manager
         if _replaced(self, "_prepare_and_select_agents"):
             chosen, agents, messages = yield Call(self._prepare_and_select_agents, None, last_speaker)
@@ -251,7 +251,7 @@ class SpeakerSelection:
         if messages is None:  # the human did not choose
             method = self.speaker_selection_method
             if isinstance(method, str) and method.lower() == "manual":
-                if runtime_logging.is_logging:
+                if runtime_logging.noting_selections():
                     note_selection(self, reason="manual_no_answer")
                 return self.next_agent(last_speaker, agents)
             # a custom function asked for a human who did not answer: the LLM chooses

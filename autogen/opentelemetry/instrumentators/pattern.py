@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from opentelemetry import trace
+
+from ... import runtime_logging
 from ...agentchat.groupchat import GroupChat
 from ..consts import SpanType
 from ..setup import get_tracer
@@ -111,7 +114,35 @@ def instrument_groupchat(groupchat: Any, *, tracer_provider: Any, capture_messag
                 tracer, _positional(old), is_async=is_async, name=name, attributes=attributes, finish=finish
             )
             setattr(groupchat, method, wrapper)
+    if _record_selection not in runtime_logging.SELECTION_OBSERVERS:
+        runtime_logging.SELECTION_OBSERVERS.append(_record_selection)
     return groupchat
+
+
+#: The span event of a speaker selection that has no span of its own: round robin, random, manual,
+#: custom functions, a single candidate, and a pattern's transitions (handoffs, after-work, terminate).
+SELECTION_EVENT = "ag2.speaker_selection"
+
+
+def _record_selection(selection: dict[str, Any]) -> None:
+    """A ``runtime_logging.SELECTION_OBSERVERS`` entry: the selection as an event of the current span
+    (the manager's reply). Selections the LLM made are left out: their ``speaker_selection`` span
+    (with the LLM calls under it) already shows them."""
+    if selection.get("attempts"):
+        return
+    span = trace.get_current_span()
+    if not span.is_recording():
+        return
+    record = dict(selection)
+    details = record.get("details")
+    if isinstance(details, dict) and "llm" in details:  # the model's words: message content, not recorded
+        record["details"] = {k: v for k, v in details.items() if k != "llm"}
+    attributes: dict[str, Any] = {"ag2.speaker_selection.record": to_json(record)}
+    for key, attribute in (("method", "method"), ("chosen", "selected"), ("reason", "reason"), ("round", "round")):
+        value = record.get(key)
+        if value is not None:
+            attributes[f"ag2.speaker_selection.{attribute}"] = value
+    span.add_event(SELECTION_EVENT, attributes)
 
 
 def _positional(select: Any) -> Any:
