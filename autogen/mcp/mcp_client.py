@@ -8,6 +8,7 @@ open sessions; `open_toolkit(config)` runs a session on a background event loop 
 
 import asyncio
 import concurrent.futures
+import importlib.util
 import os
 import sys
 import threading
@@ -31,11 +32,14 @@ from mcp.client.stdio import StdioServerParameters, stdio_client
 from mcp.types import CallToolResult, ReadResourceResult, ResourceTemplate, TextContent
 from mcp.types import Tool as MCPTool
 
-try:  # mcp 2.x
+# mcp 2.x renamed FastMCP to MCPServer; late 1.x releases already have 2.x's `streamable_http_client`
+# name, but on httpx (not httpx2) and with 1.x's timedelta timeouts, so the major version decides.
+MCP_V2 = importlib.util.find_spec("mcp.server.mcpserver") is not None
+if MCP_V2:
     from mcp.client.streamable_http import streamable_http_client
 
     streamablehttp_client = None
-except ImportError:  # mcp 1.x
+else:
     from mcp.client.streamable_http import streamablehttp_client  # type: ignore[no-redef,attr-defined]
 
     streamable_http_client = None  # type: ignore[assignment]

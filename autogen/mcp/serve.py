@@ -38,25 +38,44 @@ def build_server(name: str, tools: Sequence[ServedTool], *, instructions: str | 
     """An ``mcp.server.lowlevel.Server`` listing and calling ``tools`` (a failing tool gives an error result)."""
     lowlevel = optional_import("mcp.server.lowlevel", "mcp", feature="autogen.mcp serve")
     types = optional_import("mcp.types", "mcp", feature="autogen.mcp serve")
+    from .mcp_client import MCP_V2
+
     by_name = {t.name: t for t in tools}
+    listed = [types.Tool(name=t.name, description=t.description, inputSchema=t.input_schema) for t in tools]
 
-    async def list_tools(ctx: Any, params: Any) -> Any:
-        return types.ListToolsResult(
-            tools=[types.Tool(name=t.name, description=t.description, input_schema=t.input_schema) for t in tools]
-        )
-
-    async def call_tool(ctx: Any, params: Any) -> Any:
-        tool = by_name.get(params.name)
+    async def call(tool_name: str, arguments: dict[str, Any] | None) -> Any:
+        tool = by_name.get(tool_name)
         if tool is None:
-            return _error_result(types, f"Unknown tool: {params.name}")
+            return _error_result(types, f"Unknown tool: {tool_name}")
         try:
-            result = await tool.handler(dict(params.arguments or {}))
+            result = await tool.handler(dict(arguments or {}))
         except Exception as e:  # noqa: BLE001 - reported to the MCP client as a tool error
             return _error_result(types, f"{type(e).__name__}: {e}")
         text = result if isinstance(result, str) else _to_json(result)
         return types.CallToolResult(content=[types.TextContent(type="text", text=text)])
 
-    return lowlevel.Server(name, instructions=instructions, on_list_tools=list_tools, on_call_tool=call_tool)
+    if MCP_V2:  # handlers are given to the constructor and get (context, request params)
+
+        async def list_tools(ctx: Any, params: Any) -> Any:
+            return types.ListToolsResult(tools=listed)
+
+        async def call_tool(ctx: Any, params: Any) -> Any:
+            return await call(params.name, params.arguments)
+
+        return lowlevel.Server(name, instructions=instructions, on_list_tools=list_tools, on_call_tool=call_tool)
+
+    # mcp 1.x: handlers are registered by decorators
+    server = lowlevel.Server(name, instructions=instructions)
+    server.list_tools()(_returning(listed))
+    server.call_tool(validate_input=False)(call)
+    return server
+
+
+def _returning(value: Any) -> Callable[[], Awaitable[Any]]:
+    async def handler() -> Any:
+        return value
+
+    return handler
 
 
 def _to_json(value: Any) -> str:
@@ -68,7 +87,7 @@ def _to_json(value: Any) -> str:
 
 
 def _error_result(types: Any, message: str) -> Any:
-    return types.CallToolResult(content=[types.TextContent(type="text", text=message)], is_error=True)
+    return types.CallToolResult(content=[types.TextContent(type="text", text=message)], isError=True)
 
 
 def _from_tool(tool: Tool) -> ServedTool:
@@ -119,6 +138,28 @@ def server_from_object(obj: Any, *, name: str | None = None) -> Any:
     return build_server(name or default_name or "ag2", served)
 
 
+def _streamable_http_app_v1(server: Any, path: str) -> Any:
+    """mcp 1.x: a Starlette app serving the low-level ``server`` over streamable HTTP at ``path``."""
+    from contextlib import asynccontextmanager
+
+    from mcp.server.streamable_http_manager import StreamableHTTPSessionManager
+    from starlette.applications import Starlette
+    from starlette.routing import Route
+
+    manager = StreamableHTTPSessionManager(app=server)
+
+    class Endpoint:  # an ASGI app (not a function), so Starlette passes the raw request through
+        async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+            await manager.handle_request(scope, receive, send)
+
+    @asynccontextmanager
+    async def lifespan(app: Any) -> Any:
+        async with manager.run():
+            yield
+
+    return Starlette(routes=[Route(path, endpoint=Endpoint())], lifespan=lifespan)
+
+
 def load_object(spec: str) -> Any:
     """``"package.module:attribute"`` -> the attribute (a zero-argument factory function is called)."""
     module_name, _, attr = spec.partition(":")
@@ -152,7 +193,10 @@ def run_server(
         anyio.run(main)
     elif transport == "streamable-http":
         uvicorn = optional_import("uvicorn", "mcp", feature="autogen.mcp serve")
-        app = server.streamable_http_app(streamable_http_path=path, host=host)
+        if hasattr(server, "streamable_http_app"):  # mcp 2.x
+            app = server.streamable_http_app(streamable_http_path=path, host=host)
+        else:
+            app = _streamable_http_app_v1(server, path)
         uvicorn.run(app, host=host, port=port, log_level="warning")
     else:
         raise ValueError(f"Unknown transport {transport!r}: use 'stdio' or 'streamable-http'.")

@@ -3,7 +3,8 @@
 usage: python served_agent.py PORT LLM_BASE_URL KIND [--stream] [--polling]
 KIND: "plain" (answers with its LLM), "tools" (has a `get_weather` tool it runs itself and a
 `count_issues` tool that updates the context variables), "human" (asks a human on every turn),
-"code" (runs the Python code blocks it receives).
+"code" (runs the Python code blocks it receives), "nested" (an editor that, when "writer" asks,
+answers with the summary of a nested chat with a critic; other callers get its own LLM's answer).
 """
 
 from __future__ import annotations
@@ -21,6 +22,15 @@ from autogen.agentchat.group import ContextVariables, ReplyResult
 def build_agent(base_url: str, kind: str, stream: bool) -> ConversableAgent:
     entry = {"model": "fake-model", "base_url": base_url, "api_key": "test-key", "stream": stream, "price": [0.0, 0.0]}
     llm_config = {"config_list": [entry], "cache_seed": None}
+    if kind == "nested":
+        editor = ConversableAgent("editor", system_message="You edit.", llm_config=llm_config, human_input_mode="NEVER")
+        critic = ConversableAgent(
+            "critic", system_message="You criticise drafts.", llm_config=llm_config, human_input_mode="NEVER"
+        )
+        editor.register_nested_chats(
+            [{"recipient": critic, "max_turns": 1, "summary_method": "last_msg"}], trigger="writer"
+        )
+        return editor
     if kind == "code":
         return ConversableAgent(
             "coder",

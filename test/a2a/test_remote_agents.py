@@ -311,3 +311,40 @@ async def test_remote_agent_executes_code(llm: FakeLLMServer, serve: Any) -> Non
     assert reply["name"] == "coder"
     assert "exitcode: 0" in reply["content"] and "42" in reply["content"]
     assert chat_requests(llm) == []
+
+
+async def test_served_agent_runs_its_nested_chats(llm: FakeLLMServer, serve: Any) -> None:
+    served = serve("nested", "--stream")
+    llm.add_replies("Too long; cut the second paragraph.")
+    remote = A2aRemoteAgent(url=served.url, name="editor")
+    writer = ConversableAgent("writer", llm_config=False)
+    human = ScriptedHuman()
+
+    with IOStream.set_default(human), TestAgent(writer, []):
+        result = await writer.a_initiate_chat(remote, message="Draft: a long story.", max_turns=1)
+
+    # the editor answered with the summary of its nested chat with the critic
+    assert [(m["name"], m["content"]) for m in result.chat_history] == [
+        ("writer", "Draft: a long story."),
+        ("editor", "Too long; cut the second paragraph."),
+    ]
+    (request,) = chat_requests(llm)  # the critic's model call only: the editor's LLM was not asked
+    assert request.messages[0] == {"role": "system", "content": "You criticise drafts."}
+    assert [(m["role"], m["content"]) for m in request.messages[1:]] == [("user", "Draft: a long story.")]
+    # the critic's streamed text is not the editor's: nothing was streamed as the editor's reply
+    assert human.streamed_text() == ""
+
+
+async def test_nested_chat_trigger_is_matched_against_the_caller(llm: FakeLLMServer, serve: Any) -> None:
+    served = serve("nested")
+    llm.add_replies("Looks fine to me.")
+    remote = A2aRemoteAgent(url=served.url, name="editor")
+    reader = ConversableAgent("reader", llm_config=False)
+
+    with TestAgent(reader, []):
+        result = await reader.a_initiate_chat(remote, message="Is this good?", max_turns=1)
+
+    # the trigger names "writer": for "reader" the editor answers with its own LLM
+    assert result.chat_history[-1]["content"] == "Looks fine to me."
+    (request,) = chat_requests(llm)
+    assert request.messages[0] == {"role": "system", "content": "You edit."}

@@ -7,7 +7,8 @@ from __future__ import annotations
 
 import os
 import sys
-import time
+
+import anyio
 
 try:  # mcp 2.x
     from mcp.server.mcpserver import MCPServer as _Server
@@ -15,10 +16,14 @@ try:  # mcp 2.x
 
     # a careless (or hostile) server: hands "..", "/" and "\\" in resource names through
     _LAX: dict = {"security": ResourceSecurity(exempt_params={"name"})}
-except ImportError:  # mcp 1.x
+    _EVIL_URI = "evil://{+name}"
+    _MCP1 = False
+except ImportError:  # mcp 1.x: no reserved expansion ({+name}); its {name} takes anything but "/"
     from mcp.server.fastmcp import FastMCP as _Server
 
     _LAX = {}
+    _EVIL_URI = "evil://{name}"
+    _MCP1 = True
 
 server = _Server("Math", log_level="ERROR")
 
@@ -36,13 +41,14 @@ def multiply(a: int, b: int) -> int:
 
 
 @server.tool()
-def slow(seconds: float) -> str:
+async def slow(seconds: float) -> str:
     """Sleep, then answer (writes its pid to $MCP_TEST_PID_FILE first, so a test can kill it mid-call)"""
     pid_file = os.environ.get("MCP_TEST_PID_FILE")
     if pid_file:
-        with open(pid_file, "w") as f:
+        with open(pid_file, "w") as f:  # noqa: ASYNC230 - a few bytes, once
             f.write(str(os.getpid()))
-    time.sleep(seconds)
+    # asleep without blocking the server (mcp 1.x runs sync tools on its event loop)
+    await anyio.sleep(seconds)
     return f"slept {seconds}"
 
 
@@ -58,7 +64,7 @@ def echo_resource(message: str) -> str:
     return f"Resource echo: {message}"
 
 
-@server.resource("evil://{+name}", **_LAX)
+@server.resource(_EVIL_URI, **_LAX)
 def evil_resource(name: str) -> str:
     """A resource whose name may try to escape the download folder"""
     return f"evil payload {name}"
@@ -68,7 +74,8 @@ if __name__ == "__main__":
     transport = sys.argv[1] if len(sys.argv) > 1 else "stdio"
     if transport == "stdio":
         server.run(transport="stdio")
-    elif transport == "sse":
-        server.run(transport="sse", host="127.0.0.1", port=int(sys.argv[2]))
+    elif _MCP1:  # host and port are settings of the server
+        server.settings.host, server.settings.port = "127.0.0.1", int(sys.argv[2])
+        server.run(transport=transport)
     else:
-        server.run(transport="streamable-http", host="127.0.0.1", port=int(sys.argv[2]))
+        server.run(transport=transport, host="127.0.0.1", port=int(sys.argv[2]))

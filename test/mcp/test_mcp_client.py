@@ -101,13 +101,17 @@ async def test_resource_downloads_stay_inside_the_folder(tmp_path: Path) -> None
         toolkit = await create_toolkit(session, resource_download_folder=folder)
         assert folder.is_dir()
         evil = toolkit.get_tool("evil_resource")
-        for uri, stem in [
+        uris = [
             ("evil://../../x", "x"),
             ("evil://a/../../../y", "y"),
             ("evil://..\\..\\z", "z"),
             ("evil://..", "resource"),
             ("evil:///etc/passwd", "passwd"),
-        ]:
+        ]
+        if not mcp_client.MCP_V2:
+            # mcp 1.x's client takes none of these as a URL (pydantic AnyUrl), so they cannot be asked for
+            uris = [("evil://plain", "plain")]
+        for uri, stem in uris:
             saved = await evil(uri=uri)
             assert isinstance(saved, ResultSaved)
             assert saved.file_path.parent == folder.resolve() and saved.file_path.name.startswith(f"{stem}_")
@@ -255,6 +259,10 @@ def test_stdio_server_killed_mid_call_gives_an_error_tool_message(tmp_path: Path
     assert result.chat_history[-1]["content"] == "the server died TERMINATE"
 
 
+@pytest.mark.skipif(
+    not mcp_client.MCP_V2,
+    reason="mcp 1.x's streamable HTTP client drops a broken response stream and waits (set tool_timeout)",
+)
 def test_http_server_killed_mid_call_gives_an_error_tool_message(tmp_path: Path) -> None:
     pid_file = tmp_path / "pid"
     server = HttpServer(env={"MCP_TEST_PID_FILE": str(pid_file)})

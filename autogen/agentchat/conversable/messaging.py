@@ -22,7 +22,7 @@ from .events import agent_event
 from .registry import ReplyRegistry
 from .stock import _STOCK_FLOWS, is_inline, stock_checker, twins_of
 
-__all__ = ["Messaging", "reply_flow", "send_flow"]
+__all__ = ["Messaging", "reply_flow", "send_flow", "stock_generate_reply"]
 
 
 _INVALID_OUTGOING = (
@@ -32,6 +32,10 @@ _INVALID_INCOMING = (
     "Received message can't be converted into a valid ChatCompletion message. "
     "Either content or function_call must be provided."
 )
+
+
+#: `_generate_reply_flow`'s default fallback: the agent's default auto reply.
+_AUTO_REPLY: Any = object()
 
 
 class Messaging(ReplyRegistry):
@@ -212,7 +216,13 @@ class Messaging(ReplyRegistry):
         return messages
 
     def _generate_reply_flow(
-        self, messages: list[dict[str, Any]] | None, sender: Agent | None, exclude: Iterable[Callable[..., Any]]
+        self,
+        messages: list[dict[str, Any]] | None,
+        sender: Agent | None,
+        exclude: Iterable[Callable[..., Any]],
+        *,
+        steps: dict[str, Callable[..., Any]] | None = None,
+        fallback: Any = _AUTO_REPLY,
     ) -> Flow[str | dict[str, Any] | None]:
         """The reply pipeline: the first reply function that returns ``final=True`` gives the reply.
 
@@ -221,6 +231,10 @@ class Messaging(ReplyRegistry):
         other is skipped), so a step runs once per pass, the same way for sync and async chats.
         Excluding either twin excludes the step. A user's reply function is an effect: a coroutine
         function runs in async chats only, a sync twin of an ignored ``a_`` function in sync ones.
+
+        ``steps`` replaces stock steps for this pass (flow method name -> a function with the flow
+        method's signature); ``fallback`` is the reply when no function is final (default: the
+        agent's default auto reply). A served agent uses both (`autogen.agentchat.remote`).
         """
         if messages is None and sender is None:
             raise AssertionError("generate_reply needs messages or a sender.")
@@ -258,7 +272,9 @@ class Messaging(ReplyRegistry):
                     ran = {key}
                 else:
                     ran.add(key)
-                flow = getattr(self, flow_name, None)
+                flow = steps.get(flow_name) if steps else None
+                if flow is None:
+                    flow = getattr(self, flow_name, None)
                 if flow is None:  # another class's stock step registered here (GroupChatManager.run_chat on a plain agent)
                     step = yield Call(*twins_of(func), self, messages, sender, config)
                 else:
@@ -286,7 +302,7 @@ class Messaging(ReplyRegistry):
                 )  # fmt: skip
             if final:
                 return reply
-        return self._default_auto_reply
+        return self._default_auto_reply if fallback is _AUTO_REPLY else fallback
 
     def generate_reply(
         self,
@@ -315,6 +331,11 @@ _DONE: Any = ()
 _stock_send = stock_checker(Messaging, ("send", "a_send"))
 _stock_receive = stock_checker(Messaging, ("receive", "a_receive"))
 _stock_generate = stock_checker(Messaging, ("generate_reply", "a_generate_reply"))
+
+
+def stock_generate_reply(agent: Any) -> bool:
+    """Whether ``agent`` uses the library's own ``generate_reply`` (so its pipeline flow can be driven)."""
+    return _stock_generate(agent)
 
 
 def _first(a: Any, b: Any) -> Any:

@@ -1,9 +1,12 @@
 """`AgentService`: one remote request answered by a local agent, as a stream of `ServiceResponse`.
 
-The served agent runs its usual steps on the request's history - human-input check, code
-execution, the LLM (its text streamed chunk by chunk), its own tools - until it produces a
-message that is not a call of one of its tools. A call of a client-side tool, a human-input
-request, or a tool handing the turn back to the user ends the turn early, so the client can act.
+The served agent runs its reply pipeline on the request's history as it would in a local chat -
+its registered reply functions (nested chats among them), tool calls, code execution, then the
+LLM (its text streamed chunk by chunk, the client's tools offered beside its own) - then runs its
+own tools, until it produces a message that is not a call of one of its tools. A call of a
+client-side tool, a human-input request, or a tool handing the turn back to the user ends the
+turn early, so the client can act. Reply-function triggers see the caller as an agent named after
+the sender of the request's last user message (``"user"`` when it has none).
 """
 
 from __future__ import annotations
@@ -14,18 +17,28 @@ import warnings
 from collections.abc import AsyncGenerator, AsyncIterator
 from typing import TYPE_CHECKING, Any
 
+from ..._effects import Call, run_async
 from ...events.base_event import BaseEvent
 from ...io.base import IOStream
 from .._messages import normalize_message
 from ..context_variables import ContextVariables
+from ..conversable.messaging import stock_generate_reply
+from ..conversable.termination import TerminationAndHumanInput
 from .protocol import RequestMessage, ServiceResponse, get_tool_names
 
 if TYPE_CHECKING:
+    from ..agent import Agent
     from ..conversable_agent import ConversableAgent
 
 __all__ = ["AgentService"]
 
 _ASK_USER_PROMPT = "Please, provide additional information:\n"
+# the service asks for human input itself, before each reply
+_EXCLUDED = (
+    TerminationAndHumanInput.check_termination_and_human_reply,
+    TerminationAndHumanInput.a_check_termination_and_human_reply,
+)
+_NO_REPLY: Any = object()
 
 
 class AgentService:
@@ -34,6 +47,7 @@ class AgentService:
     def __init__(self, agent: ConversableAgent) -> None:
         self.name = agent.name
         self.agent = agent
+        self._callers: dict[str, Agent] = {}
 
     async def __call__(
         self, state: RequestMessage, *, human_replied: bool = False
@@ -48,6 +62,7 @@ class AgentService:
         context_variables = ContextVariables(state.context or {})
         executor = self._make_tool_executor(context_variables)
         client_tool_names = state.client_tool_names
+        caller = self._caller(state.messages)
         local_history: list[dict[str, Any]] = []
 
         def context() -> dict[str, Any] | None:
@@ -62,13 +77,12 @@ class AgentService:
                 yield ServiceResponse(input_required=prompt, context=context())
                 return
 
-            _, reply = agent.generate_code_execution_reply(messages)
-            if not reply:
-                async for chunk, final in self._streamed_llm_reply(messages, state.client_tools):
-                    if final is None:
-                        yield ServiceResponse(streaming_text=chunk, context=context())
-                    else:
-                        reply = final[1]
+            reply = None
+            async for chunk, final in self._streamed_reply(messages, caller, state.client_tools):
+                if final is _NO_REPLY:
+                    yield ServiceResponse(streaming_text=chunk, context=context())
+                else:
+                    reply = final
 
             go_on, out_message = self._checked(reply, "assistant")
             if out_message is not None:
@@ -101,27 +115,53 @@ class AgentService:
             await self.agent.a_check_termination_and_human_reply(messages, iostream=catcher)
         return catcher.prompt
 
-    async def _streamed_llm_reply(
-        self, messages: list[dict[str, Any]], client_tools: list[dict[str, Any]]
-    ) -> AsyncIterator[tuple[str, tuple[bool, Any] | None]]:
-        """Run the agent's LLM reply; yield ``(chunk, None)`` per streamed chunk, then ``("", result)``."""
+    def _caller(self, messages: list[dict[str, Any]]) -> Agent:
+        """A stand-in agent for the remote caller (what reply-function triggers are matched against)."""
+        name = next((m["name"] for m in reversed(messages) if m.get("role") == "user" and m.get("name")), "user")
+        caller = self._callers.get(name)
+        if caller is None:
+            from ..conversable_agent import ConversableAgent
+
+            caller = ConversableAgent(name, llm_config=False, human_input_mode="NEVER", code_execution_config=False)
+            self._callers[name] = caller
+        return caller
+
+    async def _streamed_reply(
+        self, messages: list[dict[str, Any]], caller: Agent, client_tools: list[dict[str, Any]]
+    ) -> AsyncIterator[tuple[str, Any]]:
+        """Run the agent's reply pipeline; yield ``(chunk, _NO_REPLY)`` per streamed LLM chunk, then
+        ``("", reply)`` (reply None when no reply function was final)."""
+        agent = self.agent
         loop = asyncio.get_running_loop()
         chunks: asyncio.Queue[str] = asyncio.Queue()
-        kwargs: dict[str, Any] = {"tools": client_tools} if client_tools else {}
-        with IOStream.set_default(_ChunkCollector(loop, chunks)):
-            # the task copies the current context, so the collector stays its default stream
-            task = asyncio.ensure_future(self.agent.a_generate_oai_reply(messages, **kwargs))
+        extra: dict[str, Any] = {"tools": client_tools} if client_tools else {}
+
+        async def llm_reply(messages: Any, sender: Any, config: Any) -> Any:
+            # only the LLM's own chunks are the served agent's text (not those of a nested chat)
+            with IOStream.set_default(_ChunkCollector(loop, chunks)):
+                return await agent.a_generate_oai_reply(messages, sender, config, **extra)
+
+        def llm_step(messages: Any, sender: Any, config: Any) -> Any:
+            return (yield Call(None, llm_reply, messages, sender, config))
+
+        if stock_generate_reply(agent):
+            flow = agent._generate_reply_flow(
+                messages, caller, _EXCLUDED, steps={"_oai_reply_flow": llm_step}, fallback=None
+            )
+            task = asyncio.ensure_future(run_async(flow))
+        else:  # a subclass's own generate_reply: called as a local chat would
+            task = asyncio.ensure_future(agent.a_generate_reply(messages, caller, exclude=_EXCLUDED))
         try:
             while not task.done():
                 getter = asyncio.ensure_future(chunks.get())
                 done, _ = await asyncio.wait({task, getter}, return_when=asyncio.FIRST_COMPLETED)
                 if getter in done:
-                    yield getter.result(), None
+                    yield getter.result(), _NO_REPLY
                 else:
                     getter.cancel()
             await asyncio.sleep(0)  # let chunks sent from a worker thread land
             while not chunks.empty():
-                yield chunks.get_nowait(), None
+                yield chunks.get_nowait(), _NO_REPLY
             yield "", task.result()
         finally:
             if not task.done():

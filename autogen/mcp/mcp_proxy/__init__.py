@@ -1,4 +1,5 @@
-"""An MCP server proxying an HTTP API described by OpenAPI (``python -m autogen.mcp create ...``)."""
+"""An MCP server proxying an HTTP API described by OpenAPI: `MCPProxy.create` generates its client
+module (``python -m autogen.mcp create ...``); security schemes are in ``.security``."""
 
 from .mcp_proxy import MCPProxy
 
