@@ -290,6 +290,35 @@ def test_steps_after_a_fresh_one_are_recorded_alike_on_the_one_transaction_path(
         assert server.requests == []
 
 
+def test_an_async_chat_records_its_steps_on_the_one_transaction_path_too(local):
+    from dbos import DBOS
+
+    @durable.chat(name="test_durable.async_noted")
+    async def async_noted(base_url: str) -> list[dict[str, Any]]:
+        assistant = AssistantAgent(
+            "assistant", llm_config={"config_list": [{"model": "fake-model", "base_url": base_url, "api_key": "x"}]}
+        )
+        user = UserProxyAgent(
+            "user",
+            human_input_mode="NEVER",
+            code_execution_config=False,
+            is_termination_msg=lambda m: "TERMINATE" in (m.get("content") or ""),
+        )
+        user.register_for_execution(name="note")(note_a)
+        assistant.register_for_llm(name="note", description="note")(note_a)
+        result = await user.a_initiate_chat(assistant, message="go", max_turns=3, silent=True)
+        return result.chat_history
+
+    with FakeLLMServer(SCRIPT) as server:
+        history = durable.start(async_noted, server.base_url, chat_id="async-noted").result(timeout=30)
+    assert history[-1]["content"] == "done TERMINATE"
+    steps = [s["function_name"] for s in DBOS.list_workflow_steps("async-noted")]
+    assert steps == ["llm:OpenAIClient", "tool:note", "tool:note", "llm:OpenAIClient"]
+    with FakeLLMServer([]) as server:
+        assert DBOS.fork_workflow("async-noted", 99).get_result() == history
+        assert server.requests == []
+
+
 def test_a_cancelled_chat_makes_no_further_calls(local):
     from dbos import DBOS
 
