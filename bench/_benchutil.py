@@ -184,3 +184,49 @@ def replay_post(raw: Any, bodies: list[dict[str, Any]]) -> float:
     for body in bodies:
         raw.post("/chat/completions", body=body, cast_to=ChatCompletion)
     return time.perf_counter() - t0
+
+
+_TICK = os.sysconf("SC_CLK_TCK")
+
+
+def _stat_fields(pid: int) -> list[str] | None:
+    try:
+        with open(f"/proc/{pid}/stat") as f:
+            text = f.read()
+    except OSError:
+        return None
+    return text[text.rindex(")") + 2 :].split()  # fields from 3 (state) on; the name may hold spaces
+
+
+def tree_cpu_seconds(*pids: int) -> float:
+    """User+system CPU seconds of processes ``pids``, their live descendants and the children they
+    reaped (Linux /proc). Read before and after a run: the difference is what the tree used."""
+    parent: dict[int, int] = {}
+    stats: dict[int, list[str]] = {}
+    for entry in os.listdir("/proc"):
+        if entry.isdigit() and (fields := _stat_fields(int(entry))) is not None:
+            stats[int(entry)] = fields
+            parent[int(entry)] = int(fields[1])
+    roots = set(pids)
+    total = 0
+    for pid, fields in stats.items():
+        p, inside = pid, False
+        while p > 1:
+            if p in roots:
+                inside = True
+                break
+            p = parent.get(p, 0)
+        if inside:
+            total += int(fields[11]) + int(fields[12])  # utime, stime
+            if pid in roots:
+                total += int(fields[13]) + int(fields[14])  # cutime, cstime
+    return total / _TICK
+
+
+def machine_cpu_seconds() -> tuple[float, float]:
+    """(busy, total) CPU seconds of the whole machine since boot, all cores (Linux /proc/stat)."""
+    with open("/proc/stat") as f:
+        values = [int(v) for v in f.readline().split()[1:]]
+    idle = values[3] + values[4]  # idle, iowait
+    total = sum(values[:8])  # user nice system idle iowait irq softirq steal
+    return (total - idle) / _TICK, total / _TICK

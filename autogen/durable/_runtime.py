@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import concurrent.futures
+import contextlib
 import contextvars
 import functools
 import inspect
@@ -54,6 +55,21 @@ def _database_url(database_url: str | None) -> str:
     return database_url
 
 
+def _use_wal(url: str) -> None:
+    """Put an SQLite database in write-ahead-log mode (a setting kept in the file): a commit then syncs
+    one log append instead of a rollback journal and the database (synchronous stays FULL, so a
+    committed step survives a power cut as before), and readers do not wait for the writer."""
+    import sqlite3
+
+    from sqlalchemy.engine import make_url
+
+    path = make_url(url).database
+    if not path or path == ":memory:" or path.startswith("file:") or not Path(path).resolve().parent.is_dir():
+        return  # DBOS reports a path it cannot open
+    with contextlib.closing(sqlite3.connect(path, timeout=30)) as conn:
+        conn.execute("PRAGMA journal_mode=WAL")
+
+
 _launched_url: str | None = None
 
 
@@ -97,6 +113,8 @@ def launch(
     }
     if executor_id is not None:
         config["executor_id"] = executor_id
+    if url.startswith("sqlite"):
+        _use_wal(url)
     DBOS(config=config)  # type: ignore[arg-type]
     if queues is not None:
         DBOS.listen_queues(list(queues))

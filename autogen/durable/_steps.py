@@ -31,7 +31,17 @@ from .._effects import (
     run_sync,
 )
 from ..io.base import IOStream
-from ._codec import StepRecord, decode_agents, dump_record, encode_agents, load_record, pack_exception, unpack_exception
+from . import _fresh
+from ._codec import (
+    StepNotSavableError,
+    StepRecord,
+    decode_agents,
+    dump_record,
+    encode_agents,
+    load_record,
+    pack_exception,
+    unpack_exception,
+)
 
 __all__ = ["INPUT_TOPIC", "PROMPT_EVENT", "DurableSteps", "NonDeterministicChatError"]
 
@@ -91,6 +101,8 @@ class DurableSteps:
     def __init__(self) -> None:
         self._tracked: list[Any] = []  # ContextVariables created in this chat, in creation order
         self._stock_inputs = _stock_input_functions()
+        # A step of this execution ran afresh, so no later one has a record: they skip DBOS's read (see _fresh).
+        self._ran_afresh = False
 
     # ---- the interceptor protocol
 
@@ -118,6 +130,7 @@ class DurableSteps:
         name = step_name(effect, asynchronous=False)
 
         def body() -> bytes:
+            self._ran_afresh = True
             with intercept_effects(None):  # what the step runs inside is part of the step
                 before = self._snapshot(cls)
                 try:
@@ -126,6 +139,8 @@ class DurableSteps:
                     record = StepRecord(name, False, pack_exception(exc))
                 return self._finish(record, before)
 
+        if self._ran_afresh and _fresh.AVAILABLE and _fresh.in_workflow():
+            return self._apply(name, effect, _fresh.run_fresh(name, body))
         try:
             data = DBOS.run_step({"name": name}, body)
         except DBOSUnexpectedStepError as e:
@@ -146,6 +161,7 @@ class DurableSteps:
         name = step_name(effect, asynchronous=True)
 
         async def body() -> bytes:
+            self._ran_afresh = True
             with intercept_effects(None):
                 before = self._snapshot(cls)
                 try:
@@ -154,6 +170,8 @@ class DurableSteps:
                     record = StepRecord(name, False, pack_exception(exc))
                 return self._finish(record, before)
 
+        if self._ran_afresh and _fresh.AVAILABLE and _fresh.in_workflow():
+            return self._apply(name, effect, await _fresh.run_fresh_async(name, body))
         try:
             data = await DBOS.run_step_async({"name": name}, body)
         except DBOSUnexpectedStepError as e:
@@ -179,6 +197,7 @@ class DurableSteps:
         return [_dump_state(state) for state in self._tracked]
 
     def _finish(self, record: StepRecord, before: list[bytes] | None) -> bytes:
+        """The record as bytes; one that cannot be saved becomes a recorded `StepNotSavableError`."""
         if before:
             changed = []
             for index, old in enumerate(before):
@@ -187,7 +206,10 @@ class DurableSteps:
                     changed.append((index, dict(state.data)))
             if changed:
                 record = StepRecord(record.name, record.ok, record.value, tuple(changed))
-        return dump_record(record)
+        try:
+            return dump_record(record)
+        except StepNotSavableError as e:
+            return dump_record(StepRecord(record.name, False, pack_exception(e)))
 
     def _apply(self, name: str, effect: Any, data: bytes) -> Any:
         """The step's result from its record (fresh or replayed), with its state changes applied."""

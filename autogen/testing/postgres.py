@@ -53,6 +53,16 @@ class LocalPostgres:
         query = f"?options=-csearch_path%3D{schema},public" if schema else ""
         return f"postgresql://{self.user}@{self.host}:{self.port}/{dbname}{query}"
 
+    @property
+    def pid(self) -> int | None:
+        """The server's main process id (its backends are children of it), or None when stopped."""
+        if self._workdir is None:
+            return None
+        try:
+            return int((self._workdir / "data" / "postmaster.pid").read_text().split()[0])
+        except (OSError, ValueError, IndexError):
+            return None
+
     def start(self) -> LocalPostgres:
         """Create the cluster and start the server (about a second); returns self."""
         if self.port is not None:

@@ -262,6 +262,86 @@ def test_a_replay_that_takes_another_path_names_the_step(local):
             diverged.get_result()
 
 
+def test_steps_after_a_fresh_one_are_recorded_alike_on_the_one_transaction_path(local, monkeypatch):
+    # once a step of an execution ran afresh, later ones skip DBOS's read of their record (autogen.durable._fresh);
+    # the records, and what a replay makes of them, are those of DBOS's own run_step
+    from dbos import DBOS, SetWorkflowID
+
+    from autogen.durable import _fresh
+
+    assert _fresh.AVAILABLE, "the installed DBOS lacks what the one-transaction step path uses"
+    histories, steps = {}, {}
+    for fast in (True, False):
+        monkeypatch.setattr(_fresh, "AVAILABLE", fast)
+        with FakeLLMServer(SCRIPT) as server, SetWorkflowID(f"fast-{fast}"):
+            histories[fast] = noted(server.base_url)
+        steps[fast] = [
+            (s["function_id"], s["function_name"], s["output"]) for s in DBOS.list_workflow_steps(f"fast-{fast}")
+        ]
+    assert histories[True] == histories[False]
+    assert [s[:2] for s in steps[True]] == [s[:2] for s in steps[False]]
+
+    def contents(records):  # a model response's id and time are the server's own
+        return [getattr(v := load_record(r[2]).value, "choices", v) for r in records]
+
+    assert contents(steps[True]) == contents(steps[False])
+    with FakeLLMServer([]) as server:  # a replay of every recorded step sends nothing
+        assert DBOS.fork_workflow("fast-True", 99).get_result() == histories[True]
+        assert server.requests == []
+
+
+def test_an_async_chat_records_its_steps_on_the_one_transaction_path_too(local):
+    from dbos import DBOS
+
+    @durable.chat(name="test_durable.async_noted")
+    async def async_noted(base_url: str) -> list[dict[str, Any]]:
+        assistant = AssistantAgent(
+            "assistant", llm_config={"config_list": [{"model": "fake-model", "base_url": base_url, "api_key": "x"}]}
+        )
+        user = UserProxyAgent(
+            "user",
+            human_input_mode="NEVER",
+            code_execution_config=False,
+            is_termination_msg=lambda m: "TERMINATE" in (m.get("content") or ""),
+        )
+        user.register_for_execution(name="note")(note_a)
+        assistant.register_for_llm(name="note", description="note")(note_a)
+        result = await user.a_initiate_chat(assistant, message="go", max_turns=3, silent=True)
+        return result.chat_history
+
+    with FakeLLMServer(SCRIPT) as server:
+        history = durable.start(async_noted, server.base_url, chat_id="async-noted").result(timeout=30)
+    assert history[-1]["content"] == "done TERMINATE"
+    steps = [s["function_name"] for s in DBOS.list_workflow_steps("async-noted")]
+    assert steps == ["llm:OpenAIClient", "tool:note", "tool:note", "llm:OpenAIClient"]
+    with FakeLLMServer([]) as server:
+        assert DBOS.fork_workflow("async-noted", 99).get_result() == history
+        assert server.requests == []
+
+
+def test_a_cancelled_chat_makes_no_further_calls(local):
+    from dbos import DBOS
+
+    @durable.chat(name="test_durable.talker")
+    def talker(base_url: str) -> int:
+        assistant = AssistantAgent(
+            "assistant", llm_config={"config_list": [{"model": "fake-model", "base_url": base_url, "api_key": "x"}]}
+        )
+        user = UserProxyAgent("user", human_input_mode="NEVER", code_execution_config=False, default_auto_reply="go")
+        return len(user.initiate_chat(assistant, message="talk", max_turns=30, silent=True).chat_history)
+
+    with FakeLLMServer(default_reply="more", delay=0.2) as server:
+        chat = durable.start(talker, server.base_url, chat_id="talker")
+        wait_for(lambda: len(server.requests) >= 3, what="three calls")
+        DBOS.cancel_workflow("talker")
+        at_cancel = len(server.requests)
+        wait_for(lambda: chat.status() == "CANCELLED", what="the cancellation")
+        import time
+
+        time.sleep(1.0)  # five calls' time: a chat still running would have made more
+        assert len(server.requests) <= at_cancel + 1  # at most one that was already on its way
+
+
 def test_human_input_in_process(local):
     @durable.chat(name="test_durable.asker")
     def asker(base_url: str) -> list[str]:

@@ -59,8 +59,8 @@ def instrument_generate_reply(agent: Any, *, tracer: Tracer, capture_messages: b
         # FLOW_PASSTHROUGH); direct calls of generate_reply reach the traced flow through them.
         stock_flow = agent._generate_reply_flow
 
-        def traced_reply_flow(messages: Any, sender: Any, exclude: Any) -> Any:
-            flow = stock_flow(messages, sender, exclude)
+        def traced_reply_flow(messages: Any, sender: Any, exclude: Any, **options: Any) -> Any:
+            flow = stock_flow(messages, sender, exclude, **options)
             return traced_flow(tracer, f"invoke_agent {agent.name}", start(messages), flow, record_reply)
 
         agent._generate_reply_flow = mark_wrapped(traced_reply_flow)
