@@ -19,7 +19,7 @@ from pydantic_core import to_jsonable_python
 
 from ..import_utils import optional_import
 from ..tools import Tool, Toolkit
-from ..tools.function_utils import serialize_to_str
+from ..tools.function_utils import rebase_property_refs, serialize_to_str
 
 __all__ = ["ServedTool", "build_server", "load_object", "run_server", "server_from_object"]
 
@@ -97,7 +97,7 @@ def _from_tool(tool: Tool) -> ServedTool:
         result = run(**arguments)
         return await result if inspect.isawaitable(result) else result
 
-    schema = tool.function_schema["parameters"] or {"type": "object", "properties": {}}
+    schema = rebase_property_refs(tool.function_schema["parameters"] or {"type": "object", "properties": {}})
     return ServedTool(tool.name, tool.description, schema, handler)
 
 

@@ -288,11 +288,10 @@ def convert_tools(tools: Sequence[Any] | None, functions: Sequence[Any] | None =
         if "input_schema" in spec:
             out.append(dict(spec))
             continue
-        schema = copy.deepcopy(spec.get("parameters") or {"type": "object", "properties": {}})
+        from ..tools.function_utils import rebase_property_refs
+
+        schema = rebase_property_refs(spec.get("parameters") or {"type": "object", "properties": {}})
         schema.setdefault("type", "object")
-        for name, prop in (schema.get("properties") or {}).items():
-            if isinstance(prop, dict) and "$defs" in prop:
-                _rebase_refs(prop, set(prop["$defs"]), name)
         tool = {"name": spec["name"], "input_schema": schema}
         if spec.get("description"):
             tool["description"] = spec["description"]
@@ -302,19 +301,6 @@ def convert_tools(tools: Sequence[Any] | None, functions: Sequence[Any] | None =
                 tool["input_schema"] = strict_schema(schema)
         out.append(tool)
     return out
-
-
-def _rebase_refs(obj: Any, names: set[str], prop: str) -> None:
-    # "#/$defs/X" inside a property that carries its own $defs points at that property's definitions
-    if isinstance(obj, dict):
-        for key, value in obj.items():
-            if key == "$ref" and isinstance(value, str) and value.startswith("#/$defs/") and value[8:] in names:
-                obj[key] = f"#/properties/{prop}/$defs/{value[8:]}"
-            else:
-                _rebase_refs(value, names, prop)
-    elif isinstance(obj, list):
-        for item in obj:
-            _rebase_refs(item, names, prop)
 
 
 def strict_schema(schema: dict[str, Any]) -> dict[str, Any]:

@@ -332,13 +332,20 @@ def normalize_schema(schema: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
+def _self_contained(schema: dict[str, Any]) -> dict[str, Any]:
+    if not schema.get("$defs"):
+        return schema
+    try:
+        return normalize_schema(schema)
+    except ValueError:
+        return schema  # sent as given: the model may still understand it
+
+
 def _input_schema(parameters: Any) -> dict[str, Any]:
-    schema = dict(parameters) if isinstance(parameters, dict) else {}
-    if schema.get("$defs"):
-        try:
-            schema = normalize_schema(schema)
-        except ValueError:
-            pass  # sent as given: the model may still understand it
+    schema = _self_contained(dict(parameters) if isinstance(parameters, dict) else {})
+    properties = schema.get("properties")
+    if isinstance(properties, dict):  # a pydantic-model parameter carries its own "$defs" (ag2's tool schemas)
+        schema["properties"] = {k: _self_contained(v) if isinstance(v, dict) else v for k, v in properties.items()}
     schema.setdefault("type", "object")
     schema.setdefault("properties", {})
     schema.setdefault("required", [])

@@ -429,11 +429,12 @@ class FunctionSpec:
             t = Any if isinstance(p.type_, Unresolved) else p.type_
             fields[p.name] = Required[t] if p.required else NotRequired[t]
         try:
-            arguments = TypedDict(f"{self.name}Arguments", fields)  # type: ignore[operator]
+            # named after the function: pydantic's errors read "1 validation error for <function>", as in ag2
+            arguments = TypedDict(self.name, fields)  # type: ignore[operator]
+            # ag2's rules: pydantic's lax mode ("3" -> 3, dicts -> models), unknown arguments dropped
             arguments.__pydantic_config__ = ConfigDict(  # type: ignore[attr-defined]
-                extra="allow" if self.accepts_extra else "forbid",
+                extra="allow" if self.accepts_extra else "ignore",
                 arbitrary_types_allowed=True,
-                coerce_numbers_to_str=True,  # models often send 12345 for a string such as a zip code
             )
             return TypeAdapter(arguments).validator
         except Exception as e:  # noqa: BLE001 - an exotic annotation must not make the tool unusable
@@ -452,8 +453,6 @@ class FunctionSpec:
             expected = f"expected {type_repr(param.type_)}" if param is not None else ""
             if kind == "missing" and len(loc) == 1:
                 problems.append(f"missing required argument '{top}' ({expected})")
-            elif kind == "extra_forbidden" and len(loc) == 1:
-                problems.append(f"unexpected argument '{top}': the tool has no such parameter")
             else:
                 path = ".".join(str(x) for x in loc) or "arguments"
                 detail = f"{err.get('msg')}; got {_input_repr(err.get('input'))}"
@@ -524,25 +523,25 @@ class FunctionSpec:
         posonly = self.positional_only
         spec = self
 
-        # ag2's models may pass a value for a ContextVariables parameter they cannot see (its schema
-        # once showed it); that value is ignored, not an error - the agent's context is injected
-        injected_names = frozenset(p.name for p in self.injected if p.inject == INJECT_CONTEXT_VARIABLES)
+        # Arguments the tool does not take are dropped by the validator, as in ag2: a model's value for
+        # an injected parameter never reaches the function. A direct caller passes the chat values
+        # (ChatContext, context variables, other contexts) itself; Depends values are always injected.
+        passthrough = () if bound_to_agent else tuple(p.name for p in self.injected if p.inject != INJECT_DEPENDS)
 
         def prepare(args: tuple[Any, ...], kwargs: dict[str, Any]) -> dict[str, Any]:
             if args:
                 kwargs = spec.bind_positional(tool_name, args, kwargs)
-            if validator is not None:
-                given = {k: kwargs[k] for k in injected_names.intersection(kwargs)} if injected_names else None
-                if given:
-                    kwargs = {k: v for k, v in kwargs.items() if k not in given}
-                try:
-                    values = validator(kwargs)
-                except ValidationError as e:
+            if validator is None:
+                return dict(kwargs)
+            try:
+                values = validator(kwargs)
+            except ValidationError as e:
+                if bound_to_agent:  # a message the model can act on
                     raise spec.argument_error(tool_name, e) from None
-                if given:
-                    values.update(given)
-                return values
-            return dict(kwargs)
+                raise  # direct calls raise pydantic's error, as ag2's do
+            if passthrough:
+                values.update({k: kwargs[k] for k in passthrough if k in kwargs})
+            return values
 
         def invoke(values: dict[str, Any]) -> Any:
             if posonly:
@@ -559,8 +558,6 @@ class FunctionSpec:
             async def run_async(*args: Any, **kwargs: Any) -> Any:
                 values = prepare(args, kwargs)
                 for name, how, payload in fillers:
-                    if not bound_to_agent and name in values:
-                        continue  # a direct caller may pass an injected value itself
                     if how == "const":
                         values[name] = payload
                     elif how == "provider":
@@ -581,8 +578,6 @@ class FunctionSpec:
             def run_sync(*args: Any, **kwargs: Any) -> Any:
                 values = prepare(args, kwargs)
                 for name, how, payload in fillers:
-                    if not bound_to_agent and name in values:
-                        continue
                     if how == "const":
                         values[name] = payload
                     elif how == "provider":
@@ -607,5 +602,6 @@ class FunctionSpec:
         return runner
 
     def injected_callable(self) -> Callable[..., Any]:
-        """The function with its Depends parameters filled in and hidden from its signature."""
-        return self.build_call(tool_name=self.name, bound_to_agent=False, validate=False, post=None)
+        """The function with its arguments validated (pydantic's ValidationError) and its Depends
+        parameters filled in and hidden from its signature: ag2's ``Tool.func``."""
+        return self.build_call(tool_name=self.name, bound_to_agent=False, validate=True, post=None)

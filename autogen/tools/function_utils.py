@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import functools
 import inspect
 import json
@@ -37,12 +38,11 @@ __all__ = [
     "get_typed_return_annotation",
     "get_typed_signature",
     "load_basemodels_if_needed",
+    "rebase_property_refs",
     "serialize_to_str",
 ]
 
 logger = logging.getLogger(__name__)
-
-_DEFS_PREFIX = "#/$defs/"
 
 
 def get_function_schema(f: Callable[..., Any], *, name: str | None = None, description: str) -> dict[str, Any]:
@@ -86,17 +86,10 @@ def parameters_schema(spec: FunctionSpec) -> dict[str, Any]:
         )
 
     params = [p for p in spec.visible if p.annotated]
-    shared_defs: dict[str, Any] = {}  # only for recursive models, whose refs cannot be inlined
     properties: dict[str, Any] = {}
     for p in params:
+        # as in ag2, each property is pydantic's schema of its type, nested models in its own "$defs"
         schema = _param_schema(fname, p.name, p.type_)
-        defs = schema.pop("$defs", None)
-        if defs:
-            if _has_cycle(defs):
-                schema = _hoist_defs(schema, defs, shared_defs)
-            else:
-                # inlined so that each property is self-contained
-                schema = _inline_refs(schema, defs)
         if not p.required:
             try:
                 schema["default"] = to_jsonable_python(p.default)
@@ -107,14 +100,33 @@ def parameters_schema(spec: FunctionSpec) -> dict[str, Any]:
         schema["description"] = p.description if p.description is not None else p.name
         properties[p.name] = schema
 
-    parameters: dict[str, Any] = {
-        "type": "object",
-        "properties": properties,
-        "required": [p.name for p in params if p.required],
-    }
-    if shared_defs:
-        parameters["$defs"] = shared_defs
-    return parameters
+    return {"type": "object", "properties": properties, "required": [p.name for p in params if p.required]}
+
+
+def rebase_property_refs(parameters: dict[str, Any]) -> dict[str, Any]:
+    """A copy of a ``parameters`` schema whose properties' own ``$defs`` are reachable from its root.
+
+    A pydantic-model parameter carries its nested models in its own ``$defs`` and refers to them as
+    ``#/$defs/X``, which a JSON-schema validator resolves against the root; each such ref becomes
+    ``#/properties/<name>/$defs/X``. For consumers that resolve references (Anthropic, MCP clients).
+    """
+    schema = copy.deepcopy(parameters)
+    for name, prop in (schema.get("properties") or {}).items():
+        if isinstance(prop, dict) and isinstance(prop.get("$defs"), dict):
+            _rebase_refs(prop, set(prop["$defs"]), f"#/properties/{name}/$defs/")
+    return schema
+
+
+def _rebase_refs(node: Any, names: set[str], prefix: str) -> None:
+    if isinstance(node, dict):
+        for key, value in node.items():
+            if key == "$ref" and isinstance(value, str) and value.startswith("#/$defs/") and value[8:] in names:
+                node[key] = prefix + value[8:]
+            else:
+                _rebase_refs(value, names, prefix)
+    elif isinstance(node, list):
+        for item in node:
+            _rebase_refs(item, names, prefix)
 
 
 def _param_schema(fname: str, pname: str, t: Any) -> dict[str, Any]:
@@ -131,79 +143,6 @@ def _param_schema(fname: str, pname: str, t: Any) -> dict[str, Any]:
             f"model ({str(e).splitlines()[0]}). Use a JSON-compatible type or a pydantic model, or hide the parameter from the "
             "model with Depends(...)."
         ) from e
-
-
-def _hoist_defs(schema: dict[str, Any], defs: dict[str, Any], shared: dict[str, Any]) -> dict[str, Any]:
-    """Move ``defs`` into the parameters-level ``shared`` defs, renaming on a clash."""
-    renames: dict[str, str] = {}
-    for name, d in defs.items():
-        new = name
-        i = 2
-        while new in shared and shared[new] != d:
-            new = f"{name}_{i}"
-            i += 1
-        renames[name] = new
-    if any(k != v for k, v in renames.items()):
-        schema = _rename_refs(schema, renames)
-        defs = {renames[k]: _rename_refs(v, renames) for k, v in defs.items()}
-    shared.update(defs)
-    return schema
-
-
-def _rename_refs(node: Any, renames: dict[str, str]) -> Any:
-    if isinstance(node, dict):
-        out = {k: _rename_refs(v, renames) for k, v in node.items()}
-        ref = node.get("$ref")
-        if isinstance(ref, str) and ref.startswith(_DEFS_PREFIX):
-            out["$ref"] = _DEFS_PREFIX + renames.get(ref[len(_DEFS_PREFIX) :], ref[len(_DEFS_PREFIX) :])
-        return out
-    if isinstance(node, list):
-        return [_rename_refs(v, renames) for v in node]
-    return node
-
-
-def _refs_in(node: Any, found: set[str]) -> set[str]:
-    if isinstance(node, dict):
-        ref = node.get("$ref")
-        if isinstance(ref, str) and ref.startswith(_DEFS_PREFIX):
-            found.add(ref[len(_DEFS_PREFIX) :])
-        for v in node.values():
-            _refs_in(v, found)
-    elif isinstance(node, list):
-        for v in node:
-            _refs_in(v, found)
-    return found
-
-
-def _has_cycle(defs: dict[str, Any]) -> bool:
-    edges = {name: _refs_in(d, set()) for name, d in defs.items()}
-    state: dict[str, int] = {}  # 1 = on the current path, 2 = done
-
-    def visit(name: str) -> bool:
-        if state.get(name) == 1:
-            return True
-        if state.get(name) == 2:
-            return False
-        state[name] = 1
-        if any(visit(n) for n in edges.get(name, ())):
-            return True
-        state[name] = 2
-        return False
-
-    return any(visit(n) for n in defs)
-
-
-def _inline_refs(node: Any, defs: dict[str, Any]) -> Any:
-    if isinstance(node, dict):
-        ref = node.get("$ref")
-        if isinstance(ref, str) and ref.startswith(_DEFS_PREFIX) and ref[len(_DEFS_PREFIX) :] in defs:
-            target = _inline_refs(defs[ref[len(_DEFS_PREFIX) :]], defs)
-            siblings = {k: _inline_refs(v, defs) for k, v in node.items() if k != "$ref"}
-            return {**target, **siblings}
-        return {k: _inline_refs(v, defs) for k, v in node.items()}
-    if isinstance(node, list):
-        return [_inline_refs(v, defs) for v in node]
-    return node
 
 
 def _model_class(annotation: Any) -> type[BaseModel] | None:
@@ -349,9 +288,6 @@ def get_parameter_json_schema(k: str, v: Any, default_values: dict[str, Any]) ->
         base, *metadata = get_args(v)
         description = _description_in(tuple(metadata))
     schema: dict[str, Any] = TypeAdapter(base).json_schema()
-    defs = schema.pop("$defs", None)
-    if defs:
-        schema = _inline_refs(schema, defs)
     if k in default_values:
         schema["default"] = default_values[k]
     schema["description"] = description if description is not None else k

@@ -75,7 +75,8 @@ class Tool:
 
     @property
     def func(self) -> Callable[..., Any]:
-        """The function with its ``Depends`` parameters injected and hidden from its signature."""
+        """The function with its arguments validated (as by calling the tool) and its ``Depends``
+        parameters injected and hidden from its signature."""
         return self._func
 
     @property
@@ -109,7 +110,7 @@ class Tool:
         """The callable an agent stores in its ``function_map`` for this tool.
 
         It takes the model's arguments as keyword arguments, validates them against the signature
-        (raising `ToolArgumentError` with a message for the model), injects ``ChatContext(agent)``,
+        as a direct call does (but raising `ToolArgumentError`, a message for the model), injects ``ChatContext(agent)``,
         ``Depends`` values and the agent's ``context_variables``, calls the function and, when
         ``serialize``, turns the result into text with `serialize_to_str`. For an ``async def`` tool
         the returned callable is ``async def`` too.
@@ -139,7 +140,10 @@ class Tool:
         self.register_for_execution(agent)
 
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
-        """Call the function directly (``Depends`` values are injected; nothing is validated)."""
+        """Call the function directly, as ag2 does: the arguments are validated against the type hints
+        (pydantic's lax mode: ``"3"`` becomes ``3``, a dict the model a parameter asks for; unknown
+        keyword arguments are dropped), a bad one raises pydantic's ``ValidationError``, and ``Depends``
+        values are injected."""
         return self._func(*args, **kwargs)
 
     def __repr__(self) -> str:

@@ -6,6 +6,8 @@ import json
 import os
 from typing import Annotated
 
+from pydantic import BaseModel
+
 from autogen import AssistantAgent
 from autogen.tools import Toolkit, tool
 
@@ -26,6 +28,21 @@ def broken() -> str:
 
 
 toolkit = Toolkit([plus, greet, broken])
+
+
+class Item(BaseModel):
+    sku: str
+    quantity: int = 1
+
+
+class Order(BaseModel):
+    items: list[Item]
+    note: str | None = None
+
+
+@tool(description="Count the pieces of an order")
+def order(order: Order) -> int:
+    return sum(item.quantity for item in order.items)
 
 
 def agent() -> AssistantAgent:

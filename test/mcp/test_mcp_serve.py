@@ -46,6 +46,24 @@ async def test_a_toolkit_served_over_stdio() -> None:
             await toolkit.get_tool("plus")(a="x", b=1)
 
 
+async def test_a_model_parameters_schema_resolves_from_its_root() -> None:
+    jsonschema = pytest.importorskip("jsonschema")
+    async with MCPClientSessionManager().open_session(serve_config("served_objects:order")) as session:
+        (listed,) = (await session.list_tools()).tools
+        schema = listed.input_schema
+        # the parameter keeps its own $defs (as in ag2's schemas); its refs point there from the root
+        assert schema["properties"]["order"]["$defs"]["Item"]["required"] == ["sku"]
+        assert schema["properties"]["order"]["properties"]["items"]["items"] == {
+            "$ref": "#/properties/order/$defs/Item"
+        }
+        good = {"order": {"items": [{"sku": "a", "quantity": 2}, {"sku": "b"}]}}
+        jsonschema.validate(good, schema)
+        with pytest.raises(jsonschema.ValidationError):
+            jsonschema.validate({"order": {"items": [{"quantity": 2}]}}, schema)
+        toolkit = await create_toolkit(session)
+        assert await toolkit.get_tool("order")(**good) == ("3", None)
+
+
 def test_an_agent_served_over_streamable_http() -> None:
     port = free_port()
     with FakeLLMServer(["The answer is 42."]) as llm:

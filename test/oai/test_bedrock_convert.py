@@ -267,6 +267,21 @@ def test_tools_keep_their_whole_schema_with_references_inlined():
     assert "$defs" not in schema and schema["required"] == ["item"]
 
 
+def test_a_model_parameters_own_defs_are_inlined_too():
+    # the shape of ag2's tool schemas: each pydantic-model parameter carries its nested models in "$defs"
+    item = {"$defs": {"Part": {"type": "object", "properties": {"n": {"type": "integer"}}}},
+            "type": "object", "properties": {"part": {"$ref": "#/$defs/Part"}}, "description": "item"}  # fmt: skip
+    params = {"type": "object", "properties": {"item": item, "k": {"type": "string"}}, "required": ["item"]}
+    (spec,) = format_tools([{"type": "function", "function": {"name": "f", "parameters": params}}])["tools"]
+    schema = spec["toolSpec"]["inputSchema"]["json"]
+    assert schema["properties"]["item"] == {
+        "type": "object", "properties": {"part": {"type": "object", "properties": {"n": {"type": "integer"}}}},
+        "description": "item",
+    }  # fmt: skip
+    assert schema["properties"]["k"] == {"type": "string"}
+    assert "$ref" not in json.dumps(schema)
+
+
 def test_recursive_and_broken_references():
     recursive = {"type": "object", "properties": {"node": {"$ref": "#/$defs/Node"}},
                  "$defs": {"Node": {"type": "object", "properties": {"next": {"$ref": "#/$defs/Node"}}}}}  # fmt: skip

@@ -7,7 +7,7 @@ from typing import Annotated, Any
 import pytest
 from pydantic import BaseModel
 
-from autogen.tools import BaseContext, ChatContext, Depends, Tool, ToolArgumentError
+from autogen.tools import BaseContext, ChatContext, Depends, Tool
 from autogen.tools.dependency_injection import get_context_params, inject_params, on
 
 
@@ -61,9 +61,11 @@ def test_model_cannot_override_an_injected_value() -> None:
     def pay(amount: int, account: Annotated[Account, Depends(Account(username="bob", password="pw"))]) -> str:
         return account.username
 
-    run = Tool(func_or_tool=pay).make_executable()
-    with pytest.raises(ToolArgumentError, match="unexpected argument 'account'"):
-        run(amount=1, account={"username": "mallory", "password": "x"})
+    t = Tool(func_or_tool=pay)
+    forged = {"username": "mallory", "password": "x"}
+    # the model's value is dropped (as in ag2) and the injected account used, by agents and direct calls
+    assert t.make_executable()(amount=1, account=forged) == "bob"
+    assert t(amount=1, account=forged) == "bob"
 
 
 def test_providers_can_depend_on_providers_and_on_tool_arguments() -> None:

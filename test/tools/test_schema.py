@@ -130,30 +130,70 @@ def test_required_lists_parameters_without_defaults_in_signature_order() -> None
     assert get_function_schema(f, description="d")["function"]["parameters"]["required"] == ["z", "k"]
 
 
-def test_pydantic_model_parameter_is_a_self_contained_object_schema() -> None:
+ADDRESS_SCHEMA = {
+    "properties": {
+        "street": {"title": "Street", "type": "string"},
+        "zip_code": {"title": "Zip Code", "type": "string"},
+    },
+    "required": ["street", "zip_code"],
+    "title": "Address",
+    "type": "object",
+}
+
+
+def test_model_parameter_keeps_its_nested_models_in_its_own_defs() -> None:
     def f(person: Annotated[Person, "who"]) -> str:
         return ""
 
     params = get_function_schema(f, description="d")["function"]["parameters"]
-    p = params["properties"]["person"]
-    assert p["type"] == "object" and p["title"] == "Person"
-    assert p["description"] == "who"
-    assert p["required"] == ["name", "address"]
-    # nested models are inlined: no dangling "#/$defs/..." references
-    assert p["properties"]["address"]["properties"]["zip_code"] == {"title": "Zip Code", "type": "string"}
-    assert "$ref" not in json.dumps(params) and "$defs" not in params
+    # pydantic's schema of the type as it is (as in ag2), the description put over the model's docstring
+    assert dumps(params["properties"]["person"]) == dumps(
+        {
+            "$defs": {"Address": ADDRESS_SCHEMA},
+            "description": "who",
+            "properties": {
+                "name": {"title": "Name", "type": "string"},
+                "address": {"$ref": "#/$defs/Address"},
+                "previous": {"anyOf": [{"$ref": "#/$defs/Address"}, {"type": "null"}], "default": None},
+            },
+            "required": ["name", "address"],
+            "title": "Person",
+            "type": "object",
+        }
+    )
+    assert list(params) == ["type", "properties", "required"]
 
 
-def test_recursive_model_keeps_defs_at_the_parameters_level() -> None:
-    def f(tree: Node, other: Node | None = None) -> str:
+def test_lists_and_optionals_of_models_reference_their_defs() -> None:
+    def f(homes: list[Address], old: Address | None = None) -> str:
         return ""
 
-    params = get_function_schema(f, description="d")["function"]["parameters"]
-    # (older pydantic wraps a top-level reference in allOf)
-    assert '"$ref": "#/$defs/Node"' in json.dumps(params["properties"]["tree"])
-    assert '"$ref": "#/$defs/Node"' in json.dumps(params["properties"]["other"])
-    node = params["$defs"]["Node"]
-    assert node["properties"]["children"]["items"] == {"$ref": "#/$defs/Node"}
+    p = props(f)
+    assert dumps(p["homes"]) == dumps(
+        {
+            "$defs": {"Address": ADDRESS_SCHEMA},
+            "items": {"$ref": "#/$defs/Address"},
+            "type": "array",
+            "description": "homes",
+        }
+    )
+    assert dumps(p["old"]) == dumps(
+        {
+            "$defs": {"Address": ADDRESS_SCHEMA},
+            "anyOf": [{"$ref": "#/$defs/Address"}, {"type": "null"}],
+            "default": None,
+            "description": "old",
+        }
+    )
+
+
+def test_recursive_model_is_a_reference_into_the_propertys_defs() -> None:
+    def f(tree: Node) -> str:
+        return ""
+
+    tree = props(f)["tree"]
+    assert tree["$ref"] == "#/$defs/Node" and tree["description"] == "tree"
+    assert tree["$defs"]["Node"]["properties"]["children"]["items"] == {"$ref": "#/$defs/Node"}
 
 
 def test_required_parameter_without_annotation_is_a_type_error_naming_it() -> None:
