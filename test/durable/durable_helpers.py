@@ -48,6 +48,15 @@ class Workers:
         self.procs[executor_id] = proc
         return proc
 
+    def wait_ready(self, *executor_ids: str, timeout: float = 60) -> None:
+        """Wait until each worker has launched and taken its queues (its start line is printed)."""
+        for executor_id in executor_ids:
+            wait_for(
+                lambda executor_id=executor_id: f"worker {executor_id} running queues" in self.output(executor_id),
+                timeout=timeout,
+                what=f"worker {executor_id} to start",
+            )
+
     def kill(self, executor_id: str) -> None:
         proc = self.procs.pop(executor_id)
         proc.send_signal(signal.SIGKILL)

@@ -24,6 +24,7 @@ def test_three_workers_run_each_queued_chat_once(client, workers: Workers, llm, 
     tags = [f"plain-q{i:02d}" for i in range(24)]
     for w in ("w1", "w2", "w3"):
         workers.start(w, concurrency=2)
+    workers.wait_ready("w1", "w2", "w3")  # all polling before the work arrives: each gets a share
     handles = [durable.enqueue(durable_app.plain_chat, llm.base_url, t, str(log_dir), chat_id=t) for t in tags]
     wait_for(lambda: sum(h.status() == "SUCCESS" for h in handles) >= 6, what="a quarter of the chats")
     running = {c.chat_id for c in durable.list_chats() if c.status == "PENDING" and c.executor_id == "w2"}
