@@ -50,7 +50,7 @@ async def test_a_model_parameters_schema_resolves_from_its_root() -> None:
     jsonschema = pytest.importorskip("jsonschema")
     async with MCPClientSessionManager().open_session(serve_config("served_objects:order")) as session:
         (listed,) = (await session.list_tools()).tools
-        schema = listed.input_schema
+        schema = getattr(listed, "input_schema", None) or listed.inputSchema  # mcp 2.x / 1.x
         # the parameter keeps its own $defs (as in ag2's schemas); its refs point there from the root
         assert schema["properties"]["order"]["$defs"]["Item"]["required"] == ["sku"]
         assert schema["properties"]["order"]["properties"]["items"]["items"] == {
