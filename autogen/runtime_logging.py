@@ -49,6 +49,7 @@ __all__ = [
     "logging_enabled",
     "note_termination",
     "noting_selections",
+    "noting_terminations",
     "start",
     "stop",
 ]
@@ -421,10 +422,15 @@ def noting_selections() -> bool:
 TERMINATION_OBSERVERS: list[Callable[[str, str | None], None]] = []
 
 
+def noting_terminations() -> bool:
+    """Whether a chat's end should be noted (`note_termination`): logging, or an observer."""
+    return is_logging or bool(TERMINATION_OBSERVERS)
+
+
 def note_termination(code: str, reason: str | None = None) -> None:
     """Why the current chat ends (the first reason noted wins): ``code`` is a short identifier
     (``"max_turns"``, ``"termination_message"``, ...), ``reason`` the human-readable text.
-    Callers skip it unless ``is_logging`` or `TERMINATION_OBSERVERS` listen."""
+    Callers skip it unless `noting_terminations`."""
     chat = _current_chat.get()
     if chat is not None and chat.reason_code is None:
         chat.reason_code = code

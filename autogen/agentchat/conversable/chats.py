@@ -148,14 +148,14 @@ class Chats:
                 self._prepare_chat(recipient, clear_history, reply_at_receive=False)
                 for turn in range(max_turns):
                     if self._consecutive_auto_reply_counter[recipient] >= recipient._max_consecutive_auto_reply:  # type: ignore[attr-defined]
-                        if runtime_logging.is_logging or runtime_logging.TERMINATION_OBSERVERS:
+                        if runtime_logging.noting_terminations():
                             runtime_logging.note_termination("max_auto_replies", "Maximum number of consecutive auto-replies reached")
                         break
                     if turn == 0:
                         msg = yield from self._first_message_flow(message, recipient, kwargs)
                     else:
                         if self._should_terminate_chat(recipient, self.chat_messages[recipient][-1]):  # type: ignore[attr-defined]
-                            if runtime_logging.is_logging or runtime_logging.TERMINATION_OBSERVERS:
+                            if runtime_logging.noting_terminations():
                                 runtime_logging.note_termination(
                                     "termination_message", f"Termination message condition on agent '{recipient.name}' met"
                                 )
@@ -166,7 +166,7 @@ class Chats:
                     yield from send_flow(self, msg, recipient, True, bool(silent))
                 else:
                     emit("TerminationEvent", termination_reason=f"Maximum turns ({max_turns}) reached", sender=self, recipient=recipient)
-                    if runtime_logging.is_logging or runtime_logging.TERMINATION_OBSERVERS:
+                    if runtime_logging.noting_terminations():
                         runtime_logging.note_termination("max_turns", f"Maximum turns ({max_turns}) reached")
             else:
                 self._prepare_chat(recipient, clear_history)

@@ -149,7 +149,7 @@ class TerminationAndHumanInput:
             self._consecutive_auto_reply_counter[sender] = 0
             if reason:
                 emit("TerminationEvent", termination_reason=reason, sender=self, recipient=sender)
-                if runtime_logging.is_logging or runtime_logging.TERMINATION_OBSERVERS:
+                if runtime_logging.noting_terminations():
                     runtime_logging.note_termination(termination_code(reason), reason)
             return True, None
 

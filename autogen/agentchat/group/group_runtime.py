@@ -226,7 +226,7 @@ class GroupRuntime:
         self.error = reason
         # The manager announces the end once, with this reason instead of its generic one.
         self.manager._termination_override = reason
-        if runtime_logging.is_logging or runtime_logging.TERMINATION_OBSERVERS:
+        if runtime_logging.noting_terminations():
             runtime_logging.note_termination("run_error", reason)
 
     def prepare_auto_selection(self, prompt: str | None) -> None:

@@ -217,7 +217,7 @@ class GroupChatManager(Relay, Resume, ConversableAgent):
         # A pattern run that failed (bad handoff, expression...) states its own, more precise reason.
         override, self._termination_override = getattr(self, "_termination_override", None), None
         emit("TerminationEvent", termination_reason=override or reason, sender=self, recipient=speaker)
-        if runtime_logging.is_logging or runtime_logging.TERMINATION_OBSERVERS:
+        if runtime_logging.noting_terminations():
             text = override or reason or "The group chat ended"
             runtime_logging.note_termination("run_error" if override else termination_code(text), text)
         if logged is not None:

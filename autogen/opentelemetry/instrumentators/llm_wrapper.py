@@ -150,6 +150,7 @@ def _traced_plan(original: Any) -> Any:
 
 
 def _finish_chat(span: Any, response: Any) -> None:
+    """What the response tells its ``chat`` span (traced plan and traced create alike)."""
     span.set_attributes(_response_attributes(response, _settings["capture_messages"]))
 
 
@@ -164,7 +165,7 @@ def _traced_create(original: Any) -> Any:
         try:
             response = original(self, **config)
             if span.is_recording():  # a sampled-out or no-op span: nothing to work out
-                span.set_attributes(_response_attributes(response, _settings["capture_messages"]))
+                _finish_chat(span, response)
             return response
         except Exception as e:
             fail(span, e)
@@ -188,7 +189,7 @@ def _traced_a_create(original: Any) -> Any:
         try:
             response = await original(self, **config)
             if span.is_recording():  # a sampled-out or no-op span: nothing to work out
-                span.set_attributes(_response_attributes(response, _settings["capture_messages"]))
+                _finish_chat(span, response)
             return response
         except Exception as e:
             fail(span, e)
