@@ -287,6 +287,19 @@ class DockerCommandLineCodeExecutor(CodeExecutor):
             self._start_container()
             return
         self._wait_running()
+        self._wait_exec_ready()
+
+    def _wait_exec_ready(self) -> None:
+        """Right after a restart the engine can report "running" while an exec still meets the old,
+        stopped task ("cannot exec in a stopped state"): wait until a trivial exec succeeds."""
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline:
+            try:
+                if self._container.exec_run(["true"]).exit_code == 0:
+                    return
+            except _docker().errors.APIError:
+                pass
+            time.sleep(0.05)
 
     def stop(self) -> None:
         """Stop the container (it is removed too when ``auto_remove`` is set). Safe to call twice."""
