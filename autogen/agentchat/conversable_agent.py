@@ -12,6 +12,7 @@ from __future__ import annotations
 import copy
 import functools
 import logging
+import re
 from collections import defaultdict
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, Literal
@@ -43,6 +44,7 @@ if TYPE_CHECKING:
 __all__ = ["ConversableAgent", "HookName", "register_function"]
 
 logger = logging.getLogger(__name__)
+_WHITESPACE = re.compile(r"\s")
 
 
 class ConversableAgent(
@@ -127,8 +129,7 @@ class ConversableAgent(
 
         self.llm_config = self._validate_llm_config(llm_config)
         self.client: OpenAIWrapper | None = self._create_client(self.llm_config)
-        # ag2 refuses whitespace in names for OpenAI configs (the API rejects such a `name`); requests
-        # here sanitise the name instead (_messages.sanitize_name), so 0.2 names like "User Proxy" work.
+        self._validate_name(name)
 
         # Default pipeline, as if each pair were given to register_reply (sync twin first, trigger
         # [Agent, None]); each goes to position 0, so the last registered runs first.
@@ -180,6 +181,14 @@ class ConversableAgent(
         if isinstance(llm_config, dict):
             llm_config = _copy_config(llm_config)
         return LLMConfig.ensure_config(llm_config)
+
+    def _validate_name(self, name: str) -> None:
+        """Refuse a name with whitespace when an entry of the LLM config is OpenAI's: its API refuses
+        such a message ``name``. (Other providers get the name as it is; see _messages.sanitize_name.)"""
+        if not self.llm_config or _WHITESPACE.search(name) is None:
+            return
+        if any(getattr(entry, "api_type", None) == "openai" for entry in self.llm_config.config_list):
+            raise ValueError(f"The name of the agent cannot contain any whitespace. The name provided is: '{name}'")
 
     @staticmethod
     def _create_client(llm_config: Any) -> OpenAIWrapper | None:

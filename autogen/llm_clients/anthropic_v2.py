@@ -43,9 +43,10 @@ from ..oai.anthropic_convert import (
     strict_schema,
     usage_parts,
 )
+from ..oai.request import sdk_keywords
 from ..oai.streaming import stream_sender
 from ..oai.structured import is_model_class
-from .client_v2 import RESPONSE_USAGE_KEYS, chat_completion_dict, retrieve_messages, sdk_keywords, usage_of
+from .client_v2 import RESPONSE_USAGE_KEYS, chat_completion_dict, retrieve_messages, usage_of
 from .models import (
     BaseContent,
     CitationContent,

@@ -22,10 +22,10 @@ from ..import_utils import optional_import
 from ..oai.endpoints import CLIENT_KWARGS, OPENAI_CLIENT_KWARGS, get_async_client, get_sync_client, resolve_endpoint
 from ..oai.openai_client import _a_post, _post, _raise_if_name_error, _with_usage
 from ..oai.pricing import lookup_price, normalize_price
-from ..oai.request import build_chat_request
+from ..oai.request import build_chat_request, sdk_keywords
 from ..oai.streaming import StreamAssembler, stream_sender
 from ..oai.structured import is_model_class
-from .client_v2 import RESPONSE_USAGE_KEYS, chat_completion_dict, retrieve_messages, sdk_keywords, usage_of
+from .client_v2 import RESPONSE_USAGE_KEYS, chat_completion_dict, retrieve_messages, usage_of
 from .models import (
     AudioContent,
     BaseContent,

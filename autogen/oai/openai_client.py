@@ -7,13 +7,15 @@ is reported when it matters, naming the variable to set.
 
 from __future__ import annotations
 
+import asyncio
 import functools
+import inspect
 import logging
 import re
 from collections.abc import Callable, Mapping
 from typing import Any, ClassVar
 
-from ._direct_post import post_chat
+from ._direct_post import _is_async_client, post_chat
 from .endpoints import (
     CLIENT_KWARGS,
     Endpoint,
@@ -25,7 +27,7 @@ from .endpoints import (
 )
 from .errors import UnsupportedAPITypeError
 from .pricing import cost_from_tokens, normalize_price
-from .request import build_chat_request, deepseek_reasoner_messages, is_legacy_completion_model, sdk_parameter_names
+from .request import build_chat_request, deepseek_reasoner_messages, is_legacy_completion_model, sdk_keywords
 from .streaming import StreamAssembler, stream_sender
 from .structured import format_structured_content
 
@@ -54,6 +56,7 @@ class OpenAIClient:
         self._price = normalize_price(config.get("price"))
         self._endpoint: Endpoint | None = None
         self._sdk_client: tuple[int, Any] | None = None  # (registry generation, shared SDK client)
+        self._own_client: Any = None  # a client the user set as `_oai_client`, used instead of the shared one
         self._unsupported: UnsupportedAPITypeError | None = None
         self._body_fields: frozenset[str] = frozenset()
         try:
@@ -94,6 +97,8 @@ class OpenAIClient:
 
     def sdk_client(self) -> Any:
         """The process-wide sync openai SDK client shared by every config with the same endpoint."""
+        if self._own_client is not None:
+            return self._own_client
         cached = self._sdk_client
         if cached is not None and cached[0] == registry_generation():
             return cached[1]
@@ -105,6 +110,12 @@ class OpenAIClient:
     def _oai_client(self) -> Any:
         """The openai SDK client (ag2's attribute name; GPTAssistantAgent and old scripts read it)."""
         return self.sdk_client()
+
+    @_oai_client.setter
+    def _oai_client(self, client: Any) -> None:
+        """Send this client's requests through ``client`` (an openai SDK client, sync or async, or an
+        object with its ``chat.completions.create``) instead of the shared one; None undoes it."""
+        self._own_client = client
 
     def async_sdk_client(self) -> Any:
         """The async openai SDK client for this endpoint and the running event loop."""
@@ -120,11 +131,15 @@ class OpenAIClient:
             params = {**params, "timeout": self._config["timeout"]}
         if "prompt" in params and "messages" not in params and is_legacy_completion_model(params.get("model")):
             method = client.completions.create
-            accepted = sdk_parameter_names(method)
-            request = {k: v for k, v in params.items() if k in accepted and k != "stream" and v is not None}
+            accepted = sdk_keywords(method)
+            request = {
+                k: v
+                for k, v in params.items()
+                if (accepted is None or k in accepted) and k != "stream" and v is not None
+            }
             return method, request, False
         method = client.chat.completions.create
-        request = build_chat_request(params, accepted=sdk_parameter_names(method), extra_body_keys=self._body_fields)
+        request = build_chat_request(params, accepted=sdk_keywords(method), extra_body_keys=self._body_fields)
         if not request.get("model"):
             raise ValueError(
                 f'config entry {self._config_index} has no \'model\': add "model": "<model or deployment name>" to it.'
@@ -148,7 +163,13 @@ class OpenAIClient:
 
     async def a_create(self, params: dict[str, Any]) -> Any:
         """Async twin of :meth:`create`, on the loop's AsyncOpenAI client."""
-        client = self.async_sdk_client()
+        own = self._own_client
+        if own is not None and not (
+            _is_async_client(type(own)) or inspect.iscoroutinefunction(own.chat.completions.create)
+        ):
+            # a sync client set by the user: its blocking call runs in a worker thread
+            return await asyncio.to_thread(self.create, params)
+        client = own if own is not None else self.async_sdk_client()
         method, request, stream = self._prepare(client, params)
         result = await _a_post(client, method, request, stream)
         if not stream:
@@ -308,7 +329,7 @@ def _with_usage(response: Any, request: dict[str, Any]) -> Any:
         response.usage = CompletionUsage(
             prompt_tokens=prompt, completion_tokens=completion, total_tokens=prompt + completion
         )
-    except Exception as e:  # an estimate is a convenience; never lose the answer over it
+    except Exception as e:  # noqa: BLE001 - an estimate is a convenience; never lose the answer over it
         logger.debug("Could not estimate usage of a streamed response: %s", e)
     return response
 

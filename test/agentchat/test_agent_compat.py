@@ -30,7 +30,9 @@ def test_secret_injected_with_depends_never_reaches_the_llm(stream):
     def get_account() -> Account:
         return Account("s3cr3t")
 
-    def balance(who: Annotated[str, "account owner"], account: Annotated[Account, Depends(get_account)], ctx: ChatContext) -> str:
+    def balance(
+        who: Annotated[str, "account owner"], account: Annotated[Account, Depends(get_account)], ctx: ChatContext
+    ) -> str:
         seen["token"] = account.token
         seen["history_len"] = len(ctx.chat_messages)
         return f"{who}: 10 EUR"
@@ -68,7 +70,12 @@ def test_legacy_function_map_and_function_call(stream):
     with FakeLLMServer([reply, "7 TERMINATE"]) as server:
         asst = AssistantAgent(
             "asst",
-            llm_config={**server.llm_config, "functions": [{"name": "add", "description": "add", "parameters": {"type": "object", "properties": {}}}]},
+            llm_config={
+                **server.llm_config,
+                "functions": [
+                    {"name": "add", "description": "add", "parameters": {"type": "object", "properties": {}}}
+                ],
+            },
         )
         user = proxy(function_map={"add": lambda a, b: a + b})
         user.initiate_chat(asst, message="2+5")
@@ -155,13 +162,19 @@ def test_async_sequential_chats_with_prerequisites(stream):
         )
 
 
-def test_names_with_spaces_work_with_openai(stream):
+def test_an_llm_agent_name_with_whitespace_is_refused_for_openai(stream):
+    # the API refuses such a message `name`: said when the agent is built, in ag2's words
     with FakeLLMServer(["hello"]) as server:
-        asst = AssistantAgent("My Assistant", llm_config=server.llm_config)
+        for name in ("My Assistant", "tab\tname", "trailing "):
+            with pytest.raises(ValueError, match=f"cannot contain any whitespace. The name provided is: '{name}'"):
+                AssistantAgent(name, llm_config=server.llm_config)
+        # other providers, and agents without an LLM, may have such names
+        assert AssistantAgent("My Assistant", llm_config={"api_type": "anthropic", "model": "m", "api_key": "k"})
+        asst = AssistantAgent("assistant", llm_config=server.llm_config)
         user = proxy()
         user._name = "User Proxy"
         user.initiate_chat(asst, message="hi", max_turns=1)
-        assert server.requests[0].messages[1]["name"] == "User_Proxy"
+        assert server.requests[0].messages[1]["name"] == "User_Proxy"  # sent in a form the API takes
         assert asst.chat_messages[user][0]["name"] == "User Proxy"
 
 

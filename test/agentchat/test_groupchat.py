@@ -337,7 +337,7 @@ def test_eligibility_policies_filter_candidates(stream):
 
 
 def test_selection_context_and_description_guard():
-    with pytest.raises(TypeError, match="wrap it"):
+    with pytest.raises(TypeError, match=r"must be a sequence of str, not a str .*wrap it in a tuple: \('ab',\)"):
         SelectionContext(round=1, last_speaker=None, participants="ab")
     assert SelectionContext(1, None, ["a", "b"]).participants == ("a", "b")
 
@@ -668,14 +668,21 @@ def test_agent_by_name_allocates_nothing_per_lookup() -> None:
 
 def test_prepare_and_select_agents_reports_choice_candidates_and_llm_messages():
     a, b, c = trio()
-    gc = GroupChat([a, b, c], messages=[{"content": "hi", "role": "user", "name": "a"}], speaker_selection_method="round_robin")
+    gc = GroupChat(
+        [a, b, c], messages=[{"content": "hi", "role": "user", "name": "a"}], speaker_selection_method="round_robin"
+    )
     assert gc._prepare_and_select_agents(a) == (b, [a, b, c], None)
     gc.speaker_selection_method = "auto"
     chosen, candidates, for_llm = gc._prepare_and_select_agents(a)
     assert chosen is None and candidates == [a, b, c]
     assert for_llm == gc.messages and for_llm is not gc.messages
     # a trailing call is blanked for the selecting LLM, the transcript itself is left alone
-    call = {"content": None, "role": "assistant", "name": "a", "tool_calls": [{"id": "1", "type": "function", "function": {"name": "f", "arguments": "{}"}}]}
+    call = {
+        "content": None,
+        "role": "assistant",
+        "name": "a",
+        "tool_calls": [{"id": "1", "type": "function", "function": {"name": "f", "arguments": "{}"}}],
+    }
     c.function_map["f"] = lambda: 1
     gc.messages.append(call)
     chosen, candidates, for_llm = gc._prepare_and_select_agents(a)
@@ -765,7 +772,9 @@ def test_any_agent_can_run_a_group_chat_with_run_chat_registered(stream):
     gc = GroupChat([a, b, c], max_round=3, speaker_selection_method="round_robin")
     host = ConversableAgent("host", llm_config=False, human_input_mode="NEVER")
     host.register_reply(Agent, GroupChatManager.run_chat, config=gc, reset_config=GroupChat.reset)
-    host.register_reply(Agent, GroupChatManager.a_run_chat, config=gc, reset_config=GroupChat.reset, ignore_async_in_sync_chat=True)
+    host.register_reply(
+        Agent, GroupChatManager.a_run_chat, config=gc, reset_config=GroupChat.reset, ignore_async_in_sync_chat=True
+    )
     a.initiate_chat(host, message="hi")
     assert speakers(gc) == ["a", "b", "c"]
     assert [m["content"] for m in c.chat_messages[host]] == ["hi", "from b", "from c"]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from typing import Any
 
 from pydantic import BaseModel, Field
 
@@ -24,6 +25,12 @@ def handoff_tool_name(stem: str, suffix: str = "") -> str:
     return clean[:room].rstrip("_") + suffix if len(clean) > room else clean + suffix
 
 
+def _check_all(conditions: list[Any], kind: type) -> None:
+    """Raise TypeError, before anything is added, when one of ``conditions`` is not a ``kind``."""
+    if not all(isinstance(condition, kind) for condition in conditions):
+        raise TypeError(f"All conditions must be of type {kind.__name__}")
+
+
 class Handoffs(BaseModel):
     """Where an agent hands the conversation over, and when.
 
@@ -42,33 +49,33 @@ class Handoffs(BaseModel):
     def add_context_condition(self, condition: OnContextCondition) -> Handoffs:
         """Add one OnContextCondition."""
         if not isinstance(condition, OnContextCondition):
-            raise TypeError(f"add_context_condition takes an OnContextCondition, got {type(condition).__name__}.")
+            raise TypeError(f"Expected an OnContextCondition instance, got {type(condition).__name__}")
         self.context_conditions.append(condition)
         return self
 
     def add_context_conditions(self, conditions: list[OnContextCondition]) -> Handoffs:
-        """Add several OnContextConditions, in order."""
-        for condition in conditions:
-            self.add_context_condition(condition)
+        """Add several OnContextConditions, in order (none is added when one has the wrong type)."""
+        _check_all(conditions, OnContextCondition)
+        self.context_conditions.extend(conditions)
         return self
 
     def add_llm_condition(self, condition: OnCondition) -> Handoffs:
         """Add one OnCondition."""
         if not isinstance(condition, OnCondition):
-            raise TypeError(f"add_llm_condition takes an OnCondition, got {type(condition).__name__}.")
+            raise TypeError(f"Expected an OnCondition instance, got {type(condition).__name__}")
         self.llm_conditions.append(condition)
         return self
 
     def add_llm_conditions(self, conditions: list[OnCondition]) -> Handoffs:
-        """Add several OnConditions, in order."""
-        for condition in conditions:
-            self.add_llm_condition(condition)
+        """Add several OnConditions, in order (none is added when one has the wrong type)."""
+        _check_all(conditions, OnCondition)
+        self.llm_conditions.extend(conditions)
         return self
 
     def set_after_work(self, target: TransitionTarget) -> Handoffs:
         """Replace every after-work with one that always goes to ``target``."""
         if not isinstance(target, TransitionTarget):
-            raise TypeError(f"set_after_work takes a TransitionTarget, got {type(target).__name__}.")
+            raise TypeError(f"Expected a TransitionTarget instance, got {type(target).__name__}")
         self.after_works = [OnContextCondition(target=target, condition=None)]
         return self
 
@@ -76,7 +83,7 @@ class Handoffs(BaseModel):
         """Add an after-work. Conditional ones keep insertion order; the unconditional one (at most
         one; a new one replaces it) always stays last."""
         if not isinstance(condition, OnContextCondition):
-            raise TypeError(f"add_after_work takes an OnContextCondition, got {type(condition).__name__}.")
+            raise TypeError(f"Expected an OnContextCondition instance, got {type(condition).__name__}")
         conditional = [aw for aw in self.after_works if aw.condition is not None]
         unconditional = [aw for aw in self.after_works if aw.condition is None]
         if condition.condition is None:
@@ -87,7 +94,8 @@ class Handoffs(BaseModel):
         return self
 
     def add_after_works(self, conditions: list[OnContextCondition]) -> Handoffs:
-        """Add several after-works."""
+        """Add several after-works (none is added when one has the wrong type)."""
+        _check_all(conditions, OnContextCondition)
         for condition in conditions:
             self.add_after_work(condition)
         return self
@@ -98,10 +106,13 @@ class Handoffs(BaseModel):
             return self.add_context_condition(condition)
         if isinstance(condition, OnCondition):
             return self.add_llm_condition(condition)
-        raise TypeError(f"Handoffs.add takes an OnCondition or an OnContextCondition, got {type(condition).__name__}.")
+        raise TypeError(f"Unsupported condition type: {type(condition).__name__}")
 
     def add_many(self, conditions: list[OnCondition | OnContextCondition]) -> Handoffs:
-        """Add several conditions of either kind."""
+        """Add several conditions of either kind (none is added when one has another type)."""
+        for condition in conditions:
+            if not isinstance(condition, (OnContextCondition, OnCondition)):
+                raise TypeError(f"Unsupported condition type: {type(condition).__name__}")
         for condition in conditions:
             self.add(condition)
         return self
@@ -130,7 +141,8 @@ class Handoffs(BaseModel):
     def set_llm_function_names(self) -> None:
         """Name each OnCondition's tool ``transfer_to_<target>_<n>`` (n = 1-based position), unless named."""
         for index, condition in enumerate(self.llm_conditions, start=1):
-            if condition.llm_function_name is None:
+            # (read with getattr: a condition standing in for an OnCondition may lack the field)
+            if getattr(condition, "llm_function_name", None) is None:
                 condition.llm_function_name = handoff_tool_name(
                     f"transfer_to_{condition.target.normalized_name()}", f"_{index}"
                 )

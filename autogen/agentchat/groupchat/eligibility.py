@@ -32,8 +32,8 @@ class SelectionContext:
     def __post_init__(self) -> None:
         if isinstance(self.participants, str):
             raise TypeError(
-                f"SelectionContext.participants takes a sequence of names, not one str ({self.participants!r}); "
-                f"wrap it: ({self.participants!r},)"
+                f"SelectionContext.participants must be a sequence of str, not a str (got {self.participants!r}); "
+                f"wrap it in a tuple: ({self.participants!r},)"
             )
         # Frozen: normalise lists and generators to a tuple through object.__setattr__.
         object.__setattr__(self, "participants", tuple(self.participants))

@@ -45,7 +45,9 @@ def test_generate_group_tool_reply_runs_each_call_through_the_agents_tool_reply(
     executor.context_variables = ContextVariables()
 
     def route(n: int) -> ReplyResult:
-        return ReplyResult(message=f"routed {n}", target=AgentNameTarget("b"), context_variables=ContextVariables({"n": n}))
+        return ReplyResult(
+            message=f"routed {n}", target=AgentNameTarget("b"), context_variables=ContextVariables({"n": n})
+        )
 
     executor._function_map = {"route": route, "echo": lambda text: text}
     message = {
@@ -61,7 +63,18 @@ def test_generate_group_tool_reply_runs_each_call_through_the_agents_tool_reply(
     assert ok and reply["content"] == "hi\nrouted 5"
     assert [r["tool_call_id"] for r in reply["tool_responses"]] == ["1", "2"]
     assert executor.get_next_target() == AgentNameTarget("b") and executor.context_variables["n"] == 5
-    assert executor._generate_group_tool_reply(agent=executor, messages=[{"role": "user", "content": "x"}]) == (False, None)
+    assert executor._generate_group_tool_reply(agent=executor, messages=[{"role": "user", "content": "x"}]) == (
+        False,
+        None,
+    )
+
+
+def test_executor_registers_ag2s_group_tool_reply_functions():
+    executor = GroupToolExecutor()
+    entries = {e["reply_func"].__name__: e for e in executor._reply_func_list}
+    assert list(entries) == ["_a_generate_group_tool_reply", "_generate_group_tool_reply"]
+    assert entries["_a_generate_group_tool_reply"]["ignore_async_in_sync_chat"] is True
+    assert entries["_generate_group_tool_reply"]["ignore_async_in_sync_chat"] is False
 
 
 def test_tool_content_is_normalised_to_text():

@@ -14,6 +14,7 @@ from autogen.agentchat.group import (
     ContextVariables,
     ExpressionContextCondition,
     Handoffs,
+    NestedChatTarget,
     OnCondition,
     OnContextCondition,
     ReplyResult,
@@ -128,6 +129,45 @@ def test_handoffs_container():
         h.add_llm_condition(ctx)
     h.clear()
     assert not (h.llm_conditions or h.context_conditions or h.after_works)
+
+
+def test_handoffs_refuse_wrong_types_in_ag2_words_and_add_nothing_then():
+    h = Handoffs()
+    llm = OnCondition(target=AgentNameTarget("tech"), condition=StringLLMCondition("tech question"))
+    ctx = OnContextCondition(target=AgentNameTarget("x"), condition=StringContextCondition(variable_name="v"))
+    with pytest.raises(TypeError, match="^Expected an OnContextCondition instance, got str$"):
+        h.add_context_condition("no")  # type: ignore[arg-type]
+    with pytest.raises(TypeError, match="^Expected an OnCondition instance, got OnContextCondition$"):
+        h.add_llm_condition(ctx)  # type: ignore[arg-type]
+    with pytest.raises(TypeError, match="^Expected a TransitionTarget instance, got str$"):
+        h.set_after_work("a")  # type: ignore[arg-type]
+    with pytest.raises(TypeError, match="^Unsupported condition type: int$"):
+        h.add(1)  # type: ignore[arg-type]
+    # a list with one wrong item adds none of the others
+    with pytest.raises(TypeError, match="^All conditions must be of type OnCondition$"):
+        h.add_llm_conditions([llm, ctx])  # type: ignore[list-item]
+    with pytest.raises(TypeError, match="^All conditions must be of type OnContextCondition$"):
+        h.add_context_conditions([ctx, llm])  # type: ignore[list-item]
+    with pytest.raises(TypeError, match="^All conditions must be of type OnContextCondition$"):
+        h.add_after_works([ctx, "x"])  # type: ignore[list-item]
+    with pytest.raises(TypeError, match="^Unsupported condition type: str$"):
+        h.add_many([llm, ctx, "x"])  # type: ignore[list-item]
+    assert h.llm_conditions == [] and h.context_conditions == [] and h.after_works == []
+
+
+def test_a_nested_chat_target_is_checked_when_a_chat_is_built():
+    # built as in ag2 (any config dict); a run that would need its chats says what is missing
+    from autogen import ConversableAgent
+    from autogen.agentchat import initiate_group_chat
+    from autogen.agentchat.group.patterns import DefaultPattern
+
+    target = NestedChatTarget(nested_chat_config={"chat_queue": []})
+    on_condition = OnCondition(target=target, condition=StringLLMCondition("nested"))
+    assert on_condition.has_target_type(NestedChatTarget) and on_condition.target_requires_wrapping()
+    a = ConversableAgent("a", llm_config=False, human_input_mode="NEVER")
+    a.handoffs.add_context_condition(OnContextCondition(target=target, condition=None))
+    with pytest.raises(ValueError, match=r"NestedChatTarget needs nested_chat_config=\{'chat_queue'"):
+        initiate_group_chat(DefaultPattern(initial_agent=a, agents=[a]), "go")
 
 
 def test_handoff_tool_names_are_valid_whatever_the_agent_names():

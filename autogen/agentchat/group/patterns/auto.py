@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..context_variables import ContextVariables
 from ..targets.group_manager_target import GroupManagerSelectionMessage, GroupManagerTarget
-from .pattern import Pattern, _super_kwargs
+from .pattern import Pattern, _super_kwargs, _with_group_after_work
 
 if TYPE_CHECKING:
     from ...conversable_agent import ConversableAgent
@@ -43,12 +43,6 @@ class AutoPattern(Pattern):
         )
         self.selection_message = selection_message
 
-    def configure_agents(self) -> None:
-        # The manager's LLM chooses by description: never leave one empty.
-        for agent in self.agents:
-            if not (agent.description or "").strip():
-                agent.description = f"Agent {agent.name}"
-
     def prepare_group_chat(
         self,
         max_rounds: int,
@@ -56,5 +50,17 @@ class AutoPattern(Pattern):
         *,
         on_turn: Callable[[GroupChatState], None] | None = None,
     ) -> GroupRuntime:
-        """The base run (see `Pattern.prepare_group_chat`)."""
-        return super().prepare_group_chat(**_super_kwargs(max_rounds, messages, on_turn))
+        """The base run, after checking that an LLM can choose and that every agent has a description
+        for it to choose by (``"Agent <name>"`` is given to those without one)."""
+        if not self.group_manager_args.get("llm_config") and not any(
+            getattr(agent, "llm_config", False) for agent in self.agents
+        ):
+            raise ValueError(
+                "AutoPattern requires the group_manager_args to include an llm_config, "
+                "or at least one agent to have an llm_config"
+            )
+        for agent in self.agents:
+            if not (getattr(agent, "description", None) or "").strip():
+                agent.description = f"Agent {agent.name}"
+        prepared = super().prepare_group_chat(**_super_kwargs(max_rounds, messages, on_turn))
+        return _with_group_after_work(prepared, self.group_after_work)  # type: ignore[no-any-return]

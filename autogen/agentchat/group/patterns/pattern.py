@@ -67,9 +67,6 @@ class Pattern(ABC):
         self.exclude_transit_message = exclude_transit_message
         self.summary_method = summary_method
 
-    def configure_agents(self) -> None:
-        """Adjust the agents before a run (patterns that set after-works override this)."""
-
     @abstractmethod
     def prepare_group_chat(
         self,
@@ -120,6 +117,14 @@ def _super_kwargs(max_rounds: int, messages: Any, on_turn: Any) -> dict[str, Any
     return kwargs
 
 
+def _with_group_after_work(prepared: Any, group_after_work: TransitionTarget) -> Any:
+    """``prepared`` (a run, or the original's 13-tuple from a replaced base) with this group after-work."""
+    if isinstance(prepared, tuple):
+        return (*prepared[:5], group_after_work, *prepared[6:])
+    prepared.group_after_work = group_after_work
+    return prepared
+
+
 class DefaultPattern(Pattern):
     """Explicit handoffs only: context conditions, LLM handoffs, tool results and after-works."""
 
@@ -132,7 +137,4 @@ class DefaultPattern(Pattern):
     ) -> GroupRuntime:
         """The base run, with this pattern's own group after-work."""
         prepared = super().prepare_group_chat(**_super_kwargs(max_rounds, messages, on_turn))
-        if isinstance(prepared, tuple):  # a base replaced by a plain tuple (the original's shape)
-            return (*prepared[:5], self.group_after_work, *prepared[6:])  # type: ignore[return-value]
-        prepared.group_after_work = self.group_after_work
-        return prepared
+        return _with_group_after_work(prepared, self.group_after_work)
