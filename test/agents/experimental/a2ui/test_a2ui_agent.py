@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -31,12 +30,6 @@ CARD = {
 
 def answer(text: str, *operations: Any) -> str:
     return f"{text}\n---a2ui_JSON---\n{json.dumps(list(operations))}"
-
-
-@pytest.fixture()
-def llm() -> Iterator[FakeLLMServer]:
-    with FakeLLMServer() as server:
-        yield server
 
 
 def chat_requests(llm: FakeLLMServer) -> list[Any]:
