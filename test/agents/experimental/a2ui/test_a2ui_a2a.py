@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from typing import Any
+from uuid import uuid4
 
 import pytest
 
@@ -41,10 +42,14 @@ def make_agent(llm: FakeLLMServer, **kwargs: Any) -> A2UIAgent:
     return A2UIAgent(name="ui", llm_config=llm.llm_config, human_input_mode="NEVER", **kwargs)
 
 
-def send(base: str, parts: list[dict[str, Any]], *, a2ui: bool, legacy_header: bool = True) -> dict[str, Any]:
-    """``message/send`` (A2A 0.3 JSON-RPC); the finished task."""
+def send(
+    base: str, parts: list[dict[str, Any]], *, a2ui: bool, legacy_header: bool = True, task: Any = None
+) -> dict[str, Any]:
+    """``message/send`` (A2A 0.3 JSON-RPC), continuing ``task`` if given; the task as it stands."""
     header = "X-A2A-Extensions" if legacy_header else "A2A-Extensions"
-    message = {"role": "user", "parts": parts, "messageId": "m1", "kind": "message"}
+    message = {"role": "user", "parts": parts, "messageId": uuid4().hex, "kind": "message"}
+    if task is not None:
+        message.update(taskId=task["id"], contextId=task["contextId"])
     body = {"jsonrpc": "2.0", "id": 1, "method": "message/send", "params": {"message": message}}
     response = httpx.post(f"{base}/", json=body, headers={header: A2UI_EXTENSION_URI} if a2ui else {}, timeout=30)
     response.raise_for_status()
@@ -98,6 +103,19 @@ def test_other_clients_get_the_raw_text(llm: FakeLLMServer, serve: Serve) -> Non
     user = ConversableAgent("user", llm_config=False, human_input_mode="NEVER")
     result = user.initiate_chat(remote, message="show me", max_turns=1, silent=True)
     assert result.chat_history[-1]["content"] == ANSWER
+
+
+def test_human_input_pauses_the_task(llm: FakeLLMServer, serve: Serve) -> None:
+    llm.add_replies(ANSWER)
+    agent = A2UIAgent(name="ui", llm_config=llm.llm_config, human_input_mode="ALWAYS")
+    base = serve(lambda url: a2a_app(agent, url))
+    task = send(base, [text("show me")], a2ui=True)
+    assert task["status"]["state"] == "input-required"
+    assert chat_requests(llm) == []
+    task = send(base, [text("show me"), text("yes, a surface")], a2ui=True, task=task)
+    assert task["status"]["state"] == "completed"
+    assert [p["kind"] for p in task["status"]["message"]["parts"]] == ["text", "data", "data"]
+    assert chat_requests(llm)[0].messages[-1]["content"] == "yes, a surface"
 
 
 def test_invalid_json_is_sent_as_text(llm: FakeLLMServer, serve: Serve) -> None:
