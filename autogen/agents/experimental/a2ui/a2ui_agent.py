@@ -11,6 +11,7 @@ from ....agentchat.agent import Agent
 from ....agentchat.conversable.llm_reply import LLMReply
 from ....agentchat.conversable.stock import a_run_reply_step, is_stock, register_stock_flow, run_reply_step
 from ....agentchat.conversable_agent import ConversableAgent
+from ....agentchat.remote.agent_service import served_llm_arguments
 from .actions import A2UIAction
 from .protocol import A2UI_DEFAULT_DELIMITER
 from .response_parser import A2UIParseResult, A2UIResponseParser, A2UIValidationResult
@@ -145,9 +146,10 @@ class A2UIAgent(ConversableAgent):
         if messages is None:
             messages = self._oai_messages[sender] if sender is not None else []
         working = messages
+        extra = served_llm_arguments() or None  # served: the client's tools are offered too
         for attempt in range(1 + self._validation_retries):
             if is_stock(self, LLMReply, _LLM_STEP):
-                step = self._oai_reply_flow(working, sender, None)
+                step = self._oai_reply_flow(working, sender, None, extra)
                 final, response = step if type(step) is tuple else (yield from step)
             else:  # generate_oai_reply replaced (a subclass or a test): call it as user code
                 final, response = yield Call(self.generate_oai_reply, self.a_generate_oai_reply, working, sender)

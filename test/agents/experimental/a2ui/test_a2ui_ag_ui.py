@@ -14,13 +14,13 @@ pytest.importorskip("starlette")
 pytest.importorskip("jsonschema")
 
 import httpx
-from ag_ui.core import RunAgentInput, UserMessage
+from ag_ui.core import RunAgentInput, Tool, UserMessage
 from starlette.applications import Starlette
 from starlette.routing import Route
 
 from autogen.ag_ui import AGUIStream
 from autogen.agents.experimental.a2ui import A2UIAgent, a2ui_event_interceptor, create_a2ui_event_interceptor
-from autogen.testing import FakeLLMServer
+from autogen.testing import FakeLLMServer, tool_call
 
 OPERATIONS = [
     {
@@ -31,13 +31,13 @@ OPERATIONS = [
 ]
 
 
-def run(base: str, text: str) -> list[dict[str, Any]]:
+def run(base: str, text: str, tools: list[Tool] | None = None) -> list[dict[str, Any]]:
     incoming = RunAgentInput(
         thread_id="t1",
         run_id="r1",
         messages=[UserMessage(id="m1", content=text)],
         state={},
-        tools=[],
+        tools=tools or [],
         context=[],
         forwarded_props=None,
     )
@@ -81,3 +81,16 @@ def test_surface_without_text_and_custom_options(llm: FakeLLMServer, serve: Any)
     assert [e["type"] for e in events] == ["RUN_STARTED", "ACTIVITY_SNAPSHOT", "RUN_FINISHED"]
     assert events[1]["activityType"] == "my-surface"
     assert events[1]["content"]["operations"] == OPERATIONS
+
+
+def test_front_end_tools_are_offered_to_the_validated_reply(llm: FakeLLMServer, serve: Any) -> None:
+    llm.add_replies({"tool_calls": [tool_call("confetti", {"color": "gold"})]})
+    agent = A2UIAgent(llm_config=llm.llm_config, human_input_mode="NEVER")
+    base = serve(endpoint(agent, a2ui_event_interceptor))
+    confetti = Tool(name="confetti", description="Throw confetti.", parameters={"type": "object", "properties": {}})
+
+    events = run(base, "celebrate", tools=[confetti])
+    assert [e["type"] for e in events] == ["RUN_STARTED", "TOOL_CALL_CHUNK", "RUN_FINISHED"]
+    assert events[1]["toolCallName"] == "confetti"
+    (request,) = [r for r in llm.requests if r.path.endswith("/chat/completions")]
+    assert [t["function"]["name"] for t in request.body["tools"]] == ["confetti"]
