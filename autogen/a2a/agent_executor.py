@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 from uuid import uuid4
 
 from a2a.compat.v0_3 import conversions as _conv
-from a2a.compat.v0_3.types import Task, TaskState, TaskStatus
+from a2a.compat.v0_3.types import Message, Task, TaskState, TaskStatus
 from a2a.server.agent_execution import AgentExecutor, RequestContext
 from a2a.server.events import EventQueue
 from a2a.server.tasks import TaskUpdater
@@ -27,7 +27,34 @@ from .utils import (
 if TYPE_CHECKING:
     from ..agentchat.conversable_agent import ConversableAgent
 
-__all__ = ["AutogenAgentExecutor"]
+__all__ = ["AutogenAgentExecutor", "start_task"]
+
+
+async def start_task(context: RequestContext, event_queue: EventQueue) -> tuple[Message, Task, TaskUpdater, bool]:
+    """Begin answering an A2A request: ``(its message, its task, the task's updater, resumed)``.
+
+    A new task is published as ``submitted`` (by hand, not with the SDK helper, so that an empty
+    message still makes one), then the task is set ``working``. ``resumed``: the message continues a
+    task that asked for input, so it carries the human's answer.
+    """
+    if context.message is None:
+        raise InternalError("A2A request without a message")
+    request = _conv.to_compat_message(context.message)
+    current = context.current_task
+    resumed = current is not None and current.status.state == _pb.TASK_STATE_INPUT_REQUIRED
+    if current is None:
+        task = Task(
+            id=context.task_id or request.task_id or uuid4().hex,
+            context_id=context.context_id or request.context_id or uuid4().hex,
+            status=TaskStatus(state=TaskState.submitted, timestamp=datetime.now(timezone.utc).isoformat()),
+            history=[request],
+        )
+        await event_queue.enqueue_event(_conv.to_core_task(task))
+    else:
+        task = _conv.to_compat_task(current)
+    updater = TaskUpdater(event_queue, task.id, task.context_id)
+    await updater.start_work()
+    return request, task, updater, resumed
 
 
 class AutogenAgentExecutor(AgentExecutor):
@@ -43,28 +70,7 @@ class AutogenAgentExecutor(AgentExecutor):
         self.agent = AgentService(agent)
 
     async def execute(self, context: RequestContext, event_queue: EventQueue) -> None:
-        if context.message is None:
-            raise InternalError("A2A request without a message")
-        request = _conv.to_compat_message(context.message)
-
-        # a message continuing a task that asked for input carries the human's answer
-        resumed = (
-            context.current_task is not None and context.current_task.status.state == _pb.TASK_STATE_INPUT_REQUIRED
-        )
-        if context.current_task is None:
-            # published by hand (not with the SDK helper) so that an empty message still makes a task
-            task = Task(
-                id=context.task_id or request.task_id or uuid4().hex,
-                context_id=context.context_id or request.context_id or uuid4().hex,
-                status=TaskStatus(state=TaskState.submitted, timestamp=datetime.now(timezone.utc).isoformat()),
-                history=[request],
-            )
-            await event_queue.enqueue_event(_conv.to_core_task(task))
-        else:
-            task = _conv.to_compat_task(context.current_task)
-
-        updater = TaskUpdater(event_queue, task.id, task.context_id)
-        await updater.start_work()
+        request, task, updater, resumed = await start_task(context, event_queue)
 
         artifact = make_artifact(message=None)
         streamed = False

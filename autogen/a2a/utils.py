@@ -247,8 +247,17 @@ def response_message_from_a2a_task(task: Task) -> ResponseMessage | None:
                 history[-1]["role"] = "assistant"
         return ResponseMessage(messages=history, input_required=prompt or "Please provide input:", context=context)
     response = response_message_from_a2a_artifacts(task.artifacts)
-    if response is not None:
-        response.messages = history + response.messages
+    if response is None:
+        # no result artifact: the answer is the status message (as A2UI agents send it)
+        status_message = task.status.message
+        if status_message is None or status_message.role is not Role.agent or not status_message.parts:
+            return None
+        finals = {status_message.message_id}
+        history = [message_from_part(p) for m in task.history or [] if m.message_id not in finals for p in m.parts]
+        response = response_message_from_a2a_message(status_message)
+        if response is None:
+            return None
+    response.messages = history + response.messages
     return response
 
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import contextvars
 import warnings
 from collections.abc import AsyncGenerator, AsyncIterator
 from typing import TYPE_CHECKING, Any
@@ -30,7 +31,7 @@ if TYPE_CHECKING:
     from ..agent import Agent
     from ..conversable_agent import ConversableAgent
 
-__all__ = ["AgentService"]
+__all__ = ["AgentService", "served_llm_arguments"]
 
 _ASK_USER_PROMPT = "Please, provide additional information:\n"
 # the service asks for human input itself, before each reply
@@ -39,6 +40,17 @@ _EXCLUDED = (
     TerminationAndHumanInput.a_check_termination_and_human_reply,
 )
 _NO_REPLY: Any = object()
+# the served request's extra LLM arguments (the client's tools), seen by the reply it runs
+_LLM_ARGUMENTS: contextvars.ContextVar[dict[str, Any] | None] = contextvars.ContextVar(
+    "ag2_served_llm_arguments", default=None
+)
+
+
+def served_llm_arguments() -> dict[str, Any]:
+    """The extra arguments of the LLM calls of the request being served (``tools``: the client's tools),
+    for a reply function that calls the agent's LLM itself instead of through the stock LLM step; ``{}``
+    outside a served request."""
+    return dict(_LLM_ARGUMENTS.get() or {})
 
 
 class AgentService:
@@ -144,13 +156,17 @@ class AgentService:
         def llm_step(messages: Any, sender: Any, config: Any) -> Any:
             return (yield Call(None, llm_reply, messages, sender, config))
 
-        if stock_generate_reply(agent):
-            flow = agent._generate_reply_flow(
-                messages, caller, _EXCLUDED, steps={"_oai_reply_flow": llm_step}, fallback=None
-            )
-            task = asyncio.ensure_future(run_async(flow))
-        else:  # a subclass's own generate_reply: called as a local chat would
-            task = asyncio.ensure_future(agent.a_generate_reply(messages, caller, exclude=_EXCLUDED))
+        token = _LLM_ARGUMENTS.set(extra)  # the task copies the context, so it sees them
+        try:
+            if stock_generate_reply(agent):
+                flow = agent._generate_reply_flow(
+                    messages, caller, _EXCLUDED, steps={"_oai_reply_flow": llm_step}, fallback=None
+                )
+                task = asyncio.ensure_future(run_async(flow))
+            else:  # a subclass's own generate_reply: called as a local chat would
+                task = asyncio.ensure_future(agent.a_generate_reply(messages, caller, exclude=_EXCLUDED))
+        finally:
+            _LLM_ARGUMENTS.reset(token)
         try:
             while not task.done():
                 getter = asyncio.ensure_future(chunks.get())

@@ -6,6 +6,7 @@ import importlib
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from .a2ui import A2UIAgent
     from .deep_research import DeepResearchAgent
     from .document_agent import DocAgent, DoclingDocIngestAgent, InMemoryQueryEngine, VectorChromaQueryEngine
     from .reasoning import ReasoningAgent, ThinkNode
@@ -13,6 +14,7 @@ if TYPE_CHECKING:
     from .wikipedia import WikipediaAgent
 
 _WHERE = {
+    "A2UIAgent": "a2ui",
     "ReasoningAgent": "reasoning",
     "ThinkNode": "reasoning",
     "DeepResearchAgent": "deep_research",
@@ -25,6 +27,7 @@ _WHERE = {
 }
 
 __all__ = [
+    "A2UIAgent",
     "DeepResearchAgent",
     "DocAgent",
     "DoclingDocIngestAgent",
