@@ -22,10 +22,12 @@ class TimeReplyAgent(ConversableAgent):
         output_prefix: str = "Tick, tock, the current date/time is ",
         **kwargs: Any,
     ) -> None:
-        """Args:
-        date_time_format: ``strftime`` format of the reply's date and time.
-        output_prefix: the text before the date and time.
-        **kwargs: passed to ConversableAgent (``system_message`` defaults to DEFAULT_SYSTEM_MESSAGE).
+        """Create the agent.
+
+        Args:
+            date_time_format: ``strftime`` format of the reply's date and time.
+            output_prefix: the text before the date and time.
+            **kwargs: passed to ConversableAgent (``system_message`` defaults to DEFAULT_SYSTEM_MESSAGE).
         """
         system_message = kwargs.pop("system_message", self.DEFAULT_SYSTEM_MESSAGE)
         self._date_time_format = date_time_format

@@ -20,9 +20,11 @@ class TimeToolAgent(ConversableAgent):
     )
 
     def __init__(self, date_time_format: str = "%Y-%m-%d %H:%M:%S", **kwargs: Any) -> None:
-        """Args:
-        date_time_format: the tool's default ``strftime`` format.
-        **kwargs: passed to ConversableAgent (``system_message`` defaults to DEFAULT_SYSTEM_MESSAGE).
+        """Create the agent.
+
+        Args:
+            date_time_format: the tool's default ``strftime`` format.
+            **kwargs: passed to ConversableAgent (``system_message`` defaults to DEFAULT_SYSTEM_MESSAGE).
         """
         system_message = kwargs.pop("system_message", self.DEFAULT_SYSTEM_MESSAGE)
         self._date_time_format = date_time_format

@@ -14,8 +14,10 @@ class TimeTool(Tool):
     """Tell the current date and time of this computer (a reference for writing tools)."""
 
     def __init__(self, *, date_time_format: str = "%Y-%m-%d %H:%M:%S") -> None:
-        """Args:
-        date_time_format: the default ``strftime`` format, which the model may override per call.
+        """Create the tool.
+
+        Args:
+            date_time_format: the default ``strftime`` format, which the model may override per call.
         """
         self._date_time_format = date_time_format
 

@@ -63,8 +63,10 @@ class SearxngSearchTool(Tool):
     """Search the web with a SearxNG instance (deprecated in ag2 0.13, as in the original)."""
 
     def __init__(self, base_url: str = _DEFAULT_URL) -> None:
-        """Args:
-        base_url: the instance's search endpoint, e.g. ``http://localhost:8888/search``.
+        """Create the tool.
+
+        Args:
+            base_url: the instance's search endpoint, e.g. ``http://localhost:8888/search``.
         """
         warnings.warn(
             "SearxngSearchTool is deprecated and will be removed in v0.14. "

@@ -179,9 +179,11 @@ class TinyFishTool(Tool):
     """Deep-scrape a page with TinyFish: give a URL and, in plain words, what to extract."""
 
     def __init__(self, *, llm_config: Any = None, tinyfish_api_key: str | None = None) -> None:
-        """Args:
-        llm_config: unused (kept for the original's signature).
-        tinyfish_api_key: the API key; default ``TINYFISH_API_KEY``.
+        """Create the tool.
+
+        Args:
+            llm_config: unused (kept for the original's signature).
+            tinyfish_api_key: the API key; default ``TINYFISH_API_KEY``.
         """
         self.tinyfish_api_key = _api_key(tinyfish_api_key)
 
@@ -206,9 +208,11 @@ class TinyFishSearchTool(Tool):
     """Search the web with TinyFish Search: ranked results with title, snippet, site name and URL."""
 
     def __init__(self, *, llm_config: Any = None, tinyfish_api_key: str | None = None) -> None:
-        """Args:
-        llm_config: unused (kept for the original's signature).
-        tinyfish_api_key: the API key; default ``TINYFISH_API_KEY``.
+        """Create the tool.
+
+        Args:
+            llm_config: unused (kept for the original's signature).
+            tinyfish_api_key: the API key; default ``TINYFISH_API_KEY``.
         """
         self.tinyfish_api_key = _api_key(tinyfish_api_key)
 
@@ -236,9 +240,11 @@ class TinyFishFetchTool(Tool):
     """Fetch pages with TinyFish Fetch (rendered in a browser): clean content, metadata and per-URL errors."""
 
     def __init__(self, *, llm_config: Any = None, tinyfish_api_key: str | None = None) -> None:
-        """Args:
-        llm_config: unused (kept for the original's signature).
-        tinyfish_api_key: the API key; default ``TINYFISH_API_KEY``.
+        """Create the tool.
+
+        Args:
+            llm_config: unused (kept for the original's signature).
+            tinyfish_api_key: the API key; default ``TINYFISH_API_KEY``.
         """
         self.tinyfish_api_key = _api_key(tinyfish_api_key)
 

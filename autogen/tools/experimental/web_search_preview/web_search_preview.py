@@ -30,12 +30,14 @@ class WebSearchPreviewTool(Tool):
         instructions: str | None = None,
         text_format: type[BaseModel] | None = None,
     ) -> None:
-        """Args:
-        llm_config: an LLMConfig or dict with a ``config_list``; its first OpenAI ``gpt-4*`` entry is used.
-        search_context_size: "low", "medium" (default) or "high".
-        user_location: the user's approximate location (``city``, ``country``, ``region``, ``timezone``).
-        instructions: a system (developer) message put first in the model's context.
-        text_format: a pydantic model to parse the answer into; the answer is text without one.
+        """Create the tool.
+
+        Args:
+            llm_config: an LLMConfig or dict with a ``config_list``; its first OpenAI ``gpt-4*`` entry is used.
+            search_context_size: "low", "medium" (default) or "high".
+            user_location: the user's approximate location (``city``, ``country``, ``region``, ``timezone``).
+            instructions: a system (developer) message put first in the model's context.
+            text_format: a pydantic model to parse the answer into; the answer is text without one.
         """
         warnings.warn(
             "WebSearchPreviewTool is deprecated and will be removed in v0.14. "

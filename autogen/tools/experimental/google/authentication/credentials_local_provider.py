@@ -21,11 +21,13 @@ class GoogleCredentialsLocalProvider(GoogleCredentialsProvider):
     def __init__(
         self, client_secret_file: str, scopes: list[str], token_file: str | None = None, port: int = 8080
     ) -> None:
-        """Args:
-        client_secret_file: the OAuth client's secret file (JSON, from the Google Cloud console).
-        scopes: the scopes to request, e.g. ``["https://www.googleapis.com/auth/drive.readonly"]``.
-        token_file: where the credentials are kept between runs; not saved without it.
-        port: the local port that receives the OAuth redirect.
+        """Create the provider.
+
+        Args:
+            client_secret_file: the OAuth client's secret file (JSON, from the Google Cloud console).
+            scopes: the scopes to request, e.g. ``["https://www.googleapis.com/auth/drive.readonly"]``.
+            token_file: where the credentials are kept between runs; not saved without it.
+            port: the local port that receives the OAuth redirect.
         """
         self.client_secret_file = client_secret_file
         self.scopes = scopes

@@ -31,11 +31,13 @@ class GoogleDriveToolkit(Toolkit, GoogleToolkitProtocol):
         exclude: list[Literal["list_drive_files_and_folders", "download_file_from_drive"]] | None = None,
         api_version: str = "v3",
     ) -> None:
-        """Args:
-        credentials: Google OAuth2 credentials (see GoogleCredentialsLocalProvider).
-        download_folder: where downloads go (created if missing); nothing is written outside it.
-        exclude: names of tools to leave out.
-        api_version: the Drive API version.
+        """Create the toolkit.
+
+        Args:
+            credentials: Google OAuth2 credentials (see GoogleCredentialsLocalProvider).
+            download_folder: where downloads go (created if missing); nothing is written outside it.
+            exclude: names of tools to leave out.
+            api_version: the Drive API version.
         """
         global build
         if build is None:
