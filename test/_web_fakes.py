@@ -7,6 +7,8 @@
   the CA through ``PRIMP_CA_BUNDLE``. It answers ``GET https://www.bing.com/search`` in Bing's result
   page format, which is where duckduckgo_search 8.1 sends text searches (its DuckDuckGo html/lite
   backends are switched off in that release).
+- `FakeJsonApi`: a JSON web API whose routes a test defines (Tavily, SearxNG, TinyFish, Firecrawl, the Google
+  APIs), recording every call.
 """
 
 from __future__ import annotations
@@ -27,7 +29,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlparse
 
-__all__ = ["FakeMediaWiki", "FakeSearchProxy", "SearchHit"]
+__all__ = ["ApiCall", "FakeJsonApi", "FakeMediaWiki", "FakeSearchProxy", "SearchHit"]
 
 TIMESTAMP = "2024-05-01T12:00:00Z"
 
@@ -230,6 +232,86 @@ class FakeSearchProxy:
         return f"http://127.0.0.1:{self._server.server_address[1]}"
 
     def __enter__(self) -> FakeSearchProxy:  # noqa: PYI034 - typing.Self needs Python 3.11
+        threading.Thread(target=self._server.serve_forever, args=(0.05,), daemon=True).start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._server.shutdown()
+        self._server.server_close()
+
+
+@dataclass
+class ApiCall:
+    """One request to a `FakeJsonApi`: method, path, query (last value of each name), headers, JSON body."""
+
+    method: str
+    path: str
+    query: dict[str, str]
+    headers: dict[str, str]
+    body: Any = None
+
+
+# A route's answer: (status, JSON-able body), or (status, bytes, content type) for other content.
+Answer = tuple[int, Any] | tuple[int, bytes, str]
+
+
+class FakeJsonApi:
+    """An HTTP API on 127.0.0.1 answering ``routes``: ``{"POST /v1/scrape": handler, ...}``, each handler taking
+    the `ApiCall` and giving an `Answer`; a route ending in ``/*`` matches any path under it. Unknown routes
+    answer 404. ``calls`` records every request."""
+
+    def __init__(self, routes: dict[str, Any]) -> None:
+        self.routes = dict(routes)
+        self.calls: list[ApiCall] = []
+        fake = self
+
+        class Handler(BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"
+
+            def _serve(self) -> None:
+                url = urlparse(self.path)
+                length = int(self.headers.get("Content-Length") or 0)
+                raw = self.rfile.read(length) if length else b""
+                try:
+                    body = json.loads(raw) if raw else None
+                except ValueError:
+                    body = raw.decode(errors="replace")
+                query = {k: v[-1] for k, v in parse_qs(url.query).items()}
+                call = ApiCall(self.command, url.path, query, {k.lower(): v for k, v in self.headers.items()}, body)
+                fake.calls.append(call)
+                handler = fake.route(self.command, url.path)
+                answer = handler(call) if handler else (404, {"error": f"no route {self.command} {url.path}"})
+                if len(answer) == 3:
+                    status, data, content_type = answer
+                else:
+                    status, data, content_type = answer[0], json.dumps(answer[1]).encode(), "application/json"
+                self.send_response(status)
+                self.send_header("Content-Type", content_type)
+                self.send_header("Content-Length", str(len(data)))
+                self.end_headers()
+                self.wfile.write(data)
+
+            do_GET = do_POST = do_DELETE = _serve
+
+            def log_message(self, *args: Any) -> None:
+                pass
+
+        self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self._server.daemon_threads = True
+
+    def route(self, method: str, path: str) -> Any:
+        """The handler for ``method path``: the exact route, else the longest ``/*`` prefix route."""
+        exact = self.routes.get(f"{method} {path}")
+        if exact is not None:
+            return exact
+        prefixes = [r for r in self.routes if r.endswith("/*") and f"{method} {path}".startswith(r[:-1])]
+        return self.routes[max(prefixes, key=len)] if prefixes else None
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self._server.server_address[1]}"
+
+    def __enter__(self) -> FakeJsonApi:  # noqa: PYI034 - typing.Self needs Python 3.11
         threading.Thread(target=self._server.serve_forever, args=(0.05,), daemon=True).start()
         return self
 

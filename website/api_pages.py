@@ -276,9 +276,17 @@ PAGES: list[Page] = [
         "Experimental agents and tools",
         "`autogen.agents.experimental` (ReasoningAgent, DocAgent, DeepResearchAgent, WebSurferAgent, "
         "WikipediaAgent) and `autogen.tools.experimental` (code execution, ReliableTool, search and web tools, "
-        "messaging platforms). Tools for external services need their extra and a key; without them they fail "
+        "messaging platforms), with the Google Drive toolkit of `autogen.tools.experimental.google`; and the "
+        "small reference agents and tool of `autogen.agents.contrib` and `autogen.tools.contrib` (date and time). "
+        "Tools for external services need their extra and a key; without them they fail "
         "with an error that names what is missing.",
-        ["autogen.agents.experimental", "autogen.tools.experimental"],
+        [
+            "autogen.agents.experimental",
+            "autogen.tools.experimental",
+            "autogen.tools.experimental.google",
+            "autogen.agents.contrib",
+            "autogen.tools.contrib",
+        ],
     ),
     Page(
         "local.md",

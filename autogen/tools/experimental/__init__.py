@@ -28,6 +28,12 @@ _WHERE = {
     "SlackSendTool": "messageplatform",
     "TelegramRetrieveTool": "messageplatform",
     "TelegramSendTool": "messageplatform",
+    "FirecrawlTool": "firecrawl",
+    "SearxngSearchTool": "searxng",
+    "TinyFishTool": "tinyfish",
+    "TinyFishSearchTool": "tinyfish",
+    "TinyFishFetchTool": "tinyfish",
+    "WebSearchPreviewTool": "web_search_preview",
 }
 
 __all__ = sorted(_WHERE)  # noqa: PLE0605

@@ -33,13 +33,7 @@ def _web_tool(web_tool: str, llm_config: Any, kwargs: dict[str, Any]) -> Tool:
     if web_tool not in _WEB_TOOLS:
         raise ValueError(f"Unsupported {web_tool=}.")
     class_name, takes_llm_config = _WEB_TOOLS[web_tool]
-    tools = importlib.import_module("autogen.tools.experimental")
-    try:
-        tool_class = getattr(tools, class_name)
-    except AttributeError:
-        raise NotImplementedError(
-            f"web_tool={web_tool!r} ({class_name}) is not available in this version of ag2."
-        ) from None
+    tool_class = getattr(importlib.import_module("autogen.tools.experimental"), class_name)
     return tool_class(llm_config=llm_config, **kwargs) if takes_llm_config else tool_class(**kwargs)
 
 

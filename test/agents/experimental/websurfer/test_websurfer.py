@@ -11,6 +11,7 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
+from _web_fakes import FakeJsonApi
 
 from autogen import UserProxyAgent
 from autogen.agents.experimental import WebSurferAgent
@@ -108,8 +109,24 @@ def test_unknown_and_unavailable_tools(monkeypatch: pytest.MonkeyPatch) -> None:
         WebSurferAgent(name="WebSurfer", llm_config=CONFIG, web_tool="gopher")  # type: ignore[arg-type]
     with pytest.raises(ValueError, match="API key"):  # the tool's own check: its kwargs reach it
         WebSurferAgent(name="WebSurfer", llm_config=CONFIG, web_tool="perplexity")
-    import autogen.tools.experimental as tools
 
-    if "FirecrawlTool" not in tools._WHERE:
-        with pytest.raises(NotImplementedError, match="firecrawl.*not available"):
-            WebSurferAgent(name="WebSurfer", llm_config=CONFIG, web_tool="firecrawl")
+
+@pytest.mark.filterwarnings("ignore::DeprecationWarning")  # both tools are deprecated in ag2 0.13
+def test_searxng_and_firecrawl_tools() -> None:
+    hits = [{"title": "AG2", "url": "https://ag2.ai", "content": "Agents."}]
+    with FakeJsonApi({"GET /search": lambda call: (200, {"query": call.query["q"], "results": hits})}) as searx:
+        surfer = WebSurferAgent(
+            name="WebSurfer",
+            llm_config=CONFIG,
+            web_tool="searxng",
+            web_tool_kwargs={"base_url": f"{searx.url}/search"},
+        )
+        assert [t["function"]["name"] for t in surfer.llm_config["tools"]] == ["searxng_search"]
+        assert surfer.tool(query="ag2") == [{"title": "AG2", "link": "https://ag2.ai", "snippet": "Agents."}]
+    surfer = WebSurferAgent(
+        name="WebSurfer",
+        llm_config=CONFIG,
+        web_tool="firecrawl",
+        web_tool_kwargs={"firecrawl_api_key": "fc", "firecrawl_api_url": "http://127.0.0.1:9"},
+    )
+    assert surfer.tool.name == "firecrawl_scrape" and surfer.tool.firecrawl_api_url == "http://127.0.0.1:9"

@@ -1,0 +1,5 @@
+"""Contributed tools (``autogen.tools.contrib``)."""
+
+from .time import TimeTool
+
+__all__ = ["TimeTool"]

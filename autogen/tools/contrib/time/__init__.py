@@ -1,0 +1,3 @@
+from .time import TimeTool
+
+__all__ = ["TimeTool"]

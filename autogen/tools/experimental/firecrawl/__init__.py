@@ -1,0 +1,3 @@
+from .firecrawl_tool import FirecrawlTool
+
+__all__ = ["FirecrawlTool"]

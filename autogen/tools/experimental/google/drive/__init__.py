@@ -1,0 +1,3 @@
+from .toolkit import GoogleDriveToolkit
+
+__all__ = ["GoogleDriveToolkit"]

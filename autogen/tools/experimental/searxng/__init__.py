@@ -1,0 +1,3 @@
+from .searxng_search import SearxngSearchTool
+
+__all__ = ["SearxngSearchTool"]
