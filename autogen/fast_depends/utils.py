@@ -7,11 +7,14 @@ import asyncio
 import functools
 import inspect
 import sys
-from collections.abc import AsyncGenerator, AsyncIterable, Awaitable, Callable
+from collections.abc import AsyncGenerator, AsyncIterable, Awaitable, Callable, Iterator
 from contextlib import AbstractContextManager, AsyncExitStack, ExitStack, asynccontextmanager, contextmanager
-from typing import Annotated, Any, ForwardRef, TypeVar, cast, get_args, get_origin
+from typing import TYPE_CHECKING, Annotated, Any, ForwardRef, TypeVar, cast, get_args, get_origin
 
 from typing_extensions import ParamSpec
+
+if TYPE_CHECKING:
+    from types import FrameType
 
 from ._compat import evaluate_forwardref
 
@@ -25,6 +28,7 @@ __all__ = [
     "is_async_gen_callable",
     "is_coroutine_callable",
     "is_gen_callable",
+    "outer_frames",
     "run_async",
     "run_in_threadpool",
     "solve_generator_async",
@@ -111,18 +115,21 @@ async def solve_generator_async(
     return stack.enter_context(contextmanager(call)(*sub_args, **sub_values))
 
 
-def collect_outer_stack_locals() -> dict[str, Any]:
-    """Locals of the calling frames outside this package, inner frames winning (for local types)."""
-    frames = []
+def outer_frames(skip: tuple[str, ...]) -> Iterator[FrameType]:
+    """The calling frames, innermost first, leaving out those of modules ``skip`` names (or their submodules)."""
     frame = sys._getframe(1)
     while frame is not None:
         module = frame.f_globals.get("__name__", "")
-        if not module.startswith(("autogen.fast_depends", "autogen.tools")):
-            frames.append(frame)
+        if not any(module == name or module.startswith(f"{name}.") for name in skip):
+            yield frame
         frame = frame.f_back  # type: ignore[assignment]
+
+
+def collect_outer_stack_locals() -> dict[str, Any]:
+    """Locals of the calling frames outside this package, inner frames winning (for local types)."""
     names: dict[str, Any] = {}
-    for f in reversed(frames):
-        names.update(f.f_locals)
+    for frame in reversed(list(outer_frames(("autogen.fast_depends", "autogen.tools")))):
+        names.update(frame.f_locals)
     return names
 
 

@@ -11,7 +11,6 @@ from __future__ import annotations
 import functools
 import inspect
 import logging
-import sys
 import types
 import typing
 from collections.abc import Callable
@@ -27,6 +26,7 @@ from ..fast_depends.core import CallModel, build_call_model
 from ..fast_depends.core.model import NOT_PLAIN
 from ..fast_depends.dependencies import dependency_provider
 from ..fast_depends.dependencies.model import Depends
+from ..fast_depends.utils import outer_frames
 from .dependency_injection import BaseContext, ChatContext, Field, constant_of
 from .errors import ToolArgumentError
 
@@ -107,14 +107,9 @@ def _globals_of(func: Any) -> dict[str, Any]:
 
 
 def _caller_locals() -> dict[str, Any]:
-    """Locals of the nearest frame outside this package: where a tool defined in a function lives."""
-    frame = sys._getframe(1)
-    while frame is not None:
-        module = frame.f_globals.get("__name__", "")
-        if module != "autogen" and not module.startswith("autogen."):
-            return dict(frame.f_locals)
-        frame = frame.f_back  # type: ignore[assignment]
-    return {}
+    """Locals of the nearest frame outside autogen: where a tool defined in a function lives."""
+    frame = next(outer_frames(("autogen",)), None)
+    return dict(frame.f_locals) if frame is not None else {}
 
 
 def _type_hints(func: Any, localns: dict[str, Any] | None) -> dict[str, Any]:

@@ -212,7 +212,10 @@ def remove_params(func: Callable[..., Any], sig: inspect.Signature, params: Iter
 def _remove_injected_params_from_signature(func: Callable[..., Any]) -> Callable[..., Any]:
     """A wrapper of ``func`` whose signature leaves out its context and ``Depends`` parameters."""
     func = _fix_staticmethod(func)
-    sig = inspect.signature(func)
+    try:  # string annotations (``from __future__ import annotations``) must be read as types here
+        sig = inspect.signature(func, eval_str=True)
+    except Exception:  # noqa: BLE001 - a name only known later: judge by the text as written
+        sig = inspect.signature(func)
     kept = [p for p in sig.parameters.values() if not (_is_context_param(p) or _is_depends_param(p))]
     return _with_signature(func, sig.replace(parameters=kept))
 

@@ -73,6 +73,8 @@ def build_call_model(
         assert not (is_sync and is_call_async), f"You cannot use async dependency `{name}` at sync main"
 
     signature, return_annotation = get_typed_signature(call)
+    if inspect.isclass(call):
+        return_annotation = EMPTY  # the signature of a class is its __init__'s, which returns None
     is_generator = is_gen_callable(call) or is_async_gen_callable(call)
     if is_generator and get_args(return_annotation):
         return_annotation = get_args(return_annotation)[0]  # Iterator[int] -> int
