@@ -152,8 +152,14 @@ def _has_string_annotation(annotation: Any) -> bool:
 
 
 def get_typed_signature(call: Callable[..., Any]) -> tuple[inspect.Signature, Any]:
-    """``call``'s signature with string annotations evaluated, and its return annotation."""
-    signature = inspect.signature(call)
+    """``call``'s signature with string annotations evaluated, and its return annotation.
+
+    A builtin without a signature (``dict``, ``list``) is taken as a call without parameters.
+    """
+    try:
+        signature = inspect.signature(call)
+    except ValueError:
+        return inspect.Signature(), inspect.Signature.empty
     annotations = [p.annotation for p in signature.parameters.values()] + [signature.return_annotation]
     if not any(_has_string_annotation(a) for a in annotations):
         return signature, signature.return_annotation

@@ -560,7 +560,8 @@ class FunctionSpec:
                         await fill_async(values, stack)
                         result = await invoke(values)
                 else:
-                    await fill_async(values, None)
+                    if fillers:
+                        await fill_async(values, None)
                     result = await invoke(values)
                 return post(result) if post is not None else result
 
@@ -594,7 +595,8 @@ class FunctionSpec:
                         fill_sync(values, stack)
                         result = invoke(values)
                 else:
-                    fill_sync(values, None)
+                    if fillers:
+                        fill_sync(values, None)
                     result = invoke(values)
                 return post(result) if post is not None else result
 

@@ -138,6 +138,16 @@ def test_classes_callable_instances_and_partials_are_dependencies() -> None:
     assert run("prod", "2") == "prod 6 #2"
 
 
+def test_builtins_without_a_signature_are_dependencies_without_inputs() -> None:
+    @inject
+    def fresh(store: dict = Depends(dict)) -> dict:  # noqa: B008
+        store["n"] = 1
+        return store
+
+    assert fresh() == {"n": 1}
+    assert fresh() is not fresh()
+
+
 def test_cast_false_passes_a_dependency_value_unchanged() -> None:
     @dataclass
     class Conn:
