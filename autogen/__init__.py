@@ -67,26 +67,9 @@ _LAZY: dict[str, str] = {
 }
 
 _SUBMODULES = {
-    "agentchat",
-    "cache",
-    "code_utils",
-    "coding",
-    "events",
-    "exception_utils",
-    "io",
-    "llm_config",
-    "oai",
-    "runtime_logging",
-    "token_count_utils",
-    "tools",
-    "testing",
-    "retrieve",
-    "retrieve_utils",
-    "graph_utils",
-    "function_utils",
-    "logger",
-    "messages",
-    "local",
+    "agentchat", "cache", "code_utils", "coding", "events", "exception_utils", "io", "llm_config", "oai",
+    "runtime_logging", "token_count_utils", "tools", "testing", "retrieve", "retrieve_utils", "graph_utils",
+    "function_utils", "logger", "messages", "local",
 }
 
 __all__ = [

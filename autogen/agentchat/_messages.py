@@ -199,15 +199,11 @@ class ApiView:
             return
         self._close_pending()
         # An orphan tool result (its call was trimmed away or never made): keep it as user text.
-        self.out.append(
-            {"role": "user", "content": f"Tool result ({call_id or 'unknown call'}): {_text(m.get('content'))}"}
-        )
+        self.out.append({"role": "user", "content": f"Tool result ({call_id or 'unknown call'}): {_text(m.get('content'))}"})
 
 
 def _unanswered(pending: dict[str, None]) -> list[dict[str, Any]]:
-    return [
-        {"role": "tool", "tool_call_id": c, "content": "No result: the tool call was not executed."} for c in pending
-    ]
+    return [{"role": "tool", "tool_call_id": c, "content": "No result: the tool call was not executed."} for c in pending]
 
 
 def _text(content: Any) -> Any:

@@ -97,9 +97,7 @@ def initiate_chats(chat_queue: list[dict[str, Any]]) -> list[ChatResult]:
         excluded = set(chat_info.get("finished_chat_indexes_to_exclude_from_carryover", []))
         _add_carryover(chat_info, [r.summary for i, r in enumerate(finished) if i not in excluded])
         if "message" not in chat_info:
-            warnings.warn(
-                "A chat in the queue has no 'message'; the human will be asked for one.", UserWarning, stacklevel=2
-            )
+            warnings.warn("A chat in the queue has no 'message'; the human will be asked for one.", UserWarning, stacklevel=2)
         _emit_carryover(chat_info)
         sender = chat_info["sender"]
         finished.append(sender.initiate_chat(**_chat_kwargs(chat_info)))

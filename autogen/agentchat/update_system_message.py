@@ -36,9 +36,7 @@ class UpdateSystemMessage:
                     "UpdateSystemMessage's function is called as f(agent, messages)."
                 )
             if sig.return_annotation not in (str, "str"):
-                raise ValueError(
-                    "The update function must return a string: annotate UpdateSystemMessage's function with -> str."
-                )
+                raise ValueError("The update function must return a string: annotate UpdateSystemMessage's function with -> str.")
         else:
             raise ValueError(
                 "The update function must be either a string or a callable: UpdateSystemMessage takes a str "

@@ -28,9 +28,7 @@ DEFAULT_RESPONSE_PROMPT = (
     "Write the final answer to the original request as a standalone reply, without referring to the "
     "discussion that led to it."
 )
-_TRANSCRIPT_INTRO = (
-    "You were asked to fulfil a request, and worked on it with your team. This is the transcript of that work:"
-)
+_TRANSCRIPT_INTRO = "You were asked to fulfil a request, and worked on it with your team. This is the transcript of that work:"
 
 
 def _last_message_preparer(agent: SocietyOfMindAgent, messages: list[dict[str, Any]]) -> str:
@@ -112,9 +110,7 @@ class SocietyOfMindAgent(ConversableAgent):
         """Run the inner monologue with ``chat_manager`` (None: no inner chat; the agent falls back
         to its other reply functions)."""
         self._chat_manager = chat_manager
-        self._group_chat: GroupChat | None = (
-            getattr(chat_manager, "groupchat", None) if chat_manager is not None else None
-        )
+        self._group_chat: GroupChat | None = getattr(chat_manager, "groupchat", None) if chat_manager is not None else None
 
     # ------------------------------------------------------------------ preparing the answer
 
@@ -137,9 +133,7 @@ class SocietyOfMindAgent(ConversableAgent):
         return request
 
     def _llm_answer_flow(self, prompt: str, messages: list[dict[str, Any]]) -> Flow[str]:
-        answer = yield from self._llm_flow(
-            self.client, self._transcript_request(prompt, messages), None, self.client_cache
-        )
+        answer = yield from self._llm_flow(self.client, self._transcript_request(prompt, messages), None, self.client_cache)
         if answer is None or isinstance(answer, str):
             return answer or ""
         return str(answer)
@@ -152,9 +146,7 @@ class SocietyOfMindAgent(ConversableAgent):
 
     # ------------------------------------------------------------------ the reply
 
-    def _inner_monologue_flow(
-        self, messages: list[dict[str, Any]] | None, sender: Agent | None, config: Any
-    ) -> Flow[tuple[bool, Any]]:
+    def _inner_monologue_flow(self, messages: list[dict[str, Any]] | None, sender: Agent | None, config: Any) -> Flow[tuple[bool, Any]]:
         manager, groupchat = self.chat_manager, self._group_chat
         if manager is None or groupchat is None:
             return False, None
@@ -167,9 +159,7 @@ class SocietyOfMindAgent(ConversableAgent):
             for message in messages[:-1]:
                 attributed = dict(message)
                 if "name" not in attributed:
-                    attributed["name"] = (
-                        self.name if attributed.get("role") == "assistant" else getattr(sender, "name", None)
-                    )
+                    attributed["name"] = self.name if attributed.get("role") == "assistant" else getattr(sender, "name", None)
                 yield from send_flow(manager, attributed, agent, False, True)
         try:
             yield from chat_flow(self, manager, message=messages[-1], clear_history=False)
@@ -199,7 +189,5 @@ class SocietyOfMindAgent(ConversableAgent):
 
 
 register_stock_flow(
-    SocietyOfMindAgent.generate_inner_monologue_reply,
-    SocietyOfMindAgent.a_generate_inner_monologue_reply,
-    "_inner_monologue_flow",
+    SocietyOfMindAgent.generate_inner_monologue_reply, SocietyOfMindAgent.a_generate_inner_monologue_reply, "_inner_monologue_flow"
 )

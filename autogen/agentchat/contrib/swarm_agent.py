@@ -417,9 +417,7 @@ def _set_to_tool_execution(agent: ConversableAgent) -> None:
     agent.register_reply([Agent, None], _generate_swarm_tool_reply)
 
 
-def _swarm_tool_flow(
-    agent: ConversableAgent, messages: list[dict[str, Any]] | None, sender: Agent | None, config: Any = None
-) -> Any:
+def _swarm_tool_flow(agent: ConversableAgent, messages: list[dict[str, Any]] | None, sender: Agent | None, config: Any = None) -> Any:
     """The executor's reply step: nothing to do without tool calls, else the flow running them."""
     if messages is None:
         messages = agent._oai_messages[sender]  # type: ignore[index]
@@ -464,20 +462,14 @@ def _run_swarm_tools(agent: ConversableAgent, calls: list[dict[str, Any]]) -> Fl
 
 
 def _generate_swarm_tool_reply(
-    agent: ConversableAgent,
-    messages: list[dict[str, Any]] | None = None,
-    sender: Agent | None = None,
-    config: Any = None,
+    agent: ConversableAgent, messages: list[dict[str, Any]] | None = None, sender: Agent | None = None, config: Any = None
 ) -> tuple[bool, dict[str, Any] | None]:
     """Reply function of the swarm's tool executor (see `_run_swarm_tools`)."""
     return run_reply_step(_swarm_tool_flow(agent, messages, sender, config))  # type: ignore[no-any-return]
 
 
 async def _a_generate_swarm_tool_reply(
-    agent: ConversableAgent,
-    messages: list[dict[str, Any]] | None = None,
-    sender: Agent | None = None,
-    config: Any = None,
+    agent: ConversableAgent, messages: list[dict[str, Any]] | None = None, sender: Agent | None = None, config: Any = None
 ) -> tuple[bool, dict[str, Any] | None]:
     """Async twin of `_generate_swarm_tool_reply`."""
     return await a_run_reply_step(_swarm_tool_flow(agent, messages, sender, config))  # type: ignore[no-any-return]
@@ -486,9 +478,7 @@ async def _a_generate_swarm_tool_reply(
 register_stock_flow(_generate_swarm_tool_reply, _a_generate_swarm_tool_reply, "_swarm_tool_flow")
 
 
-def _change_tool_context_variables_to_depends(
-    agent: ConversableAgent, current_tool: Any, context_variables: ContextVariables
-) -> None:
+def _change_tool_context_variables_to_depends(agent: ConversableAgent, current_tool: Any, context_variables: ContextVariables) -> None:
     """Replace ``agent``'s tool by a copy whose ``context_variables`` parameter is bound to
     ``context_variables`` (hidden from the LLM, filled in even when the tool is called directly),
     when it has such a parameter not bound yet."""
@@ -576,9 +566,7 @@ def _create_nested_chats(agent: ConversableAgent, nested_chat_agents: list[Conve
     for handoff in getattr(agent, "_swarm_nested_chat_handoffs", []):
         if id(handoff) not in created:
             nested = created[id(handoff)] = create(handoff["nested_chats"])
-            register_hand_off(
-                agent, OnCondition(target=nested, condition=handoff["condition"], available=handoff["available"])
-            )
+            register_hand_off(agent, OnCondition(target=nested, condition=handoff["condition"], available=handoff["available"]))
     for condition in getattr(agent, "_swarm_oncontextconditions", []):
         if isinstance(condition.target, dict):
             condition.target = created[id(condition)] = create(condition.target)
@@ -619,9 +607,7 @@ def _cleanup_temp_user_messages(chat_result: ChatResult) -> None:
     group_utils.cleanup_temp_user_messages(chat_result)
 
 
-def _create_swarm_manager(
-    groupchat: Any, swarm_manager_args: dict[str, Any] | None, agents: list[ConversableAgent]
-) -> Any:
+def _create_swarm_manager(groupchat: Any, swarm_manager_args: dict[str, Any] | None, agents: list[ConversableAgent]) -> Any:
     """The swarm's GroupChatManager; it needs an LLM when an agent's after-work is SWARM_MANAGER."""
     from ..groupchat import GroupChatManager
 
@@ -645,19 +631,13 @@ class _SwarmSelectionFilter:
     """Never offer the tool executor, the nested chat agents or the temporary user to an LLM selection."""
 
     def is_eligible(self, agent: Agent, ctx: Any) -> bool:
-        return not (
-            agent.name == __TOOL_EXECUTOR_NAME__
-            or agent.name.startswith(NESTED_CHAT_AGENT_PREFIX)
-            or agent.name == group_utils.TEMP_USER_NAME
-        )
+        return not (agent.name == __TOOL_EXECUTOR_NAME__ or agent.name.startswith(NESTED_CHAT_AGENT_PREFIX) or agent.name == group_utils.TEMP_USER_NAME)
 
 
 # ------------------------------------------------------------------------------------- choosing the next speaker
 
 
-def _prepare_groupchat_auto_speaker(
-    groupchat: Any, last_swarm_agent: ConversableAgent, after_work_next_agent_selection_msg: Any
-) -> None:
+def _prepare_groupchat_auto_speaker(groupchat: Any, last_swarm_agent: ConversableAgent, after_work_next_agent_selection_msg: Any) -> None:
     """Set the group chat's selection prompt for the manager's LLM: the default one, or the
     after-work's message (``{agentlist}`` filled with the speakers that may be chosen)."""
     from ..groupchat import SELECT_SPEAKER_PROMPT_TEMPLATE
@@ -675,9 +655,7 @@ def _prepare_groupchat_auto_speaker(
     groupchat.select_speaker_prompt_template = template.replace("{agentlist}", f"{[a.name for a in candidates]}")
 
 
-def _last_swarm_speaker(
-    groupchat: Any, swarm_agent_names: list[str], tool_execution: ConversableAgent
-) -> ConversableAgent:
+def _last_swarm_speaker(groupchat: Any, swarm_agent_names: list[str], tool_execution: ConversableAgent) -> ConversableAgent:
     try:
         return group_utils.get_last_agent_speaker(groupchat, swarm_agent_names, tool_execution)  # type: ignore[return-value]
     except ValueError:
@@ -718,9 +696,7 @@ def _determine_next_agent(
         after_work = pending
 
     last_swarm_speaker = _last_swarm_speaker(groupchat, swarm_agent_names, tool_execution)
-    if after_work is None and (
-        (user_agent and last_speaker == user_agent) or groupchat.messages[-1].get("role") == "tool"
-    ):
+    if after_work is None and ((user_agent and last_speaker == user_agent) or groupchat.messages[-1].get("role") == "tool"):
         return last_swarm_speaker
 
     if after_work is None:
@@ -811,12 +787,8 @@ def _prepare_swarm_chat(
     if isinstance(context_variables, dict):
         context_variables = ContextVariables(context_variables)
     context_variables = context_variables if context_variables is not None else ContextVariables()
-    tool_execution, nested_chat_agents = _prepare_swarm_agents(
-        initial_agent, agents, context_variables, exclude_transit_message
-    )
-    processed, initiator, names, temp_users = _process_initial_messages(
-        messages, user_agent, agents, nested_chat_agents
-    )
+    tool_execution, nested_chat_agents = _prepare_swarm_agents(initial_agent, agents, context_variables, exclude_transit_message)
+    processed, initiator, names, temp_users = _process_initial_messages(messages, user_agent, agents, nested_chat_agents)
     transition = create_swarm_transition(initial_agent, tool_execution, names, user_agent, after_work)
     groupchat = GroupChat(
         agents=[tool_execution, *agents, *nested_chat_agents, *([user_agent] if user_agent else temp_users)],
@@ -870,15 +842,7 @@ def initiate_swarm_chat(
     """
     _deprecated("initiate_swarm_chat", "initiate_group_chat / run_group_chat")
     chat = _prepare_swarm_chat(
-        initial_agent,
-        messages,
-        agents,
-        user_agent,
-        swarm_manager_args,
-        max_rounds,
-        context_variables,
-        after_work,
-        exclude_transit_message,
+        initial_agent, messages, agents, user_agent, swarm_manager_args, max_rounds, context_variables, after_work, exclude_transit_message
     )
     return run_sync(_swarm_chat_flow(chat))
 
@@ -897,15 +861,7 @@ async def a_initiate_swarm_chat(
     """Async twin of `initiate_swarm_chat` (deprecated)."""
     _deprecated("a_initiate_swarm_chat", "a_initiate_group_chat / a_run_group_chat")
     chat = _prepare_swarm_chat(
-        initial_agent,
-        messages,
-        agents,
-        user_agent,
-        swarm_manager_args,
-        max_rounds,
-        context_variables,
-        after_work,
-        exclude_transit_message,
+        initial_agent, messages, agents, user_agent, swarm_manager_args, max_rounds, context_variables, after_work, exclude_transit_message
     )
     return await run_async(_swarm_chat_flow(chat))
 
@@ -937,19 +893,9 @@ def run_swarm(
 
     _deprecated("run_swarm", "run_group_chat")
     chat = _prepare_swarm_chat(
-        initial_agent,
-        messages,
-        agents,
-        user_agent,
-        swarm_manager_args,
-        max_rounds,
-        context_variables,
-        after_work,
-        exclude_transit_message,
+        initial_agent, messages, agents, user_agent, swarm_manager_args, max_rounds, context_variables, after_work, exclude_transit_message
     )
-    return RunResponse.start(
-        lambda: _completion(chat, run_sync(_swarm_chat_flow(chat))), agents=[*chat.groupchat.agents, chat.manager]
-    )
+    return RunResponse.start(lambda: _completion(chat, run_sync(_swarm_chat_flow(chat))), agents=[*chat.groupchat.agents, chat.manager])
 
 
 async def a_run_swarm(
@@ -968,15 +914,7 @@ async def a_run_swarm(
 
     _deprecated("a_run_swarm", "a_run_group_chat")
     chat = _prepare_swarm_chat(
-        initial_agent,
-        messages,
-        agents,
-        user_agent,
-        swarm_manager_args,
-        max_rounds,
-        context_variables,
-        after_work,
-        exclude_transit_message,
+        initial_agent, messages, agents, user_agent, swarm_manager_args, max_rounds, context_variables, after_work, exclude_transit_message
     )
 
     async def work() -> dict[str, Any]:

@@ -36,9 +36,7 @@ class Chats:
     _human_input: list[str]
     _finished_chats: list[ChatResult]
 
-    def _prepare_chat(
-        self, recipient: Any, clear_history: bool, prepare_recipient: bool = True, reply_at_receive: bool = True
-    ) -> None:
+    def _prepare_chat(self, recipient: Any, clear_history: bool, prepare_recipient: bool = True, reply_at_receive: bool = True) -> None:
         self.reset_consecutive_auto_reply_counter(recipient)  # type: ignore[attr-defined]
         self.reply_at_receive[recipient] = reply_at_receive  # type: ignore[attr-defined]
         if clear_history:
@@ -84,9 +82,7 @@ class Chats:
             "Carryover should be a string or a list of strings. Not adding carryover to the message."
         )
 
-    def _process_multimodal_carryover(
-        self, content: list[dict[str, Any]], kwargs: dict[str, Any]
-    ) -> list[dict[str, Any]]:
+    def _process_multimodal_carryover(self, content: list[dict[str, Any]], kwargs: dict[str, Any]) -> list[dict[str, Any]]:
         """A multimodal ``content`` with the carryover as a text part in front."""
         if not kwargs.get("carryover"):
             return content
@@ -96,9 +92,7 @@ class Chats:
         """The first message of a chat, with any carryover appended."""
         return run_sync(self._init_message_flow(message, kwargs))
 
-    async def a_generate_init_message(
-        self, message: dict[str, Any] | str | None, **kwargs: Any
-    ) -> str | dict[str, Any]:
+    async def a_generate_init_message(self, message: dict[str, Any] | str | None, **kwargs: Any) -> str | dict[str, Any]:
         """Async twin of `generate_init_message`."""
         return await run_async(self._init_message_flow(message, kwargs))
 
@@ -136,8 +130,7 @@ class Chats:
         cache = Cache.get_current_cache(cache)  # an ambient `with Cache...:` block, for both drivers
         summary_args = summary_args if summary_args is not None else {}
         consolidate_chat_info(
-            {"recipient": recipient, "summary_method": summary_method, "summary_args": summary_args},
-            uniform_sender=self,
+            {"recipient": recipient, "summary_method": summary_method, "summary_args": summary_args}, uniform_sender=self
         )
         agents = [self, recipient]
         for agent in agents:  # a sync chat cannot run async-only reply functions (checked by the sync driver only)
@@ -156,9 +149,7 @@ class Chats:
                 for turn in range(max_turns):
                     if self._consecutive_auto_reply_counter[recipient] >= recipient._max_consecutive_auto_reply:  # type: ignore[attr-defined]
                         if runtime_logging.noting_terminations():
-                            runtime_logging.note_termination(
-                                "max_auto_replies", "Maximum number of consecutive auto-replies reached"
-                            )
+                            runtime_logging.note_termination("max_auto_replies", "Maximum number of consecutive auto-replies reached")
                         break
                     if turn == 0:
                         msg = yield from self._first_message_flow(message, recipient, kwargs)
@@ -166,8 +157,7 @@ class Chats:
                         if self._should_terminate_chat(recipient, self.chat_messages[recipient][-1]):  # type: ignore[attr-defined]
                             if runtime_logging.noting_terminations():
                                 runtime_logging.note_termination(
-                                    "termination_message",
-                                    f"Termination message condition on agent '{recipient.name}' met",
+                                    "termination_message", f"Termination message condition on agent '{recipient.name}' met"
                                 )
                             break
                         msg = yield from reply_flow(self, self.chat_messages[recipient], recipient)  # type: ignore[attr-defined]
@@ -175,12 +165,7 @@ class Chats:
                         break
                     yield from send_flow(self, msg, recipient, True, bool(silent))
                 else:
-                    emit(
-                        "TerminationEvent",
-                        termination_reason=f"Maximum turns ({max_turns}) reached",
-                        sender=self,
-                        recipient=recipient,
-                    )
+                    emit("TerminationEvent", termination_reason=f"Maximum turns ({max_turns}) reached", sender=self, recipient=recipient)
                     if runtime_logging.noting_terminations():
                         runtime_logging.note_termination("max_turns", f"Maximum turns ({max_turns}) reached")
             else:
@@ -220,9 +205,7 @@ class Chats:
     ) -> ChatResult:
         """Start a chat with ``recipient`` and run it until someone stops replying (or ``max_turns``)."""
         return run_sync(
-            self._chat_flow(
-                recipient, clear_history, silent, cache, max_turns, summary_method, summary_args, message, kwargs
-            )
+            self._chat_flow(recipient, clear_history, silent, cache, max_turns, summary_method, summary_args, message, kwargs)
         )
 
     async def a_initiate_chat(
@@ -239,16 +222,12 @@ class Chats:
     ) -> ChatResult:
         """Async twin of `initiate_chat`."""
         return await run_async(
-            self._chat_flow(
-                recipient, clear_history, silent, cache, max_turns, summary_method, summary_args, message, kwargs
-            )
+            self._chat_flow(recipient, clear_history, silent, cache, max_turns, summary_method, summary_args, message, kwargs)
         )
 
     # ------------------------------------------------------------------ summaries
 
-    def _summarize_flow(
-        self, summary_method: Any, summary_args: dict[str, Any], recipient: Any, cache: Any
-    ) -> Flow[str]:
+    def _summarize_flow(self, summary_method: Any, summary_args: dict[str, Any], recipient: Any, cache: Any) -> Flow[str]:
         if summary_method is None:
             return ""
         summary: Any = ""
@@ -261,9 +240,7 @@ class Chats:
             role = summary_args.get("summary_role") or "system"
             llm_cache = summary_args.get("cache", cache)
             try:
-                summary = yield from self._reflection_flow(
-                    prompt, recipient.chat_messages_for_summary(self), recipient, llm_cache, role
-                )
+                summary = yield from self._reflection_flow(prompt, recipient.chat_messages_for_summary(self), recipient, llm_cache, role)
                 if summary is None:
                     warnings.warn(f"The LLM returned no reply to {self.name}.", UserWarning, stacklevel=2)  # type: ignore[attr-defined]
             except Exception as e:
@@ -275,9 +252,7 @@ class Chats:
             raise ValueError("summary_method must be None, 'last_msg', 'reflection_with_llm' or a callable.")
         return _summary_text(summary)
 
-    def _reflection_flow(
-        self, prompt: str, messages: list[dict[str, Any]], llm_agent: Any, cache: Any, role: str | None
-    ) -> Flow[Any]:
+    def _reflection_flow(self, prompt: str, messages: list[dict[str, Any]], llm_agent: Any, cache: Any, role: str | None) -> Flow[Any]:
         """Ask the LLM of ``llm_agent`` (else this agent's) about ``messages`` followed by ``prompt``
         (as a ``role`` message, "system" by default): the reflection of a summary."""
         client = llm_agent.client if llm_agent is not None and llm_agent.client is not None else self.client  # type: ignore[attr-defined]
@@ -285,20 +260,11 @@ class Chats:
             raise ValueError("reflection_with_llm needs an LLM client on the sender or the recipient.")
         messages = [*messages, {"role": role or "system", "content": prompt}]
         if _replaced_from_client(self):  # user code (e.g. a test double) takes the LLM call
-            return (
-                yield Call(
-                    self._generate_oai_reply_from_client, None, llm_client=client, messages=messages, cache=cache
-                )
-            )  # type: ignore[attr-defined]
+            return (yield Call(self._generate_oai_reply_from_client, None, llm_client=client, messages=messages, cache=cache))  # type: ignore[attr-defined]
         return (yield from self._llm_flow(client, to_api_messages([], messages), None, cache))  # type: ignore[attr-defined]
 
     def _reflection_with_llm(
-        self,
-        prompt: str,
-        messages: list[dict[str, Any]],
-        llm_agent: Agent | None = None,
-        cache: Any = None,
-        role: str | None = None,
+        self, prompt: str, messages: list[dict[str, Any]], llm_agent: Agent | None = None, cache: Any = None, role: str | None = None
     ) -> Any:
         """The LLM's answer to ``prompt`` about ``messages`` (ag2's helper behind "reflection_with_llm")."""
         return run_sync(self._reflection_flow(prompt, messages, llm_agent, cache, role))
@@ -309,18 +275,10 @@ class Chats:
         ("" with a warning when the LLM call fails)."""
         return sender._summarize_chat("reflection_with_llm", summary_args, recipient)
 
-    def _summarize_chat(
-        self,
-        summary_method: Any,
-        summary_args: dict[str, Any] | None,
-        recipient: Agent | None = None,
-        cache: Any = None,
-    ) -> str:
+    def _summarize_chat(self, summary_method: Any, summary_args: dict[str, Any] | None, recipient: Agent | None = None, cache: Any = None) -> str:
         """The summary of the chat with ``recipient`` by ``summary_method`` ("last_msg",
         "reflection_with_llm", a callable or None), as a str."""
-        return run_sync(
-            self._summarize_flow(summary_method, summary_args if summary_args is not None else {}, recipient, cache)
-        )
+        return run_sync(self._summarize_flow(summary_method, summary_args if summary_args is not None else {}, recipient, cache))
 
     def _check_chat_queue_for_sender(self, chat_queue: list[dict[str, Any]]) -> list[dict[str, Any]]:
         """``chat_queue`` with this agent as the sender of every chat that names none (in place)."""
@@ -345,9 +303,7 @@ class Chats:
                 return _summary_text(content).replace("TERMINATE", "")
             return "" if content is None else str(content).replace("TERMINATE", "")
         except (IndexError, AttributeError, KeyError, TypeError) as e:
-            warnings.warn(
-                f"Cannot extract summary using last_msg: {e}. Using an empty str as summary.", UserWarning, stacklevel=2
-            )
+            warnings.warn(f"Cannot extract summary using last_msg: {e}. Using an empty str as summary.", UserWarning, stacklevel=2)
             return ""
 
     def chat_messages_for_summary(self, agent: Agent) -> list[dict[str, Any]]:
@@ -388,9 +344,7 @@ class Chats:
         if use_async:
             for chat in chat_queue:
                 if chat.get("chat_id") is None:
-                    raise ValueError(
-                        "chat_id is required for async nested chats (use_async=True): give each chat a 'chat_id'."
-                    )
+                    raise ValueError("chat_id is required for async nested chats (use_async=True): give each chat a 'chat_id'.")
             if reply_func_from_nested_chats == "summary_from_nested_chats":
                 reply_func_from_nested_chats = self._a_summary_from_nested_chats
             if not inspect.iscoroutinefunction(reply_func_from_nested_chats):
@@ -415,15 +369,11 @@ class Chats:
             position,
             kwargs.get("config"),
             kwargs.get("reset_config"),
-            ignore_async_in_sync_chat=(not use_async)
-            if use_async is not None
-            else kwargs.get("ignore_async_in_sync_chat", False),
+            ignore_async_in_sync_chat=(not use_async) if use_async is not None else kwargs.get("ignore_async_in_sync_chat", False),
         )
 
     @staticmethod
-    def _nested_chat_queue(
-        chat_queue: list[dict[str, Any]], recipient: Agent, messages: list[dict[str, Any]] | None, sender: Agent | None
-    ) -> list[dict[str, Any]]:
+    def _nested_chat_queue(chat_queue: list[dict[str, Any]], recipient: Agent, messages: list[dict[str, Any]] | None, sender: Agent | None) -> list[dict[str, Any]]:
         last_content = messages[-1].get("content") if messages else None
         prepared = []
         for i, chat in enumerate(chat_queue):
@@ -440,18 +390,12 @@ class Chats:
             chat["message"] = msg
             prepared.append(chat)
         if chat_queue and prepared and chat_queue[0].get("carryover_config") and prepared[0] is not None:
-            prepared[0]["message"] = _apply_nested_carryover(
-                chat_queue[0]["carryover_config"], prepared[0]["message"], messages or [], recipient
-            )
+            prepared[0]["message"] = _apply_nested_carryover(chat_queue[0]["carryover_config"], prepared[0]["message"], messages or [], recipient)
         return prepared
 
     @staticmethod
     def _summary_from_nested_chats(
-        chat_queue: list[dict[str, Any]],
-        recipient: Agent,
-        messages: list[dict[str, Any]] | None = None,
-        sender: Agent | None = None,
-        config: Any = None,
+        chat_queue: list[dict[str, Any]], recipient: Agent, messages: list[dict[str, Any]] | None = None, sender: Agent | None = None, config: Any = None
     ) -> tuple[bool, str | None]:
         queue = Chats._nested_chat_queue(chat_queue, recipient, messages, sender)
         if not queue:
@@ -461,11 +405,7 @@ class Chats:
 
     @staticmethod
     async def _a_summary_from_nested_chats(
-        chat_queue: list[dict[str, Any]],
-        recipient: Agent,
-        messages: list[dict[str, Any]] | None = None,
-        sender: Agent | None = None,
-        config: Any = None,
+        chat_queue: list[dict[str, Any]], recipient: Agent, messages: list[dict[str, Any]] | None = None, sender: Agent | None = None, config: Any = None
     ) -> tuple[bool, str | None]:
         queue = Chats._nested_chat_queue(chat_queue, recipient, messages, sender)
         if not queue:
@@ -502,9 +442,7 @@ def _summary_text(summary: Any) -> str:
     return summary if isinstance(summary, str) else str(summary)
 
 
-def _apply_nested_carryover(
-    config: dict[str, Any], message: Any, messages: list[dict[str, Any]], recipient: Agent
-) -> Any:
+def _apply_nested_carryover(config: dict[str, Any], message: Any, messages: list[dict[str, Any]], recipient: Agent) -> Any:
     method = config.get("summary_method", "last_msg")
     history = messages[:-2] if len(messages) > 2 else []
     if method == "all":

@@ -49,9 +49,7 @@ class CodeExecutionReply:
             from ...coding.factory import CodeExecutorFactory
 
             self._code_executor = CodeExecutorFactory.create(config)
-            self.register_reply(
-                [Agent, None], _as_on_conversable_agent("_generate_code_execution_reply_using_executor")
-            )
+            self.register_reply([Agent, None], _as_on_conversable_agent("_generate_code_execution_reply_using_executor"))
         else:
             from ...code_utils import check_can_use_docker_or_throw, decide_use_docker
 

@@ -34,9 +34,7 @@ class LLMReply:
         if extra:
             clash = extra.keys() & params.keys()
             if clash:
-                raise TypeError(
-                    f"generate_oai_reply() sets {sorted(clash)} itself; do not pass them as keyword arguments."
-                )
+                raise TypeError(f"generate_oai_reply() sets {sorted(clash)} itself; do not pass them as keyword arguments.")
             params.update(extra)
         plan = _stock_plan(client)
         if plan is not None:  # the library's OpenAIWrapper: its call plan is entered by delegation
@@ -49,11 +47,7 @@ class LLMReply:
         return message_object_to_dict(extracted)
 
     def _oai_reply_flow(
-        self,
-        messages: list[dict[str, Any]] | None,
-        sender: Agent | None,
-        config: Any,
-        extra: dict[str, Any] | None = None,
+        self, messages: list[dict[str, Any]] | None, sender: Agent | None, config: Any, extra: dict[str, Any] | None = None
     ) -> Any:
         """The LLM reply step (a result when there is no client, else a flow)."""
         client = self.client if config is None else config
@@ -62,11 +56,7 @@ class LLMReply:
         return self._ask_llm(client, messages, sender, extra)
 
     def _ask_llm(
-        self,
-        client: Any,
-        messages: list[dict[str, Any]] | None,
-        sender: Agent | None,
-        extra: dict[str, Any] | None = None,
+        self, client: Any, messages: list[dict[str, Any]] | None, sender: Agent | None, extra: dict[str, Any] | None = None
     ) -> Flow[tuple[bool, Any]]:
         if messages is None:
             messages = self._oai_messages[sender]  # type: ignore[index]
@@ -86,9 +76,7 @@ class LLMReply:
                     return True, {"content": "LLM call blocked by safeguard", "role": "assistant"}
         context = messages[-1].get("context") if messages else None
         if _replaced_from_client(self):  # overridden or patched: called as ag2 calls it
-            reply = yield Call(
-                self._generate_oai_reply_from_client, None, llm_client=client, messages=request, cache=self.client_cache
-            )
+            reply = yield Call(self._generate_oai_reply_from_client, None, llm_client=client, messages=request, cache=self.client_cache)
         else:
             reply = yield from self._llm_flow(client, request, context, self.client_cache, extra)
         if reply is None:
@@ -128,14 +116,11 @@ class LLMReply:
         """Async twin of `generate_oai_reply` (uses the async client: no thread per call)."""
         return await a_run_reply_step(self._oai_reply_flow(messages, sender, config, kwargs))
 
-    def _generate_oai_reply_from_client(
-        self, llm_client: Any, messages: list[dict[str, Any]], cache: Any, **kwargs: Any
-    ) -> Any:
+    def _generate_oai_reply_from_client(self, llm_client: Any, messages: list[dict[str, Any]], cache: Any, **kwargs: Any) -> Any:
         """Call ``llm_client`` on ``messages`` (already including any system message); keyword
         arguments go to its ``create`` call."""
         context = messages[-1].get("context") if messages else None
         return run_sync(self._llm_flow(llm_client, to_api_messages([], messages), context, cache, kwargs))
-
 
 register_stock_flow(LLMReply.generate_oai_reply, LLMReply.a_generate_oai_reply, "_oai_reply_flow")
 

@@ -102,9 +102,7 @@ class Messaging(ReplyRegistry):
             self._print_received_message(message, sender)
 
     def _print_received_message(self, message: Any, sender: Agent, skip_head: bool = False) -> None:
-        event = agent_event("create_received_event_model")(
-            event=message_to_dict(message), sender=sender, recipient=self
-        )
+        event = agent_event("create_received_event_model")(event=message_to_dict(message), sender=sender, recipient=self)
         IOStream.get_default().send(event)
 
     # ------------------------------------------------------------------ send / receive
@@ -121,25 +119,13 @@ class Messaging(ReplyRegistry):
             return recipient._receive_flow(message, self, request_reply, silent)  # type: ignore[attr-defined]
         return effect_flow(Call(recipient.receive, recipient.a_receive, message, self, request_reply, silent))
 
-    def send(
-        self,
-        message: dict[str, Any] | str,
-        recipient: Agent,
-        request_reply: bool | None = None,
-        silent: bool | None = False,
-    ) -> None:
+    def send(self, message: dict[str, Any] | str, recipient: Agent, request_reply: bool | None = None, silent: bool | None = False) -> None:
         """Send ``message`` to ``recipient``, who stores it and (if asked) replies."""
         flow = self._send_flow(message, recipient, request_reply, bool(silent))
         if flow is not _DONE:
             run_sync(flow)
 
-    async def a_send(
-        self,
-        message: dict[str, Any] | str,
-        recipient: Agent,
-        request_reply: bool | None = None,
-        silent: bool | None = False,
-    ) -> None:
+    async def a_send(self, message: dict[str, Any] | str, recipient: Agent, request_reply: bool | None = None, silent: bool | None = False) -> None:
         """Async twin of `send`."""
         flow = self._send_flow(message, recipient, request_reply, bool(silent))
         if flow is not _DONE:
@@ -169,26 +155,14 @@ class Messaging(ReplyRegistry):
                 return
             agent, sender, request_reply = sender, agent, None  # type: ignore[assignment]
 
-    def receive(
-        self,
-        message: dict[str, Any] | str,
-        sender: Agent,
-        request_reply: bool | None = None,
-        silent: bool | None = False,
-    ) -> None:
+    def receive(self, message: dict[str, Any] | str, sender: Agent, request_reply: bool | None = None, silent: bool | None = False) -> None:
         """Store a message from ``sender`` and, when a reply is requested, generate and send it."""
         if request_reply is False:  # stored only (group chat relays): no flow to drive
             self._process_received_message(message, sender, bool(silent))
             return
         run_sync(self._receive_flow(message, sender, request_reply, bool(silent)))
 
-    async def a_receive(
-        self,
-        message: dict[str, Any] | str,
-        sender: Agent,
-        request_reply: bool | None = None,
-        silent: bool | None = False,
-    ) -> None:
+    async def a_receive(self, message: dict[str, Any] | str, sender: Agent, request_reply: bool | None = None, silent: bool | None = False) -> None:
         """Async twin of `receive`."""
         if request_reply is False:
             self._process_received_message(message, sender, bool(silent))
@@ -301,9 +275,7 @@ class Messaging(ReplyRegistry):
                 flow = steps.get(flow_name) if steps else None
                 if flow is None:
                     flow = getattr(self, flow_name, None)
-                if (
-                    flow is None
-                ):  # another class's stock step registered here (GroupChatManager.run_chat on a plain agent)
+                if flow is None:  # another class's stock step registered here (GroupChatManager.run_chat on a plain agent)
                     step = yield Call(*twins_of(func), self, messages, sender, config)
                 else:
                     step = flow(messages, sender, config)

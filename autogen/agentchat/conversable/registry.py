@@ -160,9 +160,7 @@ class ReplyRegistry:
     def register_hook(self, hookable_method: str, hook: Callable[..., Any]) -> None:
         """Register ``hook`` on one of the hookable steps (see `hook_lists`)."""
         if hookable_method not in self.hook_lists:
-            raise AssertionError(
-                f"{hookable_method!r} is not a hookable method; choose one of {list(self.hook_lists)}."
-            )
+            raise AssertionError(f"{hookable_method!r} is not a hookable method; choose one of {list(self.hook_lists)}.")
         hooks = self.hook_lists[hookable_method]
         if hook in hooks:
             raise AssertionError(f"{hook} is already registered as a {hookable_method} hook.")

@@ -49,11 +49,7 @@ class Runs:
         passed = _as_tools(tools)
         for tool in [*self._tools, *(t for t in passed if t not in self._tools)]:
             executor.register_for_execution(silent_override=True)(tool)
-        offered = {
-            t["function"]["name"]
-            for t in ((self.llm_config or {}).get("tools") or [])
-            if isinstance(t, dict) and isinstance(t.get("function"), dict)
-        }  # type: ignore[attr-defined]
+        offered = {t["function"]["name"] for t in ((self.llm_config or {}).get("tools") or []) if isinstance(t, dict) and isinstance(t.get("function"), dict)}  # type: ignore[attr-defined]
         added: list[Tool] = []
         try:
             for tool in passed:
@@ -82,11 +78,7 @@ class Runs:
         }
 
     def _run_flow(
-        self,
-        recipient: ConversableAgent | None,
-        executor_plan: dict[str, Any],
-        msg_to: str,
-        chat_kwargs: dict[str, Any],
+        self, recipient: ConversableAgent | None, executor_plan: dict[str, Any], msg_to: str, chat_kwargs: dict[str, Any]
     ) -> Flow[dict[str, Any]]:
         """The chat of a run, with ``recipient`` or else with the run's executor agent."""
         if recipient is not None:
@@ -98,9 +90,7 @@ class Runs:
         return self._run_result(initiator, receiver, result)  # type: ignore[arg-type]
 
     @staticmethod
-    def _executor_plan(
-        recipient: Any, msg_to: str | None, executor_kwargs: dict[str, Any] | None, tools: Any, user_input: bool | None
-    ) -> dict[str, Any]:
+    def _executor_plan(recipient: Any, msg_to: str | None, executor_kwargs: dict[str, Any] | None, tools: Any, user_input: bool | None) -> dict[str, Any]:
         if recipient is None and msg_to not in ("agent", "user"):
             raise ValueError("msg_to must be 'agent' or 'user'.")
         return {
@@ -149,7 +139,9 @@ class Runs:
             silent=silent, cache=cache, max_turns=max_turns, summary_method=summary_method,
             summary_args=summary_args, message=message,
         )  # fmt: skip
-        return RunResponse.start(lambda: run_sync(flow()), agents=_run_agents(self, recipient))
+        return RunResponse.start(
+            lambda: run_sync(flow()), agents=_run_agents(self, recipient)
+        )
 
     async def a_run(
         self,
@@ -175,7 +167,9 @@ class Runs:
             silent=silent, cache=cache, max_turns=max_turns, summary_method=summary_method,
             summary_args=summary_args, message=message,
         )  # fmt: skip
-        return AsyncRunResponse.start(lambda: run_async(flow()), agents=_run_agents(self, recipient))
+        return AsyncRunResponse.start(
+            lambda: run_async(flow()), agents=_run_agents(self, recipient)
+        )
 
     def run_iter(
         self,
@@ -269,9 +263,7 @@ class Runs:
 
     def _sequence_agents(self, chat_queue: list[dict[str, Any]]) -> list[list[Any]]:
         self._check_chat_queue_for_sender(chat_queue)  # type: ignore[attr-defined]
-        return [
-            [chat["sender"], *([chat["recipient"]] if chat.get("recipient") is not None else [])] for chat in chat_queue
-        ]
+        return [[chat["sender"], *([chat["recipient"]] if chat.get("recipient") is not None else [])] for chat in chat_queue]
 
     def sequential_run(self, chat_queue: list[dict[str, Any]]) -> list[Any]:
         """`initiate_chats` as a run: the chats run one after another in a background thread (each
@@ -288,9 +280,7 @@ class Runs:
         from ...io.run_response import AsyncRunResponse
 
         agents = self._sequence_agents(chat_queue)
-        return AsyncRunResponse.start_sequence(
-            lambda streams: run_async(self._sequence_flow(chat_queue, streams)), agents
-        )
+        return AsyncRunResponse.start_sequence(lambda streams: run_async(self._sequence_flow(chat_queue, streams)), agents)
 
 
 def _run_agents(agent: Any, recipient: Any) -> list[Any]:

@@ -18,25 +18,13 @@ from typing import Any
 
 from ..._effects import run_async, run_sync
 
-__all__ = [
-    "FLOW_PASSTHROUGH",
-    "a_run_reply_step",
-    "is_inline",
-    "is_stock",
-    "register_stock_flow",
-    "run_reply_step",
-    "stock_checker",
-    "stock_flow_of",
-    "stock_sync",
-    "twins_of",
-]
+__all__ = ["FLOW_PASSTHROUGH", "a_run_reply_step", "is_inline", "is_stock", "register_stock_flow", "run_reply_step", "stock_checker", "stock_flow_of", "stock_sync", "twins_of"]
 
 #: Marks a function set in place of a stock method that only forwards to it: the step's flow was
 #: wrapped where the flows find it (an instrumentation tracing an agent's replies puts its flow on
 #: the instance and the marked forwarders on ``generate_reply`` / ``a_generate_reply``), so the flows
 #: keep entering the step by delegation instead of calling the forwarder as user code.
 FLOW_PASSTHROUGH = "__ag2_flow_passthrough__"
-
 
 def stock_checker(base: type, names: tuple[str, ...]) -> Callable[[Any], bool]:
     """A fast `is_stock(obj, base, names)` for one call site (these checks run several times per

@@ -41,7 +41,7 @@ def is_termination(agent: Any, message: dict[str, Any]) -> Any:
             warnings.warn(
                 f"is_termination_msg of agent '{getattr(agent, 'name', agent)}' raised {type(e).__name__}: {e} on a "
                 "message without content (a tool or function call); it is treated as not terminating. Guard the "
-                'predicate against None content, e.g. lambda x: (x.get("content") or "").rstrip().endswith("TERMINATE").',
+                "predicate against None content, e.g. lambda x: (x.get(\"content\") or \"\").rstrip().endswith(\"TERMINATE\").",
                 UserWarning,
                 stacklevel=2,
             )
@@ -133,13 +133,9 @@ class TerminationAndHumanInput:
         message = messages[-1]
         is_term = is_termination(self, message)
         if self._consecutive_auto_reply_counter[sender] >= self._max_consecutive_auto_reply_dict[sender]:
-            return self._termination_outcome(
-                "exit", "Maximum number of consecutive auto-replies reached", False, message, sender
-            )
+            return self._termination_outcome("exit", "Maximum number of consecutive auto-replies reached", False, message, sender)
         if is_term:
-            return self._termination_outcome(
-                "exit", f"Termination message condition on agent '{self.name}' met", False, message, sender
-            )  # type: ignore[attr-defined]
+            return self._termination_outcome("exit", f"Termination message condition on agent '{self.name}' met", False, message, sender)  # type: ignore[attr-defined]
         return self._termination_outcome("", "", False, message, sender)
 
     def _termination_outcome(
@@ -147,12 +143,7 @@ class TerminationAndHumanInput:
     ) -> tuple[bool, dict[str, Any] | None]:
         """The human's (or the rule's) answer turned into the reply function's result."""
         if no_human_input:
-            emit(
-                "TerminationAndHumanReplyNoInputEvent",
-                no_human_input_msg="NO HUMAN INPUT RECEIVED.",
-                sender=sender or self,
-                recipient=self,
-            )
+            emit("TerminationAndHumanReplyNoInputEvent", no_human_input_msg="NO HUMAN INPUT RECEIVED.", sender=sender or self, recipient=self)
 
         if reply == "exit":
             self._consecutive_auto_reply_counter[sender] = 0

@@ -37,10 +37,7 @@ def parse_arguments(raw: Any, func_name: str) -> tuple[dict[str, Any] | None, st
     except json.JSONDecodeError as e:
         return None, f"Error: {e}\n The argument must be in JSON format."
     except (ValueError, TypeError, RecursionError) as e:  # e.g. nesting too deep to parse
-        return (
-            None,
-            f"Error: the arguments of {func_name} could not be parsed ({type(e).__name__}: {e}). The argument must be in JSON format.",
-        )
+        return None, f"Error: the arguments of {func_name} could not be parsed ({type(e).__name__}: {e}). The argument must be in JSON format."
     if not isinstance(arguments, dict):
         kind = "null" if arguments is None else type(arguments).__name__
         return None, f"Error: the arguments of {func_name} must be a JSON object, got {kind}."
@@ -57,9 +54,7 @@ class ToolExecution:
     #: ag2's name for the repair of model-written JSON arguments (raw newlines and tabs escaped).
     _format_json_str = staticmethod(repair_json_arguments)
 
-    def _execute_function_flow(
-        self, func_call: dict[str, Any], call_id: str | None, verbose: bool
-    ) -> Flow[tuple[bool, dict[str, Any]]]:
+    def _execute_function_flow(self, func_call: dict[str, Any], call_id: str | None, verbose: bool) -> Flow[tuple[bool, dict[str, Any]]]:
         func_name = func_call.get("name", "") or ""
         func = self._function_map.get(func_name)
         success = False
@@ -201,9 +196,7 @@ class _ToolCallLog:
         self.start = time.perf_counter()
         self.start_ts = runtime_logging.get_current_ts()
 
-    def done(
-        self, agent: Any, func_name: str, call_id: str | None, arguments: Any, content: Any, success: bool
-    ) -> None:
+    def done(self, agent: Any, func_name: str, call_id: str | None, arguments: Any, content: Any, success: bool) -> None:
         import time
 
         error = self.error
@@ -233,9 +226,7 @@ def _structured_output(calls: list[dict[str, Any]]) -> Any:
     return None
 
 
-register_stock_flow(
-    ToolExecution.generate_tool_calls_reply, ToolExecution.a_generate_tool_calls_reply, "_tool_calls_reply_flow"
-)
+register_stock_flow(ToolExecution.generate_tool_calls_reply, ToolExecution.a_generate_tool_calls_reply, "_tool_calls_reply_flow")
 register_stock_flow(
     ToolExecution.generate_function_call_reply, ToolExecution.a_generate_function_call_reply, "_function_call_flow"
 )

@@ -40,11 +40,7 @@ class ToolRegistration:
         from ...tools.tool import Tool
 
         if isinstance(func_or_tool, Tool):
-            return (
-                Tool(func_or_tool=func_or_tool, name=name, description=description)
-                if (name or description)
-                else func_or_tool
-            )
+            return Tool(func_or_tool=func_or_tool, name=name, description=description) if (name or description) else func_or_tool
         if not callable(func_or_tool):
             raise TypeError(f"'func_or_tool' must be a function or a Tool object, got '{type(func_or_tool)}' instead.")
         return Tool(func_or_tool=func_or_tool, name=name, description=description)
@@ -66,16 +62,12 @@ class ToolRegistration:
 
         return decorator
 
-    def _add_single_function(
-        self, func: Callable[..., Any], name: str | None = None, description: str | None = ""
-    ) -> None:
+    def _add_single_function(self, func: Callable[..., Any], name: str | None = None, description: str | None = "") -> None:
         """Offer ``func`` to the LLM (the ``functions=`` argument): its name is ``name``, else its
         ``_name`` attribute or ``__name__``; its description ``description``, else its
         ``_description`` attribute or its stripped docstring."""
         name = name or getattr(func, "_name", None) or getattr(func, "__name__", None)
-        description = (
-            description or getattr(func, "_description", None) or (getattr(func, "__doc__", None) or "").strip()
-        )
+        description = description or getattr(func, "_description", None) or (getattr(func, "__doc__", None) or "").strip()
         self.register_for_llm(name=name, description=description, silent_override=True)(func)
 
     def _register_tool_for_llm(self, tool: Tool, api_style: str = "tool", silent_override: bool = False) -> None:
@@ -105,9 +97,7 @@ class ToolRegistration:
 
         return decorator
 
-    def _wrap_function(
-        self, func: Callable[..., Any] | Tool, inject_params: dict[str, Any] = {}, *, serialize: bool = True
-    ) -> Callable[..., Any]:
+    def _wrap_function(self, func: Callable[..., Any] | Tool, inject_params: dict[str, Any] = {}, *, serialize: bool = True) -> Callable[..., Any]:
         """The callable stored in ``function_map`` for ``func`` (a function or a `Tool`).
 
         Called with the model's arguments as keywords, it validates them against the signature
@@ -126,9 +116,7 @@ class ToolRegistration:
         wrapped._origin = origin  # type: ignore[attr-defined]
         return wrapped
 
-    def register_function(
-        self, function_map: dict[str, Callable[..., Any] | None], silent_override: bool = False
-    ) -> None:
+    def register_function(self, function_map: dict[str, Callable[..., Any] | None], silent_override: bool = False) -> None:
         """Add (or, with None, remove) functions this agent can execute."""
         for fname, func in function_map.items():
             validate_function_name(fname)
@@ -140,9 +128,7 @@ class ToolRegistration:
             else:
                 self._function_map[fname] = func
 
-    def update_tool_signature(
-        self, tool_sig: str | dict[str, Any], is_remove: bool, silent_override: bool = False
-    ) -> None:
+    def update_tool_signature(self, tool_sig: str | dict[str, Any], is_remove: bool, silent_override: bool = False) -> None:
         """Add, replace or (``is_remove``) drop one tool schema in the LLM config, then rebuild the client."""
         self._assert_llm("update a tool signature")
         tools = list(self.llm_config.get("tools") or [])
@@ -158,9 +144,7 @@ class ToolRegistration:
             tools = new_tools
         else:
             if not isinstance(tool_sig, dict):
-                raise ValueError(
-                    f"The tool signature must be of the type dict. Received tool signature type {type(tool_sig)}"
-                )
+                raise ValueError(f"The tool signature must be of the type dict. Received tool signature type {type(tool_sig)}")
             name = tool_sig["function"]["name"]
             validate_function_name(name)
             if any(t["function"]["name"] == name for t in tools):
@@ -170,9 +154,7 @@ class ToolRegistration:
             tools.append(tool_sig)
         self._set_llm_option("tools", tools)
 
-    def update_function_signature(
-        self, func_sig: str | dict[str, Any], is_remove: bool = False, silent_override: bool = False
-    ) -> None:
+    def update_function_signature(self, func_sig: str | dict[str, Any], is_remove: bool = False, silent_override: bool = False) -> None:
         """Legacy ``functions`` counterpart of `update_tool_signature`."""
         self._assert_llm("update a function signature")
         funcs = list(self.llm_config.get("functions") or [])

@@ -99,9 +99,7 @@ def _check(node: ast.AST, expression: str) -> None:
             continue
         if isinstance(child, ast.UnaryOp):
             if not isinstance(child.op, (ast.Not, ast.USub)):
-                raise ValueError(
-                    f"Operator {type(child.op).__name__} is not allowed in context expression {expression!r}."
-                )
+                raise ValueError(f"Operator {type(child.op).__name__} is not allowed in context expression {expression!r}.")
             continue
         if isinstance(child, ast.Compare):
             for op in child.ops:

@@ -26,11 +26,7 @@ def format_template(template: str, context_variables: ContextVariables | dict[st
 
     A placeholder naming a variable that is not set raises KeyError naming the variable and ``what``.
     """
-    data = (
-        context_variables.to_dict()
-        if isinstance(context_variables, ContextVariables)
-        else dict(context_variables or {})
-    )
+    data = context_variables.to_dict() if isinstance(context_variables, ContextVariables) else dict(context_variables or {})
     if not data:
         return template
     try:

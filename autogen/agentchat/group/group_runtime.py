@@ -42,6 +42,7 @@ if TYPE_CHECKING:
 __all__ = ["TEMP_USER_NAME", "GroupRuntime"]
 
 
+
 class GroupChatRunError(NoEligibleSpeakerError):
     """Raised inside a run to end it; ``termination_reason`` says what was wrong."""
 
@@ -113,10 +114,7 @@ class GroupRuntime:
             if isinstance(handoffs, Handoffs):
                 self._unwrap += [
                     (c, c.target)
-                    for c in [
-                        *handoffs.get_llm_conditions_requiring_wrapping(),
-                        *handoffs.get_context_conditions_requiring_wrapping(),
-                    ]
+                    for c in [*handoffs.get_llm_conditions_requiring_wrapping(), *handoffs.get_context_conditions_requiring_wrapping()]
                 ]
         try:
             self.executor, self.wrapped_agents = steps.prepare_group_agents(
@@ -281,11 +279,9 @@ class GroupRuntime:
         if executor.has_next_target():
             pending = executor._group_next_target
             kind, agent = executor._group_next_target_source or (None, None)
-            reason = {
-                "context": "context_condition",
-                "llm_handoff": "llm_handoff",
-                "reply_result": "tool_reply_result",
-            }.get(kind or "", "guardrail" if guardrail is not None else "pending_target")
+            reason = {"context": "context_condition", "llm_handoff": "llm_handoff", "reply_result": "tool_reply_result"}.get(
+                kind or "", "guardrail" if guardrail is not None else "pending_target"
+            )
             why.update(reason=reason, target=_shown(pending), target_type=type(pending).__name__)
             if agent:
                 why["source_agent"] = agent
@@ -305,11 +301,7 @@ class GroupRuntime:
         after_work = groupchat.__dict__.pop("_after_work_note", None)
         if after_work is not None and why.get("reason") == "after_work":
             which, source, target = after_work
-            why.update(
-                reason=which if which == "group_after_work" else "after_work",
-                target=_shown(target),
-                target_type=type(target).__name__,
-            )
+            why.update(reason=which if which == "group_after_work" else "after_work", target=_shown(target), target_type=type(target).__name__)
             if source:
                 why["source_agent"] = source
             if which != "group_after_work":
@@ -494,12 +486,7 @@ def _hide_transit_messages(agent: ConversableAgent, messages: list[dict[str, Any
     n_done = 0
     out: list[dict[str, Any]] = GrowingHistory()
     changed = False
-    if (
-        state is not None
-        and state[0] is messages
-        and state[1] <= len(messages)
-        and (state[1] == 0 or messages[state[1] - 1] is state[2])
-    ):
+    if state is not None and state[0] is messages and state[1] <= len(messages) and (state[1] == 0 or messages[state[1] - 1] is state[2]):
         _, n_done, _, out, changed = state
     for message in messages[n_done:] if n_done else messages:
         entry = cache.get(id(message))

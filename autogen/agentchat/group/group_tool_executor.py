@@ -181,21 +181,15 @@ class GroupToolExecutor(ConversableAgent):
             for tool in agent.tools:
                 self.register_for_execution(serialize=False, silent_override=True)(tool)
 
-    def _modify_context_variables_param(
-        self, f: Callable[..., Any], context_variables: ContextVariables
-    ) -> Callable[..., Any]:
+    def _modify_context_variables_param(self, f: Callable[..., Any], context_variables: ContextVariables) -> Callable[..., Any]:
         """See `modify_context_variables_param`."""
         return modify_context_variables_param(f, context_variables)
 
-    def make_tool_copy_with_context_variables(
-        self, current_tool: Tool, context_variables: ContextVariables
-    ) -> Tool | None:
+    def make_tool_copy_with_context_variables(self, current_tool: Tool, context_variables: ContextVariables) -> Tool | None:
         """See `tool_with_context_variables`."""
         return tool_with_context_variables(current_tool, context_variables)
 
-    def _change_tool_context_variables_to_depends(
-        self, agent: ConversableAgent, current_tool: Tool, context_variables: ContextVariables
-    ) -> None:
+    def _change_tool_context_variables_to_depends(self, agent: ConversableAgent, current_tool: Tool, context_variables: ContextVariables) -> None:
         """Replace ``agent``'s tool by a copy whose ``context_variables`` is injected, if it needs one."""
         new_tool = self.make_tool_copy_with_context_variables(current_tool, context_variables)
         if new_tool is not None:
@@ -263,9 +257,7 @@ class GroupToolExecutor(ConversableAgent):
                 return True, function.get("arguments")
         return self._run_group_tools(message, calls, sender)
 
-    def _run_group_tools(
-        self, message: dict[str, Any], calls: list[dict[str, Any]], sender: Agent | None
-    ) -> Flow[tuple[bool, Any]]:
+    def _run_group_tools(self, message: dict[str, Any], calls: list[dict[str, Any]], sender: Agent | None) -> Flow[tuple[bool, Any]]:
         caller = message.get("name") or (sender.name if sender is not None else "unknown")
         self._tool_call_originator = caller  # whose calls these are (safeguards check them as that agent's)
         responses: list[dict[str, Any]] = []
@@ -301,13 +293,9 @@ class GroupToolExecutor(ConversableAgent):
 
     def _announce(self, target: TransitionTarget, source: tuple[str, str] | None) -> None:
         kind, caller = source or ("reply_result", "unknown")
-        event_cls = _transition_event(
-            "OnConditionLLMTransitionEvent" if kind == "llm_handoff" else "ReplyResultTransitionEvent"
-        )
+        event_cls = _transition_event("OnConditionLLMTransitionEvent" if kind == "llm_handoff" else "ReplyResultTransitionEvent")
         agent = self.get_sender_agent_for_message({"name": caller}) if self._group_manager is not None else None
-        IOStream.get_default().send(
-            event_cls._from_fields({"source_agent": agent or caller, "transition_target": target})
-        )
+        IOStream.get_default().send(event_cls._from_fields({"source_agent": agent or caller, "transition_target": target}))
 
     def _send_llm_handoff_event(self, message: dict[str, Any], transition_target: TransitionTarget) -> None:
         """Announce the LLM handoff (an OnCondition's ``transfer_to_*`` tool) made by ``message``,
@@ -321,9 +309,7 @@ class GroupToolExecutor(ConversableAgent):
 
     # ---------------------------------------------------------------- one agent's tool reply, by its public method
 
-    def _absorb(
-        self, agent: Any, message: dict[str, Any], tool_message: dict[str, Any] | None
-    ) -> tuple[list[dict[str, Any]], TransitionTarget | None, str | None]:
+    def _absorb(self, agent: Any, message: dict[str, Any], tool_message: dict[str, Any] | None) -> tuple[list[dict[str, Any]], TransitionTarget | None, str | None]:
         """Apply the tool responses of ``tool_message`` (a reply to the one-call ``message``):
         ReplyResult context updates go to ``agent.context_variables``; the last target wins."""
         if tool_message is None:
@@ -343,9 +329,7 @@ class GroupToolExecutor(ConversableAgent):
             responses.append(dict(response, content=self._normalize_tool_content(content)))
         return responses, target, kind
 
-    def _split_calls(
-        self, agent: Any, messages: list[dict[str, Any]] | None, sender: Agent | None
-    ) -> tuple[dict[str, Any], list[dict[str, Any]]] | tuple[bool, Any]:
+    def _split_calls(self, agent: Any, messages: list[dict[str, Any]] | None, sender: Agent | None) -> tuple[dict[str, Any], list[dict[str, Any]]] | tuple[bool, Any]:
         if messages is None:
             messages = agent._oai_messages[sender]
         message = messages[-1]
@@ -361,9 +345,7 @@ class GroupToolExecutor(ConversableAgent):
     def _merge(
         self,
         message: dict[str, Any],
-        results: list[
-            tuple[dict[str, Any], dict[str, Any], tuple[list[dict[str, Any]], TransitionTarget | None, str | None]]
-        ],
+        results: list[tuple[dict[str, Any], dict[str, Any], tuple[list[dict[str, Any]], TransitionTarget | None, str | None]]],
     ) -> tuple[bool, dict[str, Any]]:
         """One tool message answering every call; the last target set becomes the pending one."""
         responses: list[dict[str, Any]] = []
@@ -382,9 +364,7 @@ class GroupToolExecutor(ConversableAgent):
         tool_message["content"] = "\n".join(str(r.get("content")) for r in responses)
         return True, tool_message
 
-    def _group_tool_reply_flow(
-        self, agent: Any, messages: list[dict[str, Any]] | None, sender: Agent | None
-    ) -> Flow[Any]:
+    def _group_tool_reply_flow(self, agent: Any, messages: list[dict[str, Any]] | None, sender: Agent | None) -> Flow[Any]:
         """Each tool call of the last message through ``agent``'s own tool-call reply (one call at a
         time; a user's agent, so an effect), applying ReplyResults and handoff targets to the group."""
         split = self._split_calls(agent, messages, sender)
@@ -423,6 +403,4 @@ class GroupToolExecutor(ConversableAgent):
         return await a_run_reply_step(self._group_tool_flow(messages, sender, config))
 
 
-register_stock_flow(
-    GroupToolExecutor.generate_group_tool_reply, GroupToolExecutor.a_generate_group_tool_reply, "_group_tool_flow"
-)
+register_stock_flow(GroupToolExecutor.generate_group_tool_reply, GroupToolExecutor.a_generate_group_tool_reply, "_group_tool_flow")

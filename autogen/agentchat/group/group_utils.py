@@ -225,9 +225,7 @@ def _run_oncontextconditions(
             else:
                 cond.target.activate_target(agent._group_manager.groupchat)  # type: ignore[attr-defined]
             IOStream.get_default().send(
-                OnContextConditionTransitionEvent._from_fields(
-                    {"source_agent": agent, "transition_target": cond.target}
-                )
+                OnContextConditionTransitionEvent._from_fields({"source_agent": agent, "transition_target": cond.target})
             )
             return True, f"{HANDING_OFF}{cond.target.display_name()}]"
     return False, None
@@ -250,9 +248,7 @@ def create_on_condition_handoff_functions(agent: ConversableAgent) -> None:
     agent.handoffs.set_llm_function_names()
     for cond in agent.handoffs.llm_conditions:
         agent._add_single_function(
-            _create_on_condition_handoff_function(cond.target),
-            cond.llm_function_name,
-            cond.condition.get_prompt(agent, []),
+            _create_on_condition_handoff_function(cond.target), cond.llm_function_name, cond.condition.get_prompt(agent, [])
         )
 
 
@@ -265,9 +261,7 @@ def link_agents_to_group_manager(agents: list[Agent], group_chat_manager: Agent)
 # ------------------------------------------------------------------------------------- checks
 
 
-def _validate_handoff_target(
-    target: TransitionTarget, agent_names: list[str], context: str, owner: str | None = None
-) -> None:
+def _validate_handoff_target(target: TransitionTarget, agent_names: list[str], context: str, owner: str | None = None) -> None:
     """A ValueError when ``target`` names an agent outside ``agent_names``."""
     if isinstance(target, RandomAgentTarget):
         for name in target.agent_names:
@@ -331,10 +325,7 @@ def _check_agents(agents: list[ConversableAgent]) -> None:
             if name in seen:
                 raise ValueError(f"Agent '{agent.name}' has two OnConditions with the tool name {name!r}.")
             seen.add(name)
-        for kind, conds in (
-            ("OnCondition", handoffs.llm_conditions),
-            ("OnContextCondition", handoffs.context_conditions),
-        ):
+        for kind, conds in (("OnCondition", handoffs.llm_conditions), ("OnContextCondition", handoffs.context_conditions)):
             for i, cond in enumerate(conds, 1):
                 if isinstance(cond.target, FunctionTarget):
                     raise ValueError(  # noqa: TRY004 - a bad handoff, as the other checks here
@@ -536,12 +527,8 @@ def _resolve(
         raise ValueError(f"{where} ({shown}): {e}") from e
 
 
-def _announce_after_work(
-    source: Any, target: TransitionTarget, groupchat: Any = None, which: str = "after_work"
-) -> None:
-    IOStream.get_default().send(
-        _after_works_event()._from_fields({"source_agent": source, "transition_target": target})
-    )
+def _announce_after_work(source: Any, target: TransitionTarget, groupchat: Any = None, which: str = "after_work") -> None:
+    IOStream.get_default().send(_after_works_event()._from_fields({"source_agent": source, "transition_target": target}))
     if groupchat is not None and runtime_logging.noting_selections():  # why the pattern's next speaker was chosen
         groupchat._after_work_note = (which, getattr(source, "name", None), target)
 
@@ -562,9 +549,7 @@ def _evaluate_after_works_conditions(agent: Any, groupchat: GroupChat, user_agen
     for index, after_work in enumerate(handoffs.after_works, 1):
         try:
             available = after_work.available.is_available(agent, groupchat.messages) if after_work.available else True
-            holds = available and (
-                after_work.condition is None or after_work.condition.evaluate(agent.context_variables)
-            )
+            holds = available and (after_work.condition is None or after_work.condition.evaluate(agent.context_variables))
         except Exception as e:
             raise ValueError(f"after-work #{index} of agent '{agent.name}': {e}") from e
         if holds:
@@ -761,3 +746,4 @@ def prepare_exclude_transit_messages(agents: list[ConversableAgent]) -> None:
     remove_function = make_remove_function(transit_function_names(agents))
     for agent in agents:
         agent.register_hook("process_all_messages_before_reply", remove_function)
+

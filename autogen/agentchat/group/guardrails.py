@@ -83,9 +83,7 @@ class GuardrailResult(GuardrailCheckResult):
 class Guardrail:
     """Base class: ``check(context) -> GuardrailResult``; ``target`` speaks next on activation."""
 
-    def __init__(
-        self, name: str, condition: str, target: TransitionTarget, activation_message: str | None = None
-    ) -> None:
+    def __init__(self, name: str, condition: str, target: TransitionTarget, activation_message: str | None = None) -> None:
         if not isinstance(target, TransitionTarget):
             raise TypeError(f"Guardrail '{name}' needs a TransitionTarget as target, got {type(target).__name__}.")
         self.name = name
@@ -103,9 +101,7 @@ class Guardrail:
 class RegexGuardrail(Guardrail):
     """Activates when any message text matches the regular expression ``condition``."""
 
-    def __init__(
-        self, name: str, condition: str, target: TransitionTarget, activation_message: str | None = None
-    ) -> None:
+    def __init__(self, name: str, condition: str, target: TransitionTarget, activation_message: str | None = None) -> None:
         super().__init__(name, condition, target, activation_message)
         try:
             self.regex = re.compile(condition)
@@ -116,7 +112,9 @@ class RegexGuardrail(Guardrail):
         for text in _texts(context):
             match = self.regex.search(text)
             if match:
-                return GuardrailResult(activated=True, justification=f"Match found -> {match.group(0)}", guardrail=self)
+                return GuardrailResult(
+                    activated=True, justification=f"Match found -> {match.group(0)}", guardrail=self
+                )
         return GuardrailResult(activated=False, justification="No match found in the context.", guardrail=self)
 
 
@@ -156,9 +154,7 @@ class LLMGuardrail(Guardrail):
         elif isinstance(context, list):
             messages.extend(context)
         else:
-            raise ValueError(
-                f"LLMGuardrail '{self.name}' checks a string or a list of messages, got {type(context).__name__}."
-            )
+            raise ValueError(f"LLMGuardrail '{self.name}' checks a string or a list of messages, got {type(context).__name__}.")
         response = self.client.create(messages=messages)
         answer = response.choices[0].message.content
         if isinstance(answer, GuardrailCheckResult):

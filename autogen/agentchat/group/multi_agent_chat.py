@@ -108,9 +108,7 @@ def _group_chat_flow(rt: GroupRuntime, state: GroupChatState | None) -> Flow[Gro
     history = rt.initiator.chat_messages[manager]
     if rt.temp_user is not None:
         # The temporary "_User" is an implementation detail: its name is not part of the history.
-        history = [
-            {k: v for k, v in m.items() if k != "name"} if m.get("name") == TEMP_USER_NAME else m for m in history
-        ]
+        history = [{k: v for k, v in m.items() if k != "name"} if m.get("name") == TEMP_USER_NAME else m for m in history]
     chat_result = ChatResult(
         chat_id=result.chat_id,
         chat_history=history,

@@ -184,9 +184,7 @@ class AutoSelection:
     def _register_client_from_config(self, agent: ConversableAgent, config: Any) -> None:
         """Register on ``agent`` the class of ``select_speaker_auto_model_client_cls`` that a config
         entry names in ``model_client_cls`` (nothing when it names none)."""
-        wanted = (
-            config.get("model_client_cls") if isinstance(config, dict) else getattr(config, "model_client_cls", None)
-        )
+        wanted = config.get("model_client_cls") if isinstance(config, dict) else getattr(config, "model_client_cls", None)
         if not wanted:
             return
         classes = self.select_speaker_auto_model_client_cls
@@ -304,11 +302,7 @@ class AutoSelection:
         return messages
 
     def _auto_step(
-        self,
-        last_speaker: Agent,
-        selector: ConversableAgent | None,
-        messages: list[dict[str, Any]],
-        agents: list[Agent],
+        self, last_speaker: Agent, selector: ConversableAgent | None, messages: list[dict[str, Any]], agents: list[Agent]
     ) -> Flow[Agent]:
         """The "auto" step of a selection: the stock exchange, or an overridden
         ``_auto_select_speaker`` / ``a_auto_select_speaker`` run as user code."""
@@ -320,9 +314,7 @@ class AutoSelection:
             and "a_auto_select_speaker" not in self.__dict__
         ):
             return (yield from self._auto_select_flow(last_speaker, selector, messages, agents))
-        chosen = yield Call(
-            self._auto_select_speaker, self.a_auto_select_speaker, last_speaker, selector, messages, agents
-        )
+        chosen = yield Call(self._auto_select_speaker, self.a_auto_select_speaker, last_speaker, selector, messages, agents)
         return chosen  # type: ignore[no-any-return]
 
     def _auto_select_speaker(
@@ -391,9 +383,7 @@ class AutoSelection:
                 break
             said = normalize_message(reply if reply is not None else "", "assistant", speaker_agent.name)
             context.append(said or {"content": "", "role": "assistant", "name": speaker_agent.name})
-            context.append(
-                {"content": follow_up["content"], "name": follow_up["name"], "role": follow_up["override_role"]}
-            )
+            context.append({"content": follow_up["content"], "name": follow_up["name"], "role": follow_up["override_role"]})
         chosen = self._speaker_from_verdict(verdict, last_speaker, agents)
         if runtime_logging.noting_selections():
             _note_auto(self, attempt, verdict, reply_text(reply), chosen)

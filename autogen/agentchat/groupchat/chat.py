@@ -134,9 +134,7 @@ class GroupChat(SpeakerSelection, AutoSelection, Transitions, Guardrails):
             value = getattr(self, name)
             if not isinstance(value, str) or not value:
                 # ag2's wording first (code matches on it), then what to do
-                raise ValueError(
-                    f"{name} cannot be empty or None. Give GroupChat a non-empty str (or leave the default)."
-                )
+                raise ValueError(f"{name} cannot be empty or None. Give GroupChat a non-empty str (or leave the default).")
         if self.select_speaker_prompt_template is not None and not isinstance(self.select_speaker_prompt_template, str):
             raise ValueError("GroupChat select_speaker_prompt_template must be a str or None.")
         if self.select_speaker_prompt_template == "":

@@ -182,15 +182,9 @@ class SpeakerSelection:
             if logging_on:
                 note_selection(self, method="custom", reason="custom")
             # user code is an effect; the library's own selection (a pattern's) is called in place
-            chosen = (
-                method(last_speaker, self)
-                if is_inline(method)
-                else (yield Call.of_kind("select", method, None, last_speaker, self))
-            )
+            chosen = method(last_speaker, self) if is_inline(method) else (yield Call.of_kind("select", method, None, last_speaker, self))
             if chosen is None:
-                raise NoEligibleSpeakerError(
-                    "Custom speaker selection function returned None. Terminating conversation."
-                )
+                raise NoEligibleSpeakerError("Custom speaker selection function returned None. Terminating conversation.")
             if isinstance(chosen, str):
                 # a method name: the usual selection runs, eligibility policies included
                 self._validate_method(chosen, "custom speaker selection function result")

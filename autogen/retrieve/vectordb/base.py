@@ -49,9 +49,7 @@ class VectorDB(Protocol):
 
     def delete_collection(self, collection_name: str) -> Any: ...
 
-    def insert_docs(
-        self, docs: list[Document], collection_name: str | None = None, upsert: bool = False, **kwargs: Any
-    ) -> None: ...
+    def insert_docs(self, docs: list[Document], collection_name: str | None = None, upsert: bool = False, **kwargs: Any) -> None: ...
 
     def update_docs(self, docs: list[Document], collection_name: str | None = None, **kwargs: Any) -> None: ...
 
@@ -67,9 +65,5 @@ class VectorDB(Protocol):
     ) -> QueryResults: ...
 
     def get_docs_by_ids(
-        self,
-        ids: list[ItemID] | None = None,
-        collection_name: str | None = None,
-        include: list[str] | None = None,
-        **kwargs: Any,
+        self, ids: list[ItemID] | None = None, collection_name: str | None = None, include: list[str] | None = None, **kwargs: Any
     ) -> list[Document]: ...

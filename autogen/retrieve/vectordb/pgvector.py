@@ -58,6 +58,7 @@ _SPACE_ALIASES = {"cosine": "cosine", "l2": "l2", "euclidean": "l2", "ip": "ip",
 DEFAULT_METADATA: dict[str, Any] = {"hnsw:space": "cosine", "hnsw:construction_ef": 64, "hnsw:M": 16}
 
 
+
 @dataclass
 class PGVectorCollection:
     """Handle on one collection (table). `dimension` is None until the first document is stored."""

@@ -19,9 +19,7 @@ __all__ = ["RandomPattern"]
 class RandomPattern(Pattern):
     """Every agent's after-work (replacing any it had) is a random other agent (the user included)."""
 
-    def _generate_handoffs(
-        self, initial_agent: ConversableAgent, agents: list[ConversableAgent], user_agent: ConversableAgent | None
-    ) -> None:
+    def _generate_handoffs(self, initial_agent: ConversableAgent, agents: list[ConversableAgent], user_agent: ConversableAgent | None) -> None:
         """Each agent's after-work becomes a random other agent (the user included), replacing any
         after-works it had."""
         everyone = [*agents, *([user_agent] if user_agent is not None and user_agent not in agents else [])]

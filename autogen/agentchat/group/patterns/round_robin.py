@@ -20,9 +20,7 @@ class RoundRobinPattern(Pattern):
     """Every agent's after-work (replacing any it had) is the next agent in turn: the initial
     agent, the other agents in list order, the user agent last, then around again."""
 
-    def _generate_handoffs(
-        self, initial_agent: ConversableAgent, agents: list[ConversableAgent], user_agent: ConversableAgent | None
-    ) -> None:
+    def _generate_handoffs(self, initial_agent: ConversableAgent, agents: list[ConversableAgent], user_agent: ConversableAgent | None) -> None:
         """Each agent's after-work becomes the next in turn: the initial agent, the others in list
         order, the user agent last, then around again (replacing any after-works they had)."""
         order = [initial_agent, *[a for a in agents if a is not initial_agent and a is not user_agent]]

@@ -57,17 +57,13 @@ def reset_safeguard_policy(*, agents: list[Any] | None = None, groupchat_manager
         guardrails.clear()
     elif agents:
         targets = list(agents)
-        iostream.send(
-            PrintEvent(f"📋 Resetting safeguards for {len(targets)} agents: {', '.join(a.name for a in targets)}")
-        )
+        iostream.send(PrintEvent(f"📋 Resetting safeguards for {len(targets)} agents: {', '.join(a.name for a in targets)}"))
     else:
         raise ValueError("Either agents or groupchat_manager must be provided")
     for agent in targets:
         hook_lists = getattr(agent, "hook_lists", None)
         if not isinstance(hook_lists, dict):
-            raise ValueError(
-                f"Agent {agent.name} does not support hooks. Please ensure it inherits from ConversableAgent."
-            )
+            raise ValueError(f"Agent {agent.name} does not support hooks. Please ensure it inherits from ConversableAgent.")
         for name in SAFEGUARD_HOOK_LISTS:
             if name in hook_lists:
                 hook_lists[name].clear()
@@ -141,9 +137,7 @@ def apply_safeguard_policy(
         guardrails.append(enforcer)
     for agent in targets:
         if not isinstance(getattr(agent, "hook_lists", None), dict):
-            raise ValueError(
-                f"Agent {agent.name} does not support hooks. Please ensure it inherits from ConversableAgent."
-            )
+            raise ValueError(f"Agent {agent.name} does not support hooks. Please ensure it inherits from ConversableAgent.")
         _install(agent, enforcer.create_agent_hooks(agent.name))
     executor = enforcer.group_tool_executor
     if groupchat_manager and executor is not None and isinstance(getattr(executor, "hook_lists", None), dict):

@@ -187,25 +187,19 @@ class SafeguardEnforcer:
                 "guardrail": guardrail,
                 "activation_message": rule.get("activation_message", "Content blocked by safeguard"),
             }
-            for key, name in (
-                ("disallow_item", "disallow"),
-                ("pattern", "pattern"),
-                ("custom_prompt", "custom_prompt"),
-            ):
+            for key, name in (("disallow_item", "disallow"), ("pattern", "pattern"), ("custom_prompt", "custom_prompt")):
                 if key in rule:
                     parsed[name] = rule[key]
             rules.append(parsed)
         check = section.get("groupchat_message_check")
         if check is not None:
-            rules.append(
-                {
-                    "type": "groupchat_message",
-                    "source": "*",
-                    "target": "*",
-                    "action": check.get("pet_action", check.get("action", "block")),
-                    "disallow": check.get("disallow_item", []),
-                }
-            )
+            rules.append({
+                "type": "groupchat_message",
+                "source": "*",
+                "target": "*",
+                "action": check.get("pet_action", check.get("action", "block")),
+                "disallow": check.get("disallow_item", []),
+            })
         return rules
 
     _DEFAULT_ACTIVATION = {
@@ -230,8 +224,7 @@ class SafeguardEnforcer:
                 }
                 if kind != "user_interaction" or "activation_message" in rule:
                     parsed["activation_message"] = rule.get(
-                        "activation_message",
-                        self._DEFAULT_ACTIVATION.get((kind, method), "Content blocked by safeguard"),
+                        "activation_message", self._DEFAULT_ACTIVATION.get((kind, method), "Content blocked by safeguard")
                     )
                 for key in ("pattern", "custom_prompt", "disallow_item"):
                     if key in rule:
@@ -248,11 +241,9 @@ class SafeguardEnforcer:
         hooks: dict[str, Callable[..., Any]] = {}
 
         def concerns(rule: dict[str, Any]) -> bool:
-            return agent_name in (
-                rule.get("message_source"),
-                rule.get("message_destination"),
-                rule.get("agent_name"),
-            ) or ("message_destination" not in rule)
+            return agent_name in (rule.get("message_source"), rule.get("message_destination"), rule.get("agent_name")) or (
+                "message_destination" not in rule
+            )
 
         env = self.environment_rules
         # The group's tool executor runs every agent's tools: all tool rules concern it.
@@ -453,9 +444,7 @@ class SafeguardEnforcer:
             source, dest, content = tool_name, caller, self._stringify_content(data.get("content"))
         else:
             source, dest, content = caller, tool_name, self._stringify_content(data.get("arguments"))
-        found = self._find_violation(
-            "tool_interaction", source, dest, content, f"{caller} <-> {tool_name} ({direction})"
-        )
+        found = self._find_violation("tool_interaction", source, dest, content, f"{caller} <-> {tool_name} ({direction})")
         if found is None:
             return data
         rule, explanation = found[0], found[1]
@@ -517,9 +506,7 @@ class SafeguardEnforcer:
             raise ValueError("Message must be a dictionary or a string")
         if isinstance(message.get("tool_calls"), list):
             return " | ".join(
-                str(c["function"]["arguments"])
-                for c in message["tool_calls"]
-                if "arguments" in (c.get("function") or {})
+                str(c["function"]["arguments"]) for c in message["tool_calls"] if "arguments" in (c.get("function") or {})
             )
         if isinstance(message.get("tool_responses"), list):
             return " | ".join(str(r["content"]) for r in message["tool_responses"] if "content" in r)
@@ -624,14 +611,10 @@ class SafeguardEnforcer:
         if action == "block":
             return self._handle_blocked_content(content, message)
         if action == "mask":
-            return self._handle_masked_content(
-                content, lambda text: self._mask_content(text, disallow_items, explanation, pattern)
-            )
+            return self._handle_masked_content(content, lambda text: self._mask_content(text, disallow_items, explanation, pattern))
         return content
 
-    def _mask_content(
-        self, content: str, disallow_items: list[str], explanation: str, pattern: str | None = None
-    ) -> str:
+    def _mask_content(self, content: str, disallow_items: list[str], explanation: str, pattern: str | None = None) -> str:
         """``content`` with its sensitive parts replaced by [SENSITIVE_INFO]."""
         if pattern:
             try:
@@ -661,9 +644,7 @@ class SafeguardEnforcer:
         replaced by the block notice."""
         notice = self._block_notice(block_message)
         blocked_args = json.dumps({"error": notice})
-        return self._rewrite(
-            content, lambda _text: notice, lambda _args: blocked_args, {"content": notice, "role": "function"}
-        )
+        return self._rewrite(content, lambda _text: notice, lambda _args: blocked_args, {"content": notice, "role": "function"})
 
     def _handle_masked_content(self, content: Any, mask_func: Callable[[str], str]) -> Any:
         """``content`` with each of its texts passed through ``mask_func``, its shape kept."""
@@ -681,13 +662,7 @@ class SafeguardEnforcer:
 
         def calls_of(message: dict[str, Any]) -> list[dict[str, Any]]:
             return [
-                {
-                    **c,
-                    "function": {
-                        **(c.get("function") or {}),
-                        "arguments": on_arguments(text((c.get("function") or {}).get("arguments"))),
-                    },
-                }
+                {**c, "function": {**(c.get("function") or {}), "arguments": on_arguments(text((c.get("function") or {}).get("arguments")))}}
                 for c in message["tool_calls"]
             ]
 
@@ -710,9 +685,7 @@ class SafeguardEnforcer:
             rewritten: list[Any] = []
             for item in content:
                 if not isinstance(item, dict):
-                    rewritten.append(
-                        other if other is not None else {"content": on_text(text(item)), "role": "function"}
-                    )
+                    rewritten.append(other if other is not None else {"content": on_text(text(item)), "role": "function"})
                     continue
                 out = dict(item)
                 if "content" in out:

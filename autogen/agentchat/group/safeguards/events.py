@@ -55,11 +55,7 @@ class SafeguardEvent(BaseEvent):
         banner = self._banner()
         if banner is not None:
             f(_colored(banner, colour), flush=True)
-        mark = (
-            _ACTION_MARK.get(self.action or "", "⚙️")
-            if self.event_type == "action"
-            else _TYPE_MARK.get(self.event_type, "")
-        )
+        mark = _ACTION_MARK.get(self.action or "", "⚙️") if self.event_type == "action" else _TYPE_MARK.get(self.event_type, "")
         lines = [f"{mark} {self.message}" if mark else self.message]
         if self.source_agent and self.target_agent:
             lines += [f"  • From: {self.source_agent}", f"  • To: {self.target_agent}"]

@@ -157,11 +157,7 @@ class SafeguardValidator:
                     f"tool_interaction[{i}] must use either (message_source, message_destination) or pattern-only format"
                 )
         for i, rule in enumerate(env.get("llm_interaction", [])):
-            names = (
-                [rule.get("message_source"), rule.get("message_destination")]
-                if "message_source" in rule
-                else [rule.get("agent_name")]
-            )
+            names = [rule.get("message_source"), rule.get("message_destination")] if "message_source" in rule else [rule.get("agent_name")]
             for name in names:
                 if isinstance(name, str) and name.lower() != "llm" and name not in known:
                     raise ValueError(
@@ -170,9 +166,7 @@ class SafeguardValidator:
         for i, rule in enumerate(env.get("user_interaction", [])):
             name = rule.get("agent")
             if name and name not in known:
-                raise ValueError(
-                    f"user_interaction[{i}] references unknown agent: '{name}'. Available agents: {sorted(known)}"
-                )
+                raise ValueError(f"user_interaction[{i}] references unknown agent: '{name}'. Available agents: {sorted(known)}")
 
     def validate_tool_names(self, agent_tool_mapping: dict[str, list[str]], agent_names: list[str]) -> None:
         """A tool rule between an agent and a tool needs the tool to be that agent's."""
@@ -182,13 +176,7 @@ class SafeguardValidator:
         for i, rule in enumerate(env.get("tool_interaction", [])):
             if "message_source" in rule and "message_destination" in rule:
                 self._validate_agent_tool_relationship(
-                    i,
-                    "message_source",
-                    rule["message_source"],
-                    rule["message_destination"],
-                    known,
-                    agent_tool_mapping,
-                    all_tools,
+                    i, "message_source", rule["message_source"], rule["message_destination"], known, agent_tool_mapping, all_tools
                 )
 
     def _validate_agent_tool_relationship(
@@ -207,11 +195,9 @@ class SafeguardValidator:
         src_agent, dst_agent = src in available_agents, dst in available_agents
         if src_agent and dst_agent:
             return
-        for tool in [dst] if src_agent else [src] if dst_agent else [src, dst]:
+        for tool in ([dst] if src_agent else [src] if dst_agent else [src, dst]):
             if tool not in all_available_tools:
-                raise ValueError(
-                    f"{where} references unknown tool: '{tool}'. Available tools: {sorted(all_available_tools)}"
-                )
+                raise ValueError(f"{where} references unknown tool: '{tool}'. Available tools: {sorted(all_available_tools)}")
         owner, tool = (src, dst) if src_agent else (dst, src) if dst_agent else (None, None)
         if owner is not None and tool not in agent_tool_mapping.get(owner, []):
             raise ValueError(

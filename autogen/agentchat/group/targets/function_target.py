@@ -101,9 +101,7 @@ def broadcast(
     for message in construct_broadcast_messages_list(messages, group_chat, current_agent, target, user_agent):
         recipient = message.msg_target
         if isinstance(recipient, TransitionTarget):
-            recipient = recipient.resolve(group_chat, current_agent, user_agent).get_speaker_selection_result(
-                group_chat
-            )
+            recipient = recipient.resolve(group_chat, current_agent, user_agent).get_speaker_selection_result(group_chat)
             if not hasattr(recipient, "name"):
                 continue  # a target that names no agent (terminate, a selection method): nobody to tell
         manager.send(
@@ -144,9 +142,7 @@ def validate_fn_sig(incoming_fn: Callable[..., Any], extra_args: dict[str, Any])
         if p.kind not in (p.VAR_POSITIONAL, p.VAR_KEYWORD) and p.default is p.empty and p.name not in extra_args
     ]
     if missing:
-        raise ValueError(
-            f"Missing required extra_args for function '{name}': {missing}. You must supply them via `extra_args`."
-        )
+        raise ValueError(f"Missing required extra_args for function '{name}': {missing}. You must supply them via `extra_args`.")
 
 
 class FunctionTarget(TransitionTarget):
@@ -160,9 +156,7 @@ class FunctionTarget(TransitionTarget):
     fn: Callable[..., Any] = Field(repr=False)
     extra_args: dict[str, Any] = Field(default_factory=dict)
 
-    def __init__(
-        self, incoming_fn: Callable[..., Any] | None = None, *, extra_args: dict[str, Any] | None = None, **data: Any
-    ) -> None:
+    def __init__(self, incoming_fn: Callable[..., Any] | None = None, *, extra_args: dict[str, Any] | None = None, **data: Any) -> None:
         if incoming_fn is None:
             incoming_fn = data.pop("fn", None)
         if not callable(incoming_fn):
@@ -183,9 +177,7 @@ class FunctionTarget(TransitionTarget):
         # Not a target a tool or a condition can hand to: the function runs where it is resolved.
         return False
 
-    def resolve(
-        self, groupchat: GroupChat, current_agent: ConversableAgent, user_agent: ConversableAgent | None
-    ) -> SpeakerSelectionResult:
+    def resolve(self, groupchat: GroupChat, current_agent: ConversableAgent, user_agent: ConversableAgent | None) -> SpeakerSelectionResult:
         """Call the function on the last message, apply its context updates, send its messages and
         resolve the target it returned."""
         last = groupchat.messages[-1] if groupchat.messages else {}

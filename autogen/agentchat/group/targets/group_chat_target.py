@@ -83,10 +83,7 @@ class GroupChatTarget(TransitionTarget):
             return text
 
         def run_inner_group_chat(
-            recipient: ConversableAgent,
-            messages: list[dict[str, Any]] | None = None,
-            sender: Any = None,
-            config: Any = None,
+            recipient: ConversableAgent, messages: list[dict[str, Any]] | None = None, sender: Any = None, config: Any = None
         ) -> tuple[bool, str]:
             from ..multi_agent_chat import initiate_group_chat
 
@@ -96,10 +93,7 @@ class GroupChatTarget(TransitionTarget):
             return True, result.summary
 
         async def a_run_inner_group_chat(
-            recipient: ConversableAgent,
-            messages: list[dict[str, Any]] | None = None,
-            sender: Any = None,
-            config: Any = None,
+            recipient: ConversableAgent, messages: list[dict[str, Any]] | None = None, sender: Any = None, config: Any = None
         ) -> tuple[bool, str]:
             from ..multi_agent_chat import a_initiate_group_chat
 

@@ -81,9 +81,7 @@ class GroupManagerTarget(_DirectTarget):
     def can_resolve_for_speaker_selection(self) -> bool:
         return True
 
-    def resolve(
-        self, groupchat: GroupChat, current_agent: ConversableAgent, user_agent: ConversableAgent | None
-    ) -> SpeakerSelectionResult:
+    def resolve(self, groupchat: GroupChat, current_agent: ConversableAgent, user_agent: ConversableAgent | None) -> SpeakerSelectionResult:
         prompt = self.selection_message.get_message(current_agent) if self.selection_message is not None else None
         runtime = getattr(groupchat, "_group_runtime", None)
         if runtime is not None:

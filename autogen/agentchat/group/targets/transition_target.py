@@ -28,7 +28,6 @@ __all__ = [
     "TransitionTarget",
 ]
 
-
 class TransitionTarget(BaseModel):
     """Base of every target. A target either resolves directly to a speaker-selection result, or
     (nested chats, inner group chats) is run by a hidden wrapper agent that joins the group."""
@@ -95,9 +94,7 @@ class _NamedAgentTarget(_DirectTarget):
 
     agent_name: str
 
-    def resolve(
-        self, groupchat: GroupChat, current_agent: ConversableAgent, user_agent: ConversableAgent | None
-    ) -> SpeakerSelectionResult:
+    def resolve(self, groupchat: GroupChat, current_agent: ConversableAgent, user_agent: ConversableAgent | None) -> SpeakerSelectionResult:
         return SpeakerSelectionResult(agent_name=self.agent_name)
 
     def display_name(self) -> str:
@@ -125,9 +122,7 @@ class AgentTarget(_NamedAgentTarget):
         name = getattr(agent, "name", None)
         if name is None:
             # the original reads agent.name: the same error type, with a hint
-            raise AttributeError(
-                f"AgentTarget takes an agent (with a name); got {type(agent).__name__}. Use AgentNameTarget for a name."
-            )
+            raise AttributeError(f"AgentTarget takes an agent (with a name); got {type(agent).__name__}. Use AgentNameTarget for a name.")
         super().__init__(agent_name=name, **data)
 
 
@@ -143,9 +138,7 @@ class AgentNameTarget(_NamedAgentTarget):
 class TerminateTarget(_DirectTarget):
     """End the conversation."""
 
-    def resolve(
-        self, groupchat: GroupChat, current_agent: ConversableAgent, user_agent: ConversableAgent | None
-    ) -> SpeakerSelectionResult:
+    def resolve(self, groupchat: GroupChat, current_agent: ConversableAgent, user_agent: ConversableAgent | None) -> SpeakerSelectionResult:
         return SpeakerSelectionResult(terminate=True)
 
     def display_name(self) -> str:
@@ -161,9 +154,7 @@ class TerminateTarget(_DirectTarget):
 class StayTarget(_DirectTarget):
     """The current agent speaks again."""
 
-    def resolve(
-        self, groupchat: GroupChat, current_agent: ConversableAgent, user_agent: ConversableAgent | None
-    ) -> SpeakerSelectionResult:
+    def resolve(self, groupchat: GroupChat, current_agent: ConversableAgent, user_agent: ConversableAgent | None) -> SpeakerSelectionResult:
         return SpeakerSelectionResult(agent_name=current_agent.name)
 
     def display_name(self) -> str:
@@ -179,9 +170,7 @@ class StayTarget(_DirectTarget):
 class RevertToUserTarget(_DirectTarget):
     """The pattern's user agent speaks next (the pattern must have one)."""
 
-    def resolve(
-        self, groupchat: GroupChat, current_agent: ConversableAgent, user_agent: ConversableAgent | None
-    ) -> SpeakerSelectionResult:
+    def resolve(self, groupchat: GroupChat, current_agent: ConversableAgent, user_agent: ConversableAgent | None) -> SpeakerSelectionResult:
         if user_agent is None:
             raise ValueError(
                 f"User agent must be provided to the chat for the revert_to_user option (RevertToUserTarget reached "
@@ -202,9 +191,7 @@ class RevertToUserTarget(_DirectTarget):
 class AskUserTarget(_DirectTarget):
     """A human picks the next speaker from a numbered list ("manual" selection)."""
 
-    def resolve(
-        self, groupchat: GroupChat, current_agent: ConversableAgent, user_agent: ConversableAgent | None
-    ) -> SpeakerSelectionResult:
+    def resolve(self, groupchat: GroupChat, current_agent: ConversableAgent, user_agent: ConversableAgent | None) -> SpeakerSelectionResult:
         return SpeakerSelectionResult(speaker_selection_method="manual")
 
     def display_name(self) -> str:
@@ -228,17 +215,13 @@ class RandomAgentTarget(_DirectTarget):
             data["agent_names"] = [a if isinstance(a, str) else a.name for a in agents]
         super().__init__(**data)
 
-    def resolve(
-        self, groupchat: GroupChat, current_agent: ConversableAgent, user_agent: ConversableAgent | None
-    ) -> SpeakerSelectionResult:
+    def resolve(self, groupchat: GroupChat, current_agent: ConversableAgent, user_agent: ConversableAgent | None) -> SpeakerSelectionResult:
         choices = [n for n in self.agent_names if n != current_agent.name]
         if not choices:
             raise ValueError(
                 f"RandomAgentTarget has no agent other than '{current_agent.name}' to choose from ({self.agent_names})."
             )
-        self.nominated_name = perform(
-            Call.of_kind("select", random.choice, None, choices)
-        )  # recorded in a durable chat
+        self.nominated_name = perform(Call.of_kind("select", random.choice, None, choices))  # recorded in a durable chat
         return SpeakerSelectionResult(agent_name=self.nominated_name)
 
     def display_name(self) -> str:
@@ -266,9 +249,7 @@ class NestedChatTarget(TransitionTarget):
     def can_resolve_for_speaker_selection(self) -> bool:
         return False
 
-    def resolve(
-        self, groupchat: GroupChat, current_agent: ConversableAgent, user_agent: ConversableAgent | None
-    ) -> SpeakerSelectionResult:
+    def resolve(self, groupchat: GroupChat, current_agent: ConversableAgent, user_agent: ConversableAgent | None) -> SpeakerSelectionResult:
         raise NotImplementedError(
             "NestedChatTarget does not support the resolve method: it runs in a wrapper agent (see create_wrapper_agent)."
         )
