@@ -11,10 +11,10 @@ from __future__ import annotations
 import functools
 import inspect
 import logging
-import sys
 import types
 import typing
 from collections.abc import Callable
+from contextlib import AsyncExitStack, ExitStack
 from typing import Annotated, Any, Literal, Union, get_args, get_origin
 
 from pydantic import ConfigDict, TypeAdapter
@@ -22,7 +22,12 @@ from pydantic.fields import FieldInfo
 from pydantic_core import ValidationError
 from typing_extensions import NotRequired, Required, TypedDict
 
-from .dependency_injection import BaseContext, ChatContext, Depends, Field
+from ..fast_depends.core import CallModel, build_call_model
+from ..fast_depends.core.model import NOT_PLAIN
+from ..fast_depends.dependencies import dependency_provider
+from ..fast_depends.dependencies.model import Depends
+from ..fast_depends.utils import outer_frames
+from .dependency_injection import BaseContext, ChatContext, Field, constant_of
 from .errors import ToolArgumentError
 
 __all__ = ["FunctionSpec", "ParamSpec", "type_repr"]
@@ -102,14 +107,9 @@ def _globals_of(func: Any) -> dict[str, Any]:
 
 
 def _caller_locals() -> dict[str, Any]:
-    """Locals of the nearest frame outside this package: where a tool defined in a function lives."""
-    frame = sys._getframe(1)
-    while frame is not None:
-        module = frame.f_globals.get("__name__", "")
-        if module != "autogen" and not module.startswith("autogen."):
-            return dict(frame.f_locals)
-        frame = frame.f_back  # type: ignore[assignment]
-    return {}
+    """Locals of the nearest frame outside autogen: where a tool defined in a function lives."""
+    frame = next(outer_frames(("autogen",)), None)
+    return dict(frame.f_locals) if frame is not None else {}
 
 
 def _type_hints(func: Any, localns: dict[str, Any] | None) -> dict[str, Any]:
@@ -245,70 +245,28 @@ def _inspect_param(p: inspect.Parameter) -> ParamSpec:
     return ParamSpec(p.name, p.kind, annotated, type_, default, description, inject, depends)
 
 
-class _Provider:
-    """A `Depends(...)` resolved for one tool: a constant, or a provider with its own inputs."""
+def _dependency_model(dep: Depends, tool_param_names: set[str], where: str) -> CallModel[..., Any]:
+    """The fast_depends model resolving ``dep`` for a tool, checked now: every input it needs must be
+    a tool argument of the same name, a ``Depends(...)`` or have a default."""
+    model = build_call_model(dep.dependency, cast=dep.cast, use_cache=dep.use_cache, is_sync=False)
 
-    __slots__ = ("call", "constant", "inputs", "is_async")
-
-    def __init__(self, dep: Depends, tool_param_names: set[str], where: str) -> None:
-        self.inputs: list[tuple[str, _Provider | None]] = []
-        self.is_async = False
-        if dep.is_constant:
-            self.call: Callable[..., Any] | None = None
-            self.constant = dep.dependency
-            return
-        self.call = dep.dependency
-        self.constant = None
-        self.is_async = inspect.iscoroutinefunction(self.call) or inspect.iscoroutinefunction(
-            getattr(self.call, "__call__", None)  # noqa: B004 - async callable objects
-        )
-        try:
-            sig = _signature(self.call)
-        except (TypeError, ValueError):  # builtins without a signature take no inputs here
-            return
-        for p in sig.parameters.values():
-            if p.kind in (p.VAR_POSITIONAL, p.VAR_KEYWORD):
-                continue
-            spec = _inspect_param(p)
-            if spec.depends is not None:
-                sub = _Provider(spec.depends, tool_param_names, where)
-                self.is_async = self.is_async or sub.is_async
-                self.inputs.append((p.name, sub))
-            elif p.name in tool_param_names:
-                self.inputs.append((p.name, None))  # take the tool argument of the same name
-            elif p.default is EMPTY:
+    def check(m: CallModel[..., Any]) -> None:
+        for name, (_, default) in m.params.items():
+            if default is Ellipsis and name not in tool_param_names:
                 raise TypeError(
-                    f"The dependency {getattr(self.call, '__name__', self.call)!r} of {where} needs the parameter "
-                    f"'{p.name}', which nothing provides: give it a default, a Depends(...), or name it like "
-                    "one of the tool's parameters."
+                    f"The dependency {m.call_name!r} of {where} needs the parameter '{name}', which nothing "
+                    "provides: give it a default, a Depends(...), or name it like one of the tool's parameters."
                 )
+        for sub in (*m.dependencies.values(), *m.extra_dependencies):
+            check(sub)
 
-    def resolve(self, values: dict[str, Any]) -> Any:
-        """Compute the injected value (sync tools)."""
-        if self.call is None:
-            return self.constant
-        kwargs = {}
-        for name, sub in self.inputs:
-            if sub is not None:
-                kwargs[name] = sub.resolve(values)
-            elif name in values:
-                kwargs[name] = values[name]
-        return self.call(**kwargs)
+    check(model)
+    return model
 
-    async def a_resolve(self, values: dict[str, Any]) -> Any:
-        """Compute the injected value, awaiting async providers (async tools)."""
-        if self.call is None:
-            return self.constant
-        kwargs = {}
-        for name, sub in self.inputs:
-            if sub is not None:
-                kwargs[name] = await sub.a_resolve(values)
-            elif name in values:
-                kwargs[name] = values[name]
-        result = self.call(**kwargs)
-        if inspect.isawaitable(result):
-            result = await result
-        return result
+
+def _any_model(model: CallModel[..., Any], test: Callable[[CallModel[..., Any]], bool]) -> bool:
+    """True when ``test`` holds for ``model`` or one of its dependencies at any depth."""
+    return test(model) or any(_any_model(d, test) for d in (*model.dependencies.values(), *model.extra_dependencies))
 
 
 def type_repr(t: Any) -> str:
@@ -377,16 +335,25 @@ class FunctionSpec:
         )
 
         visible_names = {p.name for p in self.visible}
-        self.providers: dict[str, _Provider] = {}
+        # Depends parameters: a constant (`on(value)`, a context instance) or a fast_depends model
+        self.constants: dict[str, Any] = {}
+        self.providers: dict[str, CallModel[..., Any]] = {}
         for p in self.injected:
-            if p.depends is not None:
-                provider = _Provider(p.depends, visible_names, f"parameter '{p.name}' of '{self.name}'")
-                if provider.is_async and not self.is_async:
-                    raise TypeError(
-                        f"The dependency of parameter '{p.name}' of '{self.name}' is async but the function is not; "
-                        f"make '{self.name}' an 'async def' or use a synchronous provider."
-                    )
-                self.providers[p.name] = provider
+            if p.depends is None:
+                continue
+            constant = constant_of(p.depends.dependency)
+            if constant is not None:
+                self.constants[p.name] = constant[0]
+                continue
+            model = _dependency_model(p.depends, visible_names, f"parameter '{p.name}' of '{self.name}'")
+            if not self.is_async and _any_model(model, lambda m: m.is_async):
+                raise TypeError(
+                    f"The dependency of parameter '{p.name}' of '{self.name}' is async but the function is not; "
+                    f"make '{self.name}' an 'async def' or use a synchronous provider."
+                )
+            self.providers[p.name] = model
+        # generator dependencies stay open until the function returns
+        self.providers_need_stack = any(_any_model(m, lambda m: m.is_generator) for m in self.providers.values())
         self.signature = sig.replace(
             parameters=[sig.parameters[p.name] for p in self.visible]
             + [p for p in sig.parameters.values() if p.kind in (p.VAR_POSITIONAL, p.VAR_KEYWORD)]
@@ -484,11 +451,10 @@ class FunctionSpec:
         fillers: list[tuple[str, str, Any]] = []
         for p in self.injected:
             if p.inject == INJECT_DEPENDS:
-                provider = self.providers[p.name]
-                if provider.call is None:
-                    fillers.append((p.name, "const", provider.constant))
+                if p.name in self.constants:
+                    fillers.append((p.name, "const", self.constants[p.name]))
                 else:
-                    fillers.append((p.name, "provider", provider))
+                    fillers.append((p.name, "provider", self.providers[p.name]))
             elif not bound_to_agent:
                 continue  # the direct caller passes chat/context values itself
             elif p.inject == INJECT_CHAT_CONTEXT:
@@ -553,43 +519,85 @@ class FunctionSpec:
                 return func(*positional, **values)
             return func(**values)
 
+        has_providers = any(how == "provider" for _, how, _ in fillers)
+        needs_stack = self.providers_need_stack
+
+        def fill_context_variables(values: dict[str, Any], name: str, default: Any) -> None:
+            value = getattr(agent, "context_variables", None)
+            value = default if value is None else value
+            if value is not _SKIP:
+                values[name] = value
+            else:  # never a value from the model
+                values.pop(name, None)
+
         if self.is_async:
 
-            async def run_async(*args: Any, **kwargs: Any) -> Any:
-                values = prepare(args, kwargs)
+            async def fill_async(values: dict[str, Any], stack: AsyncExitStack | None) -> None:
+                # one cache per call: a provider used twice runs once, as with ag2's inject
+                cache: dict[Any, Any] = {}
+                overrides = dependency_provider.dependency_overrides if has_providers else None
                 for name, how, payload in fillers:
                     if how == "const":
                         values[name] = payload
                     elif how == "provider":
-                        values[name] = await payload.a_resolve(values)
+                        value = NOT_PLAIN if overrides else payload.solve_plain(values, cache)
+                        if value is NOT_PLAIN:
+                            value = await payload.asolve(
+                                stack=stack,
+                                cache_dependencies=cache,
+                                dependency_overrides=overrides,
+                                nested=True,
+                                **values,
+                            )
+                        values[name] = value
                     else:
-                        value = getattr(agent, "context_variables", None)
-                        value = payload if value is None else value
-                        if value is not _SKIP:
-                            values[name] = value
-                        else:  # never a value from the model
-                            values.pop(name, None)
-                result = await invoke(values)
+                        fill_context_variables(values, name, payload)
+
+            async def run_async(*args: Any, **kwargs: Any) -> Any:
+                values = prepare(args, kwargs)
+                if needs_stack:
+                    async with AsyncExitStack() as stack:
+                        await fill_async(values, stack)
+                        result = await invoke(values)
+                else:
+                    if fillers:
+                        await fill_async(values, None)
+                    result = await invoke(values)
                 return post(result) if post is not None else result
 
             runner: Callable[..., Any] = run_async
         else:
 
-            def run_sync(*args: Any, **kwargs: Any) -> Any:
-                values = prepare(args, kwargs)
+            def fill_sync(values: dict[str, Any], stack: ExitStack | None) -> None:
+                cache: dict[Any, Any] = {}
+                overrides = dependency_provider.dependency_overrides if has_providers else None
                 for name, how, payload in fillers:
                     if how == "const":
                         values[name] = payload
                     elif how == "provider":
-                        values[name] = payload.resolve(values)
+                        value = NOT_PLAIN if overrides else payload.solve_plain(values, cache)
+                        if value is NOT_PLAIN:
+                            value = payload.solve(
+                                stack=stack,
+                                cache_dependencies=cache,
+                                dependency_overrides=overrides,
+                                nested=True,
+                                **values,
+                            )
+                        values[name] = value
                     else:
-                        value = getattr(agent, "context_variables", None)
-                        value = payload if value is None else value
-                        if value is not _SKIP:
-                            values[name] = value
-                        else:  # never a value from the model
-                            values.pop(name, None)
-                result = invoke(values)
+                        fill_context_variables(values, name, payload)
+
+            def run_sync(*args: Any, **kwargs: Any) -> Any:
+                values = prepare(args, kwargs)
+                if needs_stack:
+                    with ExitStack() as stack:
+                        fill_sync(values, stack)
+                        result = invoke(values)
+                else:
+                    if fillers:
+                        fill_sync(values, None)
+                    result = invoke(values)
                 return post(result) if post is not None else result
 
             runner = run_sync

@@ -8,9 +8,15 @@ This is the documented way to hand secrets, accounts or live chat state to a too
 
 from __future__ import annotations
 
+import functools
+import inspect
+import types
 from abc import ABC
-from collections.abc import Callable
-from typing import TYPE_CHECKING, Any, TypeVar
+from collections.abc import Callable, Iterable
+from typing import TYPE_CHECKING, Annotated, Any, TypeVar, Union, get_args, get_type_hints
+
+from ..fast_depends.dependencies.model import Depends as FastDepends
+from ..fast_depends.utils import is_coroutine_callable
 
 if TYPE_CHECKING:
     from ..agentchat.agent import Agent
@@ -23,6 +29,7 @@ __all__ = [
     "get_context_params",
     "inject_params",
     "on",
+    "remove_params",
 ]
 
 T = TypeVar("T")
@@ -72,43 +79,32 @@ class ChatContext(BaseContext):
 _NOT_GIVEN: Any = object()
 
 
-class Depends:
-    """Marks a tool parameter as provided by the framework rather than by the model.
+def Depends(dependency: Any = _NOT_GIVEN, *, use_cache: bool = True, cast: bool = True, x: Any = _NOT_GIVEN) -> Any:
+    """Mark a tool parameter as provided by the framework rather than by the model.
 
     ``Depends(provider)`` calls ``provider()`` for every tool call (its own parameters may again be
     ``Depends(...)``, or take a tool argument of the same name); ``Depends(context)`` with a
     `BaseContext` instance injects that instance as is. Use ``Depends(on(value))`` for a constant.
-    Forms: ``p: Annotated[T, Depends(...)]`` or ``p: T = Depends(...)``.
+    Forms: ``p: Annotated[T, Depends(...)]`` or ``p: T = Depends(...)``. The marker is
+    `autogen.fast_depends`' ``Depends``, which also resolves it.
     """
-
-    __slots__ = ("dependency", "use_cache")
-
-    def __init__(self, dependency: Any = _NOT_GIVEN, *, use_cache: bool = True, x: Any = _NOT_GIVEN) -> None:
-        # `x` is ag2's name of the argument (Depends(x=provider)); `dependency` is fast-depends'
-        if (dependency is _NOT_GIVEN) == (x is _NOT_GIVEN):
-            raise TypeError(
-                "Depends() takes one provider (or BaseContext instance): Depends(provider) or Depends(x=provider)"
-            )
-        if dependency is _NOT_GIVEN:
-            dependency = x
-        if isinstance(dependency, Depends):  # Depends(Depends(x)) means Depends(x)
-            dependency = dependency.dependency
-        if not isinstance(dependency, BaseContext) and not callable(dependency):
-            raise TypeError(
-                f"Depends() needs a provider callable or a BaseContext instance, got {type(dependency).__name__}; "
-                "wrap a constant value as Depends(on(value))."
-            )
-        self.dependency = dependency
-        # kept for API compatibility with fast-depends; each provider runs once per call anyway
-        self.use_cache = use_cache
-
-    @property
-    def is_constant(self) -> bool:
-        """True when the dependency is a context instance injected as is."""
-        return isinstance(self.dependency, BaseContext)
-
-    def __repr__(self) -> str:
-        return f"Depends({getattr(self.dependency, '__name__', self.dependency)!r})"
+    # `x` is ag2's name of the argument (Depends(x=provider)); `dependency` is fast-depends'
+    if (dependency is _NOT_GIVEN) == (x is _NOT_GIVEN):
+        raise TypeError(
+            "Depends() takes one provider (or BaseContext instance): Depends(provider) or Depends(x=provider)"
+        )
+    if dependency is _NOT_GIVEN:
+        dependency = x
+    if isinstance(dependency, FastDepends):  # Depends(Depends(x)) means Depends(x)
+        return dependency
+    if isinstance(dependency, BaseContext):
+        dependency = on(dependency)
+    elif not callable(dependency):
+        raise TypeError(
+            f"Depends() needs a provider callable or a BaseContext instance, got {type(dependency).__name__}; "
+            "wrap a constant value as Depends(on(value))."
+        )
+    return FastDepends(dependency, use_cache=use_cache, cast=cast)
 
 
 def on(x: T) -> Callable[[], T]:
@@ -118,7 +114,13 @@ def on(x: T) -> Callable[[], T]:
         return x
 
     provide.__name__ = f"on({type(x).__name__})"
+    provide.__ag2_constant__ = (x,)  # type: ignore[attr-defined] # tools inject it without a call
     return provide
+
+
+def constant_of(dependency: Any) -> tuple[Any] | None:
+    """``(value,)`` when ``dependency`` is an `on(value)` provider, else None."""
+    return getattr(dependency, "__ag2_constant__", None)
 
 
 class Field:
@@ -145,13 +147,119 @@ def get_context_params(func: Callable[..., Any], subclass: type[BaseContext] = B
     return FunctionSpec.of(func).context_param_names(subclass)
 
 
-def _string_metadata_to_description_field(func: Callable[..., Any]) -> Callable[..., Any]:
-    """ag2's step that turned ``Annotated[T, "text"]`` metadata into ``Field(description="text")``.
+# ---- ag2's private helpers, kept for code (and tests) that import them --------------------------
 
-    Here string metadata is read as the description directly, so ``func`` is returned unchanged
-    (its annotations, which may be shared typing objects, are never rewritten).
+
+def _is_context_param(param: inspect.Parameter, subclass: type[BaseContext] = BaseContext) -> bool:
+    """True when ``param`` is annotated with ``subclass`` (directly or as the first argument of
+    ``Annotated[...]``/``Optional[...]``)."""
+    annotation = param.annotation
+    args = getattr(annotation, "__args__", None)
+    if args:
+        annotation = args[0]
+    try:
+        return isinstance(annotation, type) and issubclass(annotation, subclass)
+    except TypeError:  # a class that refuses issubclass checks
+        return False
+
+
+def _is_depends_param(param: inspect.Parameter) -> bool:
+    """True when ``param`` carries a ``Depends`` (as its default or as its first ``Annotated`` metadata)."""
+    if isinstance(param.default, FastDepends):
+        return True
+    metadata = getattr(param.annotation, "__metadata__", None)
+    return isinstance(metadata, tuple) and bool(metadata) and isinstance(metadata[0], FastDepends)
+
+
+def _fix_staticmethod(f: Callable[..., Any]) -> Callable[..., Any]:
+    """A plain function calling a staticmethod's function (a staticmethod object is not a function)."""
+    if not isinstance(f, staticmethod):
+        return f
+    inner = f.__func__
+
+    @functools.wraps(inner)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        return inner(*args, **kwargs)
+
+    return wrapper
+
+
+def _with_signature(f: Callable[..., Any], signature: inspect.Signature) -> Callable[..., Any]:
+    """A wrapper of ``f`` (async when ``f`` is) that reports ``signature``; ``f`` itself is left alone."""
+    if is_coroutine_callable(f):
+
+        @functools.wraps(f)
+        async def a_wrapper(*args: Any, **kwargs: Any) -> Any:
+            return await f(*args, **kwargs)
+
+        wrapper: Callable[..., Any] = a_wrapper
+    else:
+
+        @functools.wraps(f)
+        def wrapper(*args: Any, **kwargs: Any) -> Any:
+            return f(*args, **kwargs)
+
+    wrapper.__signature__ = signature  # type: ignore[attr-defined]
+    return wrapper
+
+
+def remove_params(func: Callable[..., Any], sig: inspect.Signature, params: Iterable[str]) -> None:
+    """Set ``func``'s reported signature to ``sig`` without ``params``."""
+    drop = set(params)
+    func.__signature__ = sig.replace(parameters=[p for p in sig.parameters.values() if p.name not in drop])  # type: ignore[attr-defined]
+
+
+def _remove_injected_params_from_signature(func: Callable[..., Any]) -> Callable[..., Any]:
+    """A wrapper of ``func`` whose signature leaves out its context and ``Depends`` parameters."""
+    func = _fix_staticmethod(func)
+    try:  # string annotations (``from __future__ import annotations``) must be read as types here
+        sig = inspect.signature(func, eval_str=True)
+    except Exception:  # noqa: BLE001 - a name only known later: judge by the text as written
+        sig = inspect.signature(func)
+    kept = [p for p in sig.parameters.values() if not (_is_context_param(p) or _is_depends_param(p))]
+    return _with_signature(func, sig.replace(parameters=kept))
+
+
+def _set_return_annotation_to_any(f: Callable[..., Any]) -> Callable[..., Any]:
+    """A wrapper of ``f`` whose signature's return annotation is ``Any``."""
+    return _with_signature(f, inspect.signature(f).replace(return_annotation=Any))
+
+
+def _string_metadata_to_description_field(func: Callable[..., Any]) -> Callable[..., Any]:
+    """A copy of ``func`` whose ``Annotated[T, "text"]`` hints read ``Annotated[T, Field(description="text")]``.
+
+    ag2 rewrote the hints in place; typing caches ``Annotated`` objects, so here new ones are built on
+    a copy of the function and ``func`` is left alone. (Tools read string metadata directly.)
     """
-    return func
+    hints = get_type_hints(func, include_extras=True)
+    changed: dict[str, Any] = {}
+    for name, hint in hints.items():
+        described = _described(hint)
+        if described is not hint:
+            changed[name] = described
+    if not changed or not isinstance(func, types.FunctionType):
+        return func
+    copy = types.FunctionType(func.__code__, func.__globals__, func.__name__, func.__defaults__, func.__closure__)
+    copy.__kwdefaults__ = func.__kwdefaults__
+    copy.__dict__.update(func.__dict__)
+    copy.__qualname__ = func.__qualname__
+    copy.__doc__ = func.__doc__
+    copy.__module__ = func.__module__
+    copy.__annotations__ = {**hints, **changed}
+    return copy
+
+
+def _described(hint: Any) -> Any:
+    """``hint`` with leading string metadata turned into a `Field` (also inside ``Optional[...]``)."""
+    metadata = getattr(hint, "__metadata__", None)
+    if metadata and isinstance(metadata[0], str):
+        return Annotated[(hint.__origin__, Field(description=metadata[0]), *metadata[1:])]
+    args = get_args(hint)
+    if metadata is None and args and getattr(args[0], "__metadata__", None):
+        first = _described(args[0])
+        if first is not args[0]:
+            return Union[(first, *args[1:])]
+    return hint
 
 
 def inject_params(f: Callable[..., Any]) -> Callable[..., Any]:
