@@ -22,8 +22,8 @@ class WeatherInput(BaseModel):
     unit: str = Field(default="C", description="C or F.")
 
 
-def make_weather_tool(calls: list[dict[str, Any]]) -> Any:
-    @lc_tools.tool("weather-report", args_schema=WeatherInput)
+def make_weather_tool(calls: list[dict[str, Any]], name: str = "weather-report") -> Any:
+    @lc_tools.tool(name, args_schema=WeatherInput)
     def weather(city: str, unit: str = "C") -> str:
         """Report today's weather in a city."""
         calls.append({"city": city, "unit": unit})
@@ -142,3 +142,20 @@ def test_langchain_is_a_supported_type_and_the_converter_is_interoperable() -> N
     assert isinstance(LangChainInteroperability(), Interoperable)
     assert Interoperability.get_interoperability_class("langchain") is LangChainInteroperability
     json.dumps(LangChainInteroperability.convert_tool(make_weather_tool([])).tool_schema)
+
+
+def test_captainagents_executor_runs_a_converted_tool_from_code(tmp_path) -> None:
+    from autogen.agentchat.contrib.captainagent.tool_retriever import LocalExecutorWithTools, format_ag2_tool
+    from autogen.coding import CodeBlock
+
+    calls: list[dict[str, Any]] = []
+    tool = Interoperability.convert_tool(tool=make_weather_tool(calls, name="weather"), type="langchain")
+    stub = format_ag2_tool(tool)
+    assert stub.startswith("def weather(tool_input):")
+    assert "city (string): The city to report on." in stub
+
+    executor = LocalExecutorWithTools(tools=[tool], work_dir=tmp_path)
+    code = 'print(weather(tool_input={"city": "Rijeka"}))'
+    result = executor.execute_code_blocks([CodeBlock(language="python", code=code)])
+    assert (result.exit_code, result.output) == (0, "Sunny, 21 C in Rijeka\n")
+    assert calls == [{"city": "Rijeka", "unit": "C"}]
