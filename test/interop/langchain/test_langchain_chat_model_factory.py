@@ -40,7 +40,7 @@ def test_a_missing_integration_names_the_browser_use_extra() -> None:
 # An LLMConfig entry carries ``stream=False``, which ChatOpenAI passes on as a model kwarg (and says so).
 @pytest.mark.filterwarnings("ignore:WARNING! stream is not default parameter:UserWarning")
 def test_a_chat_openai_model_from_an_llm_config_answers_from_the_server() -> None:
-    pytest.importorskip("langchain_openai", reason="needs langchain-openai (the browser-use extra)")
+    pytest.importorskip("langchain_openai", reason="needs langchain-openai (in the test extra)")
     with FakeLLMServer(["Bonjour!"]) as llm:
         entry = llm.config_list[0]
         config = LLMConfig(
@@ -57,7 +57,7 @@ def test_a_chat_openai_model_from_an_llm_config_answers_from_the_server() -> Non
 
 
 def test_azure_and_deepseek_entries_become_openai_models_at_their_endpoints() -> None:
-    pytest.importorskip("langchain_openai", reason="needs langchain-openai (the browser-use extra)")
+    pytest.importorskip("langchain_openai", reason="needs langchain-openai (in the test extra)")
     azure = LangChainChatModelFactory.create_base_chat_model(
         {
             "config_list": [
