@@ -208,6 +208,14 @@ PAGES: list[Page] = [
         ["autogen.ag_ui"],
     ),
     Page(
+        "interop.md",
+        "Interoperability",
+        "`autogen.interop`: tools of LangChain, PydanticAI and CrewAI as ag2 tools (extras `interop-langchain`, "
+        "`interop-pydantic-ai`, `interop-crewai`), and an ag2 LLM config as a LangChain chat model or as LiteLLM "
+        "settings.",
+        ["autogen.interop"],
+    ),
+    Page(
         "testing.md",
         "Testing",
         "`autogen.testing`: `FakeLLMServer` (a scripted LLM on 127.0.0.1), in-process fakes and scripted replies. "
