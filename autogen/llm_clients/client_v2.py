@@ -13,9 +13,9 @@ optionally an async ``a_create``, and is named in ``autogen.oai.client.NATIVE_CL
 
 from __future__ import annotations
 
-import inspect
 from typing import Any, ClassVar, Protocol
 
+from ..oai.request import sdk_keywords
 from .models import (
     AudioContent,
     ImageContent,
@@ -67,28 +67,6 @@ class ModelClientV2(Protocol):
 
 
 # per SDK method function (shared by every client instance): whether it takes any keyword
-_takes_any_keyword: dict[Any, bool] = {}
-
-
-def sdk_keywords(method: Any) -> frozenset[str] | None:
-    """The keyword names an SDK method takes, or None when it takes any (``**kwargs``): request fields
-    outside the set go in ``extra_body``. Read once per bound method's function (``inspect.signature``
-    costs more than the rest of a request's preparation)."""
-    from ..oai.request import sdk_parameter_names
-
-    func = getattr(method, "__func__", None)
-    takes_any = _takes_any_keyword.get(func) if func is not None else None
-    if takes_any is None:
-        try:
-            parameters = inspect.signature(method).parameters.values()
-        except (TypeError, ValueError):
-            return None
-        takes_any = any(p.kind is inspect.Parameter.VAR_KEYWORD for p in parameters)
-        if func is not None:
-            _takes_any_keyword[func] = takes_any
-    return None if takes_any else sdk_parameter_names(method)
-
-
 def role_name(role: Any) -> str:
     """A message role as a plain string."""
     return role.value if isinstance(role, UserRoleEnum) else str(role)
