@@ -105,12 +105,12 @@ def check_graph_validity(allowed_speaker_transitions_dict: dict[Any, list[Any]],
     with_incoming = {_name(t) for v in allowed_speaker_transitions_dict.values() for t in v}
     isolated = [n for n in names if n not in with_outgoing and n not in with_incoming]
     if isolated:
-        logger.warning("These agents have no speaker transition to or from them: %s", isolated)
+        logger.warning("There are isolated agent nodes, with no speaker transition to or from them: %s", isolated)
     in_graph = with_outgoing | with_incoming
     mismatch = set(names).symmetric_difference(in_graph)
     if mismatch:
         logger.warning(
-            "The agents of the speaker transitions and of the group differ: %s. "
+            "The agents in allowed_speaker_transitions do not match agents of the group. Offending agents: %s. "
             "Agents missing from the graph are never chosen after another agent.",
             sorted(mismatch),
         )
@@ -122,7 +122,9 @@ def check_graph_validity(allowed_speaker_transitions_dict: dict[Any, list[Any]],
                 dups.append(_name(t))
             seen.add(id(t))
         if dups:
-            logger.warning("Agent %r lists these targets more than once: %s", _name(source), dups)
+            logger.warning(
+                "Agent %r has duplicate elements: %s. Please remove duplicates manually.", _name(source), dups
+            )
 
 
 def invert_disallowed_to_allowed(

@@ -19,21 +19,21 @@ class InMemoryCache(CloseOnExitMixin):
 
     def __init__(self, seed: str | int = ""):
         self._prefix = str(seed)
-        self._data: dict[str, Any] = {}
+        self._cache: dict[str, Any] = {}
         self._lock = threading.Lock()
 
-    def _key(self, key: str) -> str:
+    def _prefixed_key(self, key: str) -> str:
         return f"{self._prefix}_{key}" if self._prefix else str(key)
 
     def get(self, key: str, default: Any | None = None) -> Any | None:
         """Return the value stored under ``key``, or ``default``."""
         with self._lock:
-            return self._data.get(self._key(key), default)
+            return self._cache.get(self._prefixed_key(key), default)
 
     def set(self, key: str, value: Any) -> None:
         """Store ``value`` under ``key``."""
         with self._lock:
-            self._data[self._key(key)] = value
+            self._cache[self._prefixed_key(key)] = value
 
     def close(self) -> None:
         """Nothing to release; kept for the cache protocol."""

@@ -10,6 +10,13 @@ from typing import Any
 from ..import_utils import optional_import
 from .abstract_cache_base import CloseOnExitMixin
 
+# This module is imported only when a Redis cache is asked for, so redis loads then (ag2 code patches
+# `autogen.cache.redis_cache.redis`); a missing package is reported, naming the extra, when a RedisCache is made.
+try:
+    import redis
+except ImportError:
+    redis = None  # type: ignore[assignment]
+
 __all__ = ["RedisCache"]
 
 logger = logging.getLogger(__name__)
@@ -31,12 +38,15 @@ class RedisCache(CloseOnExitMixin):
     """
 
     def __init__(self, seed: str | int, redis_url: str):
-        redis = optional_import("redis", "redis", feature="Cache.redis")
+        client_lib = optional_import("redis", "redis", feature="Cache.redis")
         self.seed = seed
         self.redis_url = redis_url
-        self._errors: tuple[type[BaseException], ...] = (redis.exceptions.RedisError, OSError)
+        self._errors: tuple[type[BaseException], ...] = (client_lib.exceptions.RedisError, OSError)
         try:
-            self.cache = redis.Redis.from_url(redis_url, socket_connect_timeout=5)
+            self.cache = client_lib.Redis.from_url(redis_url)
+            # fail in seconds, not after the system's TCP timeout, on a host that does not answer (unless the
+            # URL sets its own timeout)
+            self.cache.connection_pool.connection_kwargs.setdefault("socket_connect_timeout", 5)
             self.cache.ping()
         except (*self._errors, ValueError) as e:
             raise ConnectionError(
@@ -69,7 +79,7 @@ class RedisCache(CloseOnExitMixin):
     def set(self, key: str, value: Any) -> None:
         """Store ``value`` (pickled) under ``key``; raises TypeError if it cannot be pickled."""
         try:
-            data = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
+            data = pickle.dumps(value)
         except Exception as e:
             raise TypeError(f"Cannot store the value for cache key {key!r}: it cannot be pickled ({e}).") from e
         try:

@@ -1,4 +1,8 @@
-"""Run code blocks inside one long-lived Docker container (docker SDK imported lazily)."""
+"""Run code blocks inside one long-lived Docker container.
+
+The docker SDK is imported with this module, which loads only when the executor is asked for (ag2 code patches
+``autogen.coding.docker_commandline_code_executor.docker``); a missing SDK is reported, naming the extra, when an
+executor is made."""
 
 from __future__ import annotations
 
@@ -23,6 +27,11 @@ from .local_commandline_code_executor import (
 from .markdown_code_extractor import MarkdownCodeExtractor
 from .process import DEFAULT_OUTPUT_HEAD_BYTES, DEFAULT_OUTPUT_TAIL_BYTES
 from .utils import silence_pip
+
+try:
+    import docker
+except ImportError:
+    docker = None  # type: ignore[assignment]
 
 if TYPE_CHECKING:
     from typing_extensions import Self

@@ -63,9 +63,10 @@ class CodeExecutorFactory:
             )
         if executor is None:
             raise ValueError(
-                f"code_execution_config has no 'executor': give a CodeExecutor instance or one of {_NAMES}."
+                f"Unknown code executor None: code_execution_config has no 'executor'; give a CodeExecutor instance "
+                f"or one of {_NAMES}."
             )
-        raise ValueError(f"Unknown code executor {executor!r}: give a CodeExecutor instance or one of {_NAMES}.")
+        raise ValueError(f"Unknown code executor {executor}: give a CodeExecutor instance or one of {_NAMES}.")
 
 
 _NAMES = "'commandline-local', 'docker', 'sandbox', 'ipython-embedded', 'jupyter'"

@@ -47,6 +47,13 @@ def _per_model(summary: Mapping[str, Any] | None) -> dict[str, Any]:
     return {"usages": usages, "total_cost": summary.get("total_cost")}
 
 
+def _change_usage_summary_format(
+    actual_usage_summary: Mapping[str, Any] | None = None, total_usage_summary: Mapping[str, Any] | None = None
+) -> dict[str, dict[str, Any]]:
+    """The client's two usage dicts as the event's ``{"actual": ..., "total": ...}`` fields (ag2's helper)."""
+    return {"actual": _per_model(actual_usage_summary), "total": _per_model(total_usage_summary)}
+
+
 @wrap_event
 class UsageSummaryEvent(BaseEvent):
     """The token/cost table printed by ``print_usage_summary``."""
@@ -72,8 +79,8 @@ class UsageSummaryEvent(BaseEvent):
                 )
             mode = "both" if len(chosen) == 2 else chosen.pop()  # type: ignore[assignment]
         # Built either from the client's raw dicts or (when parsed back from JSON) from `actual`/`total`.
-        fields.setdefault("actual", _per_model(actual_usage_summary))
-        fields.setdefault("total", _per_model(total_usage_summary))
+        for key, value in _change_usage_summary_format(actual_usage_summary, total_usage_summary).items():
+            fields.setdefault(key, value)
         super().__init__(uuid=uuid, mode=mode, **fields)
 
     @staticmethod

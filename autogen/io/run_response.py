@@ -57,6 +57,7 @@ __all__ = [
     "AsyncRunResponseProtocol",
     "Cost",
     "CostBreakdown",
+    "Message",
     "RunInfoProtocol",
     "RunIterResponse",
     "RunResponse",
@@ -65,6 +66,9 @@ __all__ = [
 ]
 
 _POLL_SECONDS = 0.1
+
+Message = dict[str, Any]
+"""A chat message as the responses hand it out (a plain dict)."""
 
 
 class Usage(BaseModel):
@@ -131,7 +135,7 @@ class RunResponseProtocol(RunInfoProtocol, Protocol):
         ...
 
     @property
-    def messages(self) -> Iterable[dict[str, Any]]:
+    def messages(self) -> Iterable[Message]:
         """The chat history."""
         ...
 
@@ -174,7 +178,7 @@ class AsyncRunResponseProtocol(RunInfoProtocol, Protocol):
         ...
 
     @property
-    async def messages(self) -> Iterable[dict[str, Any]]:
+    async def messages(self) -> Iterable[Message]:
         """The chat history."""
         ...
 

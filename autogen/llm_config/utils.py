@@ -181,9 +181,7 @@ def get_config_list(
 ) -> list[dict[str, Any]]:
     """One config per non-blank API key, with the matching base URL and the given api_type/version."""
     if base_urls is not None:
-        assert len(api_keys) == len(base_urls), (
-            f"api_keys and base_urls must have the same length, got {len(api_keys)} and {len(base_urls)}"
-        )
+        assert len(api_keys) == len(base_urls), "The length of api_keys must match the length of base_urls"
     config_list = []
     for i, api_key in enumerate(api_keys):
         if not api_key or not api_key.strip():
@@ -335,13 +333,13 @@ def config_list_from_dotenv(
         if path.exists():
             load_dotenv(path)
         else:
-            logger.warning("The .env file %s does not exist; using environment variables only.", path)
+            logger.warning("The specified .env file %s does not exist. Using environment variables only.", path)
     else:
         found = find_dotenv(usecwd=True)
         if found:
             load_dotenv(found)
         else:
-            logger.warning("No .env file found; using environment variables only.")
+            logger.warning("No .env file found. Loading configurations from environment variables.")
 
     key_map: dict[str, Any] = dict(model_api_key_map or {})
     for model in ("gpt-4", "gpt-3.5-turbo"):
@@ -384,12 +382,12 @@ def get_first_llm_config(llm_config: Any) -> dict[str, Any]:
     if "config_list" not in llm_config:
         if "model" in llm_config:
             return {k: llm_config[k] for k in llm_config}
-        raise ValueError("llm_config must contain a 'config_list' or a 'model'.")
+        raise ValueError("llm_config must be a valid config dictionary. It needs a 'config_list' or a 'model'.")
     config_list = llm_config["config_list"]
     if isinstance(config_list, Mapping):
         config_list = [config_list]
     if not config_list:
-        raise ValueError("llm_config['config_list'] must contain at least one config.")
+        raise ValueError("Config list must contain at least one config.")
     first = config_list[0]
     if hasattr(first, "model_dump"):
         return first.model_dump()

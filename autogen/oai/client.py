@@ -35,6 +35,7 @@ from .errors import (
 from .openai_client import OpenAIClient
 from .pricing import OAI_PRICE1K
 from .retry import RETRY_OPTION_KEYS, RetryPolicy
+from .streaming import update_dict_from_chunk, update_function_call_from_chunk, update_tool_call_from_chunk
 from .structured import cache_form
 from .usage import add_counts, usage_counts
 
@@ -286,26 +287,30 @@ class OpenAIWrapper:
     # ---- custom clients ------------------------------------------------------------------------
 
     def register_model_client(self, model_client_cls: type[ModelClient], **kwargs: Any) -> None:
-        """Activate every config entry whose ``model_client_cls`` names this class.
+        """Activate the first config entry whose ``model_client_cls`` names this class and is not active yet.
 
-        The class is constructed as ``model_client_cls(entry_config, **kwargs)``. A ValueError is
-        raised when no entry names it.
+        The class is constructed as ``model_client_cls(entry_config, **kwargs)``; as in ag2, register once per
+        entry (each may get its own ``kwargs``). When every such entry is active already a warning is logged;
+        a ValueError is raised when no entry names the class.
         """
         name = model_client_cls.__name__
-        found = False
+        already_active = False
         for i, client in enumerate(self._clients):
             if isinstance(client, PlaceHolderClient) and client.config.get("model_client_cls") == name:
                 self._clients[i] = model_client_cls(client.config, **kwargs)
-                found = True
                 if runtime_logging.is_logging:
                     runtime_logging.log_new_client(self._clients[i], self, {**client.config, **kwargs})
-            elif type(client).__name__ == name:
-                found = True
-        if not found:
+                return
+            already_active = already_active or type(client).__name__ == name
+        if not already_active:
             raise ValueError(
                 f'Model client "{name}" is being registered but no config_list entry has "model_client_cls": "{name}". '
                 "Add such an entry to the config list first."
             )
+        logger.warning(
+            "Model client %s is already registered. Add more entries in the config_list to use multiple model clients.",
+            name,
+        )
 
     def _create_v2_client(self, client_cls: type, openai_config: dict[str, Any], response_format: Any) -> Any:
         """Build ``client_cls(response_format=..., **openai_config)`` and add it to the clients (ag2's hook)."""
@@ -389,6 +394,12 @@ class OpenAIWrapper:
             raise ValueError("create() needs either 'messages' or 'prompt'; neither was given.")
         if config.get("messages") is not None and config.get("prompt") is not None:
             raise ValueError("create() takes either 'messages' or 'prompt', not both.")
+        inactive = [c.config.get("model_client_cls") for c in self._clients if isinstance(c, PlaceHolderClient)]
+        if inactive:  # as in ag2: every custom entry must be registered before any call
+            raise ModelClientNotRegisteredError(
+                f"Model client(s) {inactive} are not activated. Register each with register_model_client (once per "
+                "config entry) on the agent or OpenAIWrapper, or filter them out of the config list."
+            )
         n = len(self._clients)
         start = self._start_index()
         attempts: list[Attempt] = []
@@ -407,8 +418,6 @@ class OpenAIWrapper:
             context = options.get("context")
             if context:
                 params = self._instantiate_messages(params, context, bool(options.get("allow_format_str_template")))
-            if isinstance(client, PlaceHolderClient):
-                client.create(params)  # raises: not registered
             filter_func = options.get("filter_func")
 
             if options.get("cache") is None and options.get("cache_seed") is None:
@@ -659,6 +668,11 @@ class OpenAIWrapper:
         with self._lock:
             self.total_usage_summary = None
             self.actual_usage_summary = None
+
+    # ag2's chunk mergers, kept for code that assembles streamed chunks itself
+    _update_dict_from_chunk = staticmethod(update_dict_from_chunk)
+    _update_function_call_from_chunk = staticmethod(update_function_call_from_chunk)
+    _update_tool_calls_from_chunk = staticmethod(update_tool_call_from_chunk)
 
     def __getstate__(self) -> dict[str, Any]:
         # copy.deepcopy / pickle: locks cannot be copied, and response bookkeeping is per object

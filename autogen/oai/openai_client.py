@@ -12,6 +12,7 @@ import functools
 import inspect
 import logging
 import re
+import warnings
 from collections.abc import Callable, Mapping
 from typing import Any, ClassVar
 
@@ -27,7 +28,15 @@ from .endpoints import (
 )
 from .errors import UnsupportedAPITypeError
 from .pricing import cost_from_tokens, normalize_price
-from .request import build_chat_request, deepseek_reasoner_messages, is_legacy_completion_model, sdk_keywords
+from .request import (
+    adapt_for_reasoning,
+    add_streaming_usage,
+    build_chat_request,
+    deepseek_reasoner_messages,
+    is_legacy_completion_model,
+    sdk_keywords,
+    sdk_parameter_names,
+)
 from .streaming import StreamAssembler, stream_sender
 from .structured import format_structured_content
 
@@ -41,7 +50,8 @@ class OpenAIClient:
     """A ``ModelClient`` that talks chat completions through the (shared) openai SDK client.
 
     Args:
-        config: the merged config entry (connection keys, ``api_type``, ``price``...).
+        config: the merged config entry (connection keys, ``api_type``, ``price``...), or an openai SDK
+            client (``OpenAI``/``AzureOpenAI`` or their async twins) to send every request with.
         response_format: the structured-output format set on the config entry itself; replies to
             a model class with a ``format()`` method are returned formatted.
         config_index: position in the wrapper's config list (for error messages).
@@ -49,14 +59,19 @@ class OpenAIClient:
 
     RESPONSE_USAGE_KEYS: ClassVar[list[str]] = ["prompt_tokens", "completion_tokens", "total_tokens", "cost", "model"]
 
-    def __init__(self, config: Mapping[str, Any], *, response_format: Any = None, config_index: int = 0) -> None:
+    def __init__(self, config: Mapping[str, Any] | Any, response_format: Any = None, *, config_index: int = 0) -> None:
+        # ag2's form, OpenAIClient(openai.OpenAI(...)), brings its own SDK client: used as given
+        own_client: Any = None
+        if not isinstance(config, Mapping):
+            own_client, config = config, {}
         self._config = dict(config)
         self._config_index = config_index
         self._response_format = response_format
         self._price = normalize_price(config.get("price"))
         self._endpoint: Endpoint | None = None
         self._sdk_client: tuple[int, Any] | None = None  # (registry generation, shared SDK client)
-        self._own_client: Any = None  # a client the user set as `_oai_client`, used instead of the shared one
+        # a client given to the constructor or set as `_oai_client`, used instead of the shared one
+        self._own_client: Any = own_client
         self._unsupported: UnsupportedAPITypeError | None = None
         self._body_fields: frozenset[str] = frozenset()
         try:
@@ -119,6 +134,8 @@ class OpenAIClient:
 
     def async_sdk_client(self) -> Any:
         """The async openai SDK client for this endpoint and the running event loop."""
+        if self._own_client is not None:
+            return self._own_client
         return get_async_client(self.endpoint())
 
     # ---- requests ------------------------------------------------------------------------------
@@ -140,6 +157,10 @@ class OpenAIClient:
             return method, request, False
         method = client.chat.completions.create
         request = build_chat_request(params, accepted=sdk_keywords(method), extra_body_keys=self._body_fields)
+        if "response_format" in request or self._response_format is not None:
+            # as in ag2, a structured-output request is not streamed
+            request.pop("stream", None)
+            request.pop("stream_options", None)
         if not request.get("model"):
             raise ValueError(
                 f'config entry {self._config_index} has no \'model\': add "model": "<model or deployment name>" to it.'
@@ -205,6 +226,19 @@ class OpenAIClient:
         if kwargs.get("model") == "deepseek-reasoner" and kwargs.get("messages"):
             kwargs["messages"] = deepseek_reasoner_messages(kwargs["messages"])
         return kwargs
+
+    @staticmethod
+    def _add_streaming_usage_to_params(params: dict[str, Any]) -> None:
+        """Ask a streamed request (``params["stream"]``) for its usage chunk, in place."""
+        add_streaming_usage(params)
+
+    def _process_reasoning_model_params(self, params: dict[str, Any]) -> None:
+        """Shape ``params`` for a reasoning model in place, warning once per removed sampling parameter."""
+        model = params.get("model")
+        for name in adapt_for_reasoning(params, str(model or "")):
+            warnings.warn(
+                f"`{name}` is not supported with {model} model and will be ignored.", UserWarning, stacklevel=2
+            )
 
     @staticmethod
     def _is_agent_name_error_message(message: str) -> bool:

@@ -18,10 +18,13 @@ from .structured import to_request_format
 
 __all__ = [
     "REASONING_UNSUPPORTED",
+    "adapt_for_reasoning",
+    "add_streaming_usage",
     "build_chat_request",
     "deepseek_reasoner_messages",
     "is_legacy_completion_model",
     "is_reasoning_model",
+    "sdk_keywords",
 ]
 
 # Sampling parameters the reasoning models reject.
@@ -56,6 +59,7 @@ CLIENT_ONLY_KEYS = frozenset(
 _warned: set[tuple[str, tuple[str, ...]]] = set()
 _warn_lock = threading.Lock()
 _sdk_params: dict[Any, frozenset[str]] = {}
+_takes_any_keyword: dict[Any, bool] = {}
 
 
 def _base_name(model: str) -> str:
@@ -116,6 +120,30 @@ def sdk_parameter_names(method: Any) -> frozenset[str]:
     return names
 
 
+def sdk_keywords(method: Any) -> frozenset[str] | None:
+    """The keyword names an SDK method takes, or None when it takes any (``**kwargs``, or a stand-in whose
+    signature cannot be read). Read once per bound method's function (``inspect.signature`` costs more than
+    the rest of a request's preparation)."""
+    func = getattr(method, "__func__", None)
+    takes_any = _takes_any_keyword.get(func) if func is not None else None
+    if takes_any is None:
+        try:
+            parameters = inspect.signature(method).parameters.values()
+        except (TypeError, ValueError):
+            return None
+        takes_any = any(p.kind is inspect.Parameter.VAR_KEYWORD for p in parameters)
+        if func is not None:
+            _takes_any_keyword[func] = takes_any
+    return None if takes_any else sdk_parameter_names(method)
+
+
+def add_streaming_usage(request: dict[str, Any]) -> None:
+    """Ask a streamed request for the closing usage chunk (``stream_options.include_usage``), in place;
+    other stream options, and an ``include_usage`` already chosen, are kept."""
+    if request.get("stream"):
+        request["stream_options"] = {"include_usage": True, **(request.get("stream_options") or {})}
+
+
 def build_chat_request(
     params: dict[str, Any],
     *,
@@ -147,14 +175,20 @@ def build_chat_request(
     if "response_format" in request:
         request["response_format"] = to_request_format(request["response_format"])
 
-    if request.get("stream") and "stream_options" not in request:
-        request["stream_options"] = {"include_usage": True}
-    elif not request.get("stream"):
+    if request.get("stream"):
+        add_streaming_usage(request)
+    else:
         request.pop("stream", None)
         request.pop("stream_options", None)
 
     if is_reasoning_model(model):
-        _adapt_for_reasoning(request, model)
+        dropped = adapt_for_reasoning(request, model)
+        if dropped:
+            _warn_once(
+                (model, dropped),
+                f"Model {model!r} is a reasoning model and does not accept {', '.join(dropped)}; "
+                "these parameters were removed from the request.",
+            )
     if "mistral" in model.lower() and "messages" in request:
         request["messages"] = _demote_late_system_messages(request["messages"])
     if _base_name(model) == "deepseek-reasoner" and request.get("messages"):
@@ -178,25 +212,25 @@ def build_chat_request(
     return request
 
 
-def _adapt_for_reasoning(request: dict[str, Any], model: str) -> None:
+def adapt_for_reasoning(request: dict[str, Any], model: str) -> tuple[str, ...]:
+    """Shape ``request`` (in place) for a reasoning model; returns the sampling parameters removed.
+
+    ``max_tokens`` becomes ``max_completion_tokens``, and o1-mini / o1-preview get their system
+    messages as user messages starting "System message: " (the message dicts are replaced, not changed).
+    """
     dropped = tuple(k for k in REASONING_UNSUPPORTED if k in request)
     for k in dropped:
         del request[k]
-    if dropped:
-        _warn_once(
-            (model, dropped),
-            f"Model {model!r} is a reasoning model and does not accept {', '.join(dropped)}; "
-            "these parameters were removed from the request.",
-        )
     if "max_tokens" in request:
         value = request.pop("max_tokens")
         request.setdefault("max_completion_tokens", value)
-    if _EARLY_O1.match(_base_name(model)):
+    if _EARLY_O1.match(_base_name(model)) and request.get("messages"):
         # o1-mini / o1-preview reject the system role
         request["messages"] = [
             {**m, "role": "user", "content": f"System message: {m.get('content')}"} if m.get("role") == "system" else m
             for m in request["messages"]
         ]
+    return dropped
 
 
 def _demote_late_system_messages(messages: list[dict[str, Any]]) -> list[dict[str, Any]]:

@@ -7,12 +7,22 @@ call index), legacy function calls, finish reasons and usage when the server sen
 
 from __future__ import annotations
 
+import logging
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-__all__ = ["StreamAssembler", "openai_finish_reason", "stream_sender"]
+__all__ = [
+    "StreamAssembler",
+    "openai_finish_reason",
+    "stream_sender",
+    "update_dict_from_chunk",
+    "update_function_call_from_chunk",
+    "update_tool_call_from_chunk",
+]
+
+logger = logging.getLogger(__name__)
 
 # The finish reasons a ChatCompletion can carry; OpenAI-compatible servers also send others (Together's
 # "eos"), which mean the model stopped.
@@ -50,7 +60,12 @@ class StreamAssembler:
         self._usage: Any = None
 
     def add(self, chunk: Any) -> str:
-        """Record one chunk and return its new text (empty when it carries none)."""
+        """Record one chunk and return its new text (empty when it carries none).
+
+        Anything that is not a chunk (no ``choices`` list) is skipped with a debug log."""
+        if not hasattr(chunk, "choices") or not isinstance(chunk.choices, list | None):
+            logger.debug("Skipping unexpected chunk type: %s", type(chunk))
+            return ""
         self._id = self._id or getattr(chunk, "id", None)
         self._model = self._model or getattr(chunk, "model", None)
         self._created = self._created or getattr(chunk, "created", None)
@@ -137,3 +152,57 @@ def stream_sender() -> Callable[[str], None]:
 
     stream = IOStream.get_default()
     return lambda text: stream.send(StreamEvent(content=text))
+
+
+# ag2's piecewise chunk mergers (OpenAIWrapper._update_*_from_chunk); StreamAssembler does this work for the
+# clients here, these serve code that assembles chunks itself.
+
+
+def update_dict_from_chunk(chunk: Any, d: dict[str, Any], field: str) -> int:
+    """Merge ``chunk.<field>`` into ``d[field]``: text is appended, a number or bool replaces; returns 1 if
+    the chunk had the field, else 0. A list or dict value raises ``NotImplementedError``."""
+    value = getattr(chunk, field, None)
+    if value is None:
+        return 0
+    if isinstance(value, list | dict):
+        raise NotImplementedError(f"Field {field} is a list or dict; only text and numbers can be merged.")
+    d[field] = d.get(field, "") + value if isinstance(value, str) else value
+    return 1
+
+
+def update_function_call_from_chunk(
+    function_call_chunk: Any, full_function_call: dict[str, Any] | None, completion_tokens: int
+) -> tuple[dict[str, Any], int]:
+    """Merge a function-call delta (``name``, ``arguments``) into ``full_function_call``; returns it with the
+    completion token count raised by the fields the chunk carried."""
+    call = {} if full_function_call is None else full_function_call
+    if function_call_chunk:
+        for field in ("name", "arguments"):
+            completion_tokens += update_dict_from_chunk(function_call_chunk, call, field)
+    if not call:
+        raise RuntimeError("The chunk holds no function call.")
+    return call, completion_tokens
+
+
+def update_tool_call_from_chunk(
+    tool_calls_chunk: Any, full_tool_call: dict[str, Any] | None, completion_tokens: int
+) -> tuple[dict[str, Any], int]:
+    """Merge one tool-call delta into ``full_tool_call`` (``index``, ``id``, ``type`` kept, the function's
+    name and arguments appended); returns it and the raised completion token count."""
+    kind = getattr(tool_calls_chunk, "type", None)
+    if kind and kind != "function":
+        raise NotImplementedError(f"Tool call type {kind} is not supported; only function calls are.")
+    call = {} if full_tool_call is None else full_tool_call
+    if tool_calls_chunk:
+        for field in ("index", "id"):
+            completion_tokens += update_dict_from_chunk(tool_calls_chunk, call, field)
+        if kind:  # a fixed identifier that some providers repeat in every chunk: set, never appended
+            call["type"] = kind
+        function = getattr(tool_calls_chunk, "function", None)
+        if function:
+            call["function"], completion_tokens = update_function_call_from_chunk(
+                function, call.get("function"), completion_tokens
+            )
+    if not call:
+        raise RuntimeError("The chunk holds no tool call.")
+    return call, completion_tokens

@@ -20,6 +20,7 @@ __all__ = [
     "RAG_MINIMUM_MESSAGE_LENGTH",
     "VALID_CHUNK_MODES",
     "Chunk",
+    "ChunkModeError",
     "chunk_id",
     "chunk_lines",
     "iter_file_chunks",
@@ -36,6 +37,10 @@ HASH_LENGTH = int(os.environ.get("HASH_LENGTH", "16"))
 """Hex digits of the content hash used as chunk id (16 = 64 bits: no collisions in practice)."""
 
 TokenCounter = Callable[[str], int]
+
+
+class ChunkModeError(ValueError, AssertionError):
+    """An unknown ``chunk_mode`` (an AssertionError too, as ag2 raised one)."""
 
 
 def chunk_id(content: str, length: int | None = None) -> str:
@@ -97,7 +102,7 @@ def chunk_lines(
     A line longer than ``max_tokens`` is split by characters.
     """
     if chunk_mode not in VALID_CHUNK_MODES:
-        raise ValueError(f"chunk_mode must be one of {sorted(VALID_CHUNK_MODES)}, not {chunk_mode!r}.")
+        raise ChunkModeError(f"chunk_mode must be one of {sorted(VALID_CHUNK_MODES)}, not {chunk_mode!r}.")
     if max_tokens < 1:
         raise ValueError("max_tokens (chunk_token_size) must be at least 1.")
     if overlap < 0:

@@ -106,7 +106,8 @@ def test_graph_utils_warn_on_isolated_agents_and_duplicates(caplog):
     with caplog.at_level(logging.WARNING, logger="autogen.graph_utils"):
         check_graph_validity({a: [b, b], b: [a]}, [a, b, c])
     text = caplog.text
-    assert "'c'" in text and "more than once" in text
+    assert "isolated agent nodes" in text and "'c'" in text
+    assert "'a' has duplicate elements: ['b']" in text
     assert invert_disallowed_to_allowed({a: [a]}, [a, b]) == {a: [b], b: [a, b]}
 
 

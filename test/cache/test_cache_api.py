@@ -131,3 +131,11 @@ def test_import_stays_light() -> None:
     env = {**os.environ, "PYTHONPATH": root}
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, check=True)
     assert out.stdout.strip() == "[]"
+
+
+def test_in_memory_cache_keys_carry_the_seed() -> None:
+    seeded, plain = InMemoryCache(seed=41), InMemoryCache()
+    seeded.set("k", 1)
+    plain.set("k", 2)
+    assert seeded._prefixed_key("k") == "41_k" and seeded._cache == {"41_k": 1}
+    assert plain._cache == {"k": 2}

@@ -97,3 +97,12 @@ def test_missing_redis_package_names_the_extra(monkeypatch: pytest.MonkeyPatch) 
     monkeypatch.setitem(sys.modules, "redis", None)  # makes `import redis` fail
     with pytest.raises(ImportError, match=r"ag2\[redis\]"):
         Cache.redis(redis_url="redis://127.0.0.1:1/0")
+
+
+def test_connecting_gives_up_in_seconds_unless_the_url_says_otherwise(redis_url: str) -> None:
+    default = RedisCache("t", redis_url)
+    chosen = RedisCache("t", f"{redis_url}?socket_connect_timeout=1.5")
+    assert default.cache.connection_pool.connection_kwargs["socket_connect_timeout"] == 5
+    assert chosen.cache.connection_pool.connection_kwargs["socket_connect_timeout"] == 1.5
+    default.close()
+    chosen.close()

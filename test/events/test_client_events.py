@@ -5,7 +5,7 @@ from collections.abc import Callable
 
 import pytest
 
-from autogen.events.client_events import StreamEvent, UsageSummaryEvent
+from autogen.events.client_events import StreamEvent, UsageSummaryEvent, _change_usage_summary_format
 from autogen.events.print_event import PrintEvent
 
 ACTUAL = {
@@ -61,6 +61,14 @@ def test_usage_summary_json_lists_models() -> None:
     assert data["type"] == "usage_summary"
     assert data["content"]["actual"]["usages"][0]["model"] == "gpt-4o"
     assert data["content"]["total"]["total_cost"] == 0.02
+
+
+def test_usage_dicts_become_per_model_lists() -> None:
+    fields = _change_usage_summary_format({"total_cost": 0.5, "m": {"cost": 0.5, "prompt_tokens": 3}}, None)
+    assert fields == {
+        "actual": {"usages": [{"cost": 0.5, "prompt_tokens": 3, "model": "m"}], "total_cost": 0.5},
+        "total": {"usages": None, "total_cost": None},
+    }
 
 
 def test_stream_event(capsys: pytest.CaptureFixture[str]) -> None:

@@ -62,6 +62,8 @@ def test_overlong_single_line_is_split_by_characters():
 def test_invalid_arguments_are_rejected():
     with pytest.raises(ValueError, match="chunk_mode"):
         split_text_to_chunks(TEXT, chunk_mode="paragraphs")
+    with pytest.raises(AssertionError):  # what ag2 raised
+        split_text_to_chunks(TEXT, chunk_mode="paragraphs")
     with pytest.raises(ValueError, match="max_tokens"):
         split_text_to_chunks(TEXT, max_tokens=0)
 

@@ -33,24 +33,45 @@ def filter_results_by_distance(results: QueryResults, distance_threshold: float 
     return [[(doc, dist) for doc, dist in per_query if dist < distance_threshold] for per_query in results]
 
 
+# Chroma's plural column names and the Document field each fills; other columns lose their final "s" (as in ag2).
+_COLUMN_FIELDS = {"documents": "content", "contents": "content"}
+
+
+def _is_sequence(value: Any) -> bool:
+    return not isinstance(value, str | bytes | Mapping) and hasattr(value, "__len__") and hasattr(value, "__getitem__")
+
+
+def _is_column(value: Any) -> bool:
+    """A per-query column: a sequence (list, tuple or array) whose first entry is a sequence of values."""
+    return _is_sequence(value) and len(value) > 0 and _is_sequence(value[0])
+
+
 def chroma_results_to_query_results(data_dict: Mapping[str, Any], special_key: str = "distances") -> QueryResults:
-    """Turn a chroma-style column dict (``ids``, ``documents``/``contents``, ``metadatas``, ``distances``...)
-    into `QueryResults`: one list per query of (Document, distance) pairs."""
-    ids = data_dict.get("ids") or []
+    """Turn a chroma-style column dict into `QueryResults`: one list per query of (Document, distance) pairs.
+
+    Every per-query column (``ids``, ``documents``/``contents``, ``metadatas``, ``embeddings``, any other) gives
+    each document the field of its singular name (``documents`` -> ``content``); ``special_key`` gives the
+    distances. Without distances each ``ids`` entry gets 0.0; a document with an id always has a ``content``.
+    """
+    columns = {
+        _COLUMN_FIELDS.get(key, key.removesuffix("s")): value
+        for key, value in data_dict.items()
+        if key != special_key and _is_column(value)
+    }
+    specials = data_dict.get(special_key)
+    if specials is None:
+        specials = [[0.0] * len(ids) for ids in data_dict.get("ids") or []]
     out: QueryResults = []
-    contents = data_dict.get("contents", data_dict.get("documents"))
-    for q, id_list in enumerate(ids):
+    for q, distances in enumerate(specials):
         row: list[tuple[Document, float]] = []
-        for i, doc_id in enumerate(id_list):
-            doc: Document = {"id": doc_id, "content": contents[q][i] if contents else ""}
-            metadatas = data_dict.get("metadatas")
-            if metadatas is not None and metadatas[q] is not None:
-                doc["metadata"] = metadatas[q][i]
-            embeddings = data_dict.get("embeddings")
-            if embeddings is not None and embeddings[q] is not None and len(embeddings[q]) > i:
-                doc["embedding"] = embeddings[q][i]
-            specials = data_dict.get(special_key)
-            row.append((doc, float(specials[q][i]) if specials is not None else 0.0))
+        for i, distance in enumerate(distances):
+            doc: dict[str, Any] = {}
+            for field, column in columns.items():
+                if len(column) > q and column[q] is not None and len(column[q]) > i:
+                    doc[field] = column[q][i]
+            if "id" in doc:
+                doc.setdefault("content", "")
+            row.append((doc, float(distance)))  # type: ignore[arg-type]
         out.append(row)
     return out
 

@@ -85,3 +85,25 @@ def test_qdrant_legacy_agent_wraps_a_client(recwarn):
     assert agent._vector_db.client is client and agent._vector_db.type == "qdrant"
     assert agent._vector_db.collection_options == {"hnsw_config": {"m": 8}}
     assert any(issubclass(w.category, DeprecationWarning) for w in recwarn)
+
+
+def test_chroma_results_convert_every_column_by_its_singular_name():
+    import numpy as np
+
+    from autogen.retrieve.vectordb.utils import chroma_results_to_query_results
+
+    results = chroma_results_to_query_results(
+        {
+            "ids": [["a"], ["b"]],
+            "contents": [["A"], ["B"]],
+            "embeddings": np.array([[[0.5, 0.5]], [[1.0, 0.0]]]),
+            "uris": [["u1"], ["u2"]],
+            "metadatas": None,
+            "distances": [[0.1], [0.2]],
+        }
+    )
+    first, second = results[0][0], results[1][0]
+    assert first[0]["id"] == "a" and first[0]["content"] == "A" and first[0]["uri"] == "u1" and first[1] == 0.1
+    assert list(second[0]["embedding"]) == [1.0, 0.0] and "metadata" not in second[0]
+    # without distances, each id gets 0.0; a document always has its content
+    assert chroma_results_to_query_results({"ids": [["x"]]}) == [[({"id": "x", "content": ""}, 0.0)]]

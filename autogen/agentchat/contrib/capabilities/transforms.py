@@ -24,6 +24,7 @@ __all__ = [
     "MessageTransform",
     "TextMessageCompressor",
     "TextMessageContentName",
+    "TransformArgumentError",
 ]
 
 logger = logging.getLogger(__name__)
@@ -44,11 +45,16 @@ class MessageTransform(Protocol):
         ...  # pragma: no cover
 
 
+class TransformArgumentError(ValueError, TypeError, AssertionError):
+    """A transform was given an invalid argument (an AssertionError too, as ag2 asserted its arguments)."""
+
+
 class MessageHistoryLimiter:
     """Keeps only the most recent messages (optionally also the very first one).
 
     The history is cut between whole units: a tool call and its results are kept or dropped
-    together, so the kept history never starts with a tool result whose call was cut off. When the
+    together, and results at the cut whose call is not there are dropped too, so the kept history
+    never starts with a tool result. When the
     newest unit is a tool exchange longer than the limit, it is kept whole (exceeding the limit),
     because a result without its call (or nothing at all) cannot be sent to the model.
     """
@@ -95,6 +101,16 @@ class MessageHistoryLimiter:
                 break
             else:
                 break
+        # A result whose call is not kept (or never was) cannot open the history: the API refuses it.
+        first_kept = tail_start
+        while (
+            first_kept < len(kept)
+            and util.is_tool_response(kept[first_kept])
+            and not util.is_tool_call(kept[first_kept])
+        ):
+            first_kept += 1
+        if head or first_kept < len(kept):
+            tail_start = first_kept
         return head + kept[tail_start:]
 
     def _without_excluded_names(self, messages: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -388,11 +404,11 @@ class TextMessageContentName:
         exclude_filter: True leaves the selected messages alone; False changes only them.
         """
         if position not in ("start", "end"):
-            raise ValueError(f"position must be 'start' or 'end', got {position!r}")
+            raise TransformArgumentError(f"position must be 'start' or 'end', got {position!r}")
         if not isinstance(format_string, str) or "{name}" not in format_string:
-            raise ValueError(f"format_string must be a str containing '{{name}}', got {format_string!r}")
+            raise TransformArgumentError(f"format_string must be a str containing '{{name}}', got {format_string!r}")
         if not isinstance(deduplicate, bool):
-            raise TypeError(f"deduplicate must be True or False, got {deduplicate!r}")
+            raise TransformArgumentError(f"deduplicate must be True or False, got {deduplicate!r}")
         self._position = position
         self._format_string = format_string
         self._deduplicate = deduplicate

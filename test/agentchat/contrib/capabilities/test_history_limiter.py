@@ -50,6 +50,21 @@ def test_cut_never_starts_with_an_orphan_tool_result() -> None:
     assert messages == before
 
 
+def test_a_result_whose_call_was_already_gone_is_dropped_at_the_cut() -> None:
+    # e.g. a history an earlier transform or a resume had already cut inside a tool exchange
+    messages = [
+        {"role": "user", "content": "old"},
+        {"role": "tool", "tool_call_id": "c0", "content": "orphan result"},
+        {"role": "user", "content": "question"},
+        {"role": "assistant", "content": "answer"},
+    ]
+    result = MessageHistoryLimiter(max_messages=3).apply_transform(messages)
+    assert [m["content"] for m in result] == ["question", "answer"]
+    # a history of nothing but such results is left as it is rather than emptied
+    only_results = [{"role": "tool", "tool_call_id": f"c{i}", "content": str(i)} for i in range(3)]
+    assert MessageHistoryLimiter(max_messages=2).apply_transform(only_results) == only_results
+
+
 def test_parallel_tool_results_stay_with_their_call() -> None:
     messages = [{"role": "user", "content": "task"}, *tool_exchange_openai(3), {"role": "user", "content": "next"}]
     for limit in range(1, len(messages) + 1):

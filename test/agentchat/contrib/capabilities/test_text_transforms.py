@@ -147,3 +147,5 @@ def test_content_name_filters_and_bad_arguments() -> None:
         TextMessageContentName(position="middle")
     with pytest.raises(ValueError, match="format_string"):
         TextMessageContentName(format_string="no placeholder")
+    with pytest.raises(AssertionError):  # what ag2 raised, for code that catches it
+        TextMessageContentName(deduplicate="yes")
