@@ -40,9 +40,9 @@ def ipython(tmp_path_factory):
 def test_validation_errors(tmp_path):
     from autogen.coding.jupyter import EmbeddedIPythonCodeExecutor
 
-    with pytest.raises(ValueError, match="does not exist"):
+    with pytest.raises(ValueError, match="Output directory .* does not exist"):
         EmbeddedIPythonCodeExecutor(output_dir=tmp_path / "missing")
-    with pytest.raises(ValueError, match="No Jupyter kernel named 'no-such-kernel'"):
+    with pytest.raises(ValueError, match="Kernel 'no-such-kernel' is not installed"):
         EmbeddedIPythonCodeExecutor(output_dir=tmp_path, kernel_name="no-such-kernel")
     with pytest.raises(ValueError):
         EmbeddedIPythonCodeExecutor(output_dir=tmp_path, timeout=0)
@@ -104,9 +104,24 @@ def test_pip_lines_are_silenced(ipython):
     assert res.exit_code == 0 and res.output.endswith("done")
 
 
-def test_non_python_block_is_refused(ipython):
-    res = ipython.execute_code_blocks([CodeBlock(code="echo hi", language="sh")])
-    assert res.exit_code == 1 and "only Python" in res.output
+def test_shell_blocks_run_in_the_kernel(ipython):
+    # IPython's "!cmd" syntax runs as it is; a plain script runs as a %%bash cell, sharing the cwd.
+    res = ipython.execute_code_blocks(
+        [
+            CodeBlock(code='!echo "bang $((6 * 7))"', language="bash"),
+            CodeBlock(code='for i in 1 2; do echo "loop $i"; done\nexport GONE=1', language="sh"),
+            CodeBlock(code="import os\nprint(os.environ.get('GONE'))", language="python"),
+        ]
+    )
+    assert res.exit_code == 0
+    assert res.output == "bang 42\nloop 1\nloop 2\nNone"
+    failed = ipython.execute_code_blocks([CodeBlock(code="echo before\nexit 3", language="shell")])
+    assert failed.exit_code == 1 and "before" in failed.output and "CalledProcessError" in failed.output
+
+
+def test_other_languages_are_refused(ipython):
+    res = ipython.execute_code_blocks([CodeBlock(code="console.log(1)", language="javascript")])
+    assert res.exit_code == 1 and "unsupported language 'javascript'" in res.output
 
 
 def test_dead_kernel_is_a_result_then_recovers(tmp_path):

@@ -62,6 +62,16 @@ def test_state_errors_and_rich_output(jupyter):
     assert f"HTML data saved to {html.output_files[0]}" in html.output
 
 
+def test_shell_blocks_run_on_the_kernel(jupyter):
+    res = jupyter.execute_code_blocks(
+        [
+            CodeBlock(code='!echo "hello world!"', language="bash"),
+            CodeBlock(code="echo plain $((2 + 3))", language="sh"),
+        ]
+    )
+    assert res.exit_code == 0 and res.output == "hello world!\nplain 5"
+
+
 def test_timeout_interrupts_and_keeps_state(jupyter):
     run(jupyter, "kept = 1")
     started = time.monotonic()
@@ -98,7 +108,7 @@ def test_restart_clears_state(jupyter):
 def test_bad_kernel_name_and_bad_server(local_jupyter_server, tmp_path):
     from autogen.coding.jupyter import JupyterCodeExecutor
 
-    with pytest.raises(ValueError, match="no kernel named 'nope'"):
+    with pytest.raises(ValueError, match="Kernel 'nope' is not installed"):
         JupyterCodeExecutor(local_jupyter_server, kernel_name="nope", output_dir=tmp_path)
     with pytest.raises(TypeError, match="JupyterConnectable"):
         JupyterCodeExecutor("http://localhost:8888", output_dir=tmp_path)

@@ -40,8 +40,9 @@ class EmbeddedIPythonCodeExecutor(BaseModel):
     Variables, imports and definitions persist from one block to the next until :meth:`restart`.
     Rich outputs (images, HTML, JSON...) are written to ``output_dir`` and listed in the result's
     ``output_files``. A block running longer than ``timeout`` is interrupted (exit code 124); if
-    the kernel process dies, it is restarted and the result says the state was lost. Only Python
-    blocks run; ``!pip install`` lines are silenced.
+    the kernel process dies, it is restarted and the result says the state was lost. Python blocks
+    run as cells; shell blocks (bash, sh, shell) too: as they are in IPython's ``!cmd`` syntax, else
+    as ``%%bash`` cells. ``pip install`` lines are silenced.
 
     Needs ``pip install "ag2[jupyter-executor]"`` (jupyter_client and ipykernel).
     """
@@ -60,7 +61,9 @@ class EmbeddedIPythonCodeExecutor(BaseModel):
     @classmethod
     def _output_dir_exists(cls, value: Path | str) -> Path | str:
         if not Path(value).is_dir():
-            raise ValueError(f"output_dir {str(value)!r} does not exist (or is not a directory); create it first.")
+            raise ValueError(
+                f"Output directory {str(value)!r} does not exist (or is not a directory); create it first."
+            )
         return value
 
     def __init__(self, **kwargs: Any) -> None:
@@ -91,7 +94,7 @@ class EmbeddedIPythonCodeExecutor(BaseModel):
             self._remove_ipc_dir()
             installed = sorted(kernelspec.KernelSpecManager().find_kernel_specs())
             raise ValueError(
-                f"No Jupyter kernel named {self.kernel_name!r} is installed (installed: {installed}). "
+                f"Kernel {self.kernel_name!r} is not installed (installed: {installed}). "
                 "Install one, e.g. `pip install ipykernel` for 'python3'."
             ) from None
         try:
@@ -106,6 +109,19 @@ class EmbeddedIPythonCodeExecutor(BaseModel):
                 pass
             raise RuntimeError(f"The {self.kernel_name!r} kernel did not start: {e}") from e
         self._kernel_manager, self._kernel_client = km, kc
+
+    # The original's private attribute names, read by code written for it.
+    @property
+    def _timeout(self) -> int:
+        return self.timeout
+
+    @property
+    def _kernel_name(self) -> str:
+        return self.kernel_name
+
+    @property
+    def _output_dir(self) -> Path:
+        return Path(self.output_dir)
 
     @property
     def code_extractor(self) -> CodeExtractor:
@@ -155,7 +171,7 @@ class EmbeddedIPythonCodeExecutor(BaseModel):
 
     # ------------------------------------------------------------------ execution
     def execute_code_blocks(self, code_blocks: list[CodeBlock]) -> IPythonCodeResult:
-        """Run Python blocks one after another in the kernel, stopping at the first failure.
+        """Run Python and shell blocks one after another in the kernel, stopping at the first failure.
 
         Text output is joined by newlines; rich outputs are saved to files (lines like
         ``Image data saved to <path>``). Errors, timeouts and a dead kernel come back as results.

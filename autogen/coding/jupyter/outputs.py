@@ -24,6 +24,7 @@ __all__ = [
     "CellCollector",
     "DataItem",
     "ExecutionResult",
+    "cell_source",
     "render_result",
     "run_python_blocks",
     "save_data_item",
@@ -32,6 +33,9 @@ __all__ = [
 
 # Block tags a Jupyter executor runs; an untagged block is taken for Python.
 PYTHON_TAGS = ("python", "python3", "py", "ipython", "")
+# Shell blocks run in the kernel too: as they are when written in IPython's ``!cmd`` syntax (as the
+# original sent every block), else as a ``%%bash`` cell.
+SHELL_TAGS = ("bash", "sh", "shell")
 
 _ANSI = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]")
 
@@ -99,7 +103,8 @@ class CellCollector:
         if parent != self.msg_id:
             return False
         if msg_type == "stream":
-            self.texts.append(content.get("text", ""))
+            # "!cmd" output comes through a terminal, with CRLF line ends.
+            self.texts.append(content.get("text", "").replace("\r\n", "\n"))
         elif msg_type in ("execute_result", "display_data"):
             self._add_bundle(content.get("data") or {})
         elif msg_type == "error" and self.error is None:
@@ -182,21 +187,40 @@ def render_result(results: list[ExecutionResult], output_dir: Path | str, timeou
     return IPythonCodeResult(exit_code=1, output="\n".join(lines), output_files=files)
 
 
+def cell_source(block: CodeBlock) -> str | None:
+    """The cell to send to the kernel for ``block`` (``!pip install`` silenced), or None when its
+    language cannot run there."""
+    language = block.language.strip().lower()
+    if language in PYTHON_TAGS:
+        return silence_pip(block.code, "python")
+    if language not in SHELL_TAGS:
+        return None
+    lines = [ln.strip() for ln in block.code.splitlines() if ln.strip() and not ln.strip().startswith("#")]
+    if lines and all(ln.startswith(("!", "%")) for ln in lines):
+        return silence_pip(block.code, "python")
+    return "%%bash\n" + silence_pip(block.code, "bash")
+
+
 def run_python_blocks(
     code_blocks: list[CodeBlock],
     run_cell: Callable[[str], ExecutionResult],
     output_dir: Path | str,
     timeout: float,
 ) -> IPythonCodeResult:
-    """Run Python blocks one after another with ``run_cell``, stopping at the first failure."""
+    """Run Python (and shell) blocks one after another with ``run_cell``, stopping at the first failure."""
     results: list[ExecutionResult] = []
     for block in code_blocks:
-        if block.language.strip().lower() not in PYTHON_TAGS:
+        source = cell_source(block)
+        if source is None:
             results.append(
-                ExecutionResult(False, f"ERROR: unsupported language {block.language!r}: only Python blocks run here.")
+                ExecutionResult(
+                    False,
+                    f"ERROR: unsupported language {block.language!r}: only Python and shell "
+                    f"({', '.join(SHELL_TAGS)}) blocks run here.",
+                )
             )
             break
-        result = run_cell(silence_pip(block.code, "python"))
+        result = run_cell(source)
         results.append(result)
         if not result.is_ok:
             break

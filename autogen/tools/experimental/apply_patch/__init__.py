@@ -1,5 +1,5 @@
-"""File edits for the Responses API's hosted ``apply_patch`` tool."""
+"""The Responses API's ``apply_patch`` tool: V4A file edits run inside a workspace."""
 
-from .apply_patch_tool import PatchEditor, WorkspaceEditor, apply_diff
+from .apply_patch_tool import ApplyPatchTool, PatchEditor, WorkspaceEditor, apply_diff
 
-__all__ = ["PatchEditor", "WorkspaceEditor", "apply_diff"]
+__all__ = ["ApplyPatchTool", "PatchEditor", "WorkspaceEditor", "apply_diff"]
