@@ -109,7 +109,7 @@ def test_a_registered_factory_is_tried_before_the_fallback(monkeypatch: pytest.M
 
 
 def test_an_empty_config_is_refused() -> None:
-    with pytest.raises(ValueError, match="config_list"):
+    with pytest.raises(ValueError, match="[Cc]onfig.list"):
         LiteLLmConfigFactory.create_lite_llm_config({"config_list": []})
 
 
