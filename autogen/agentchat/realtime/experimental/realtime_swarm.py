@@ -136,9 +136,13 @@ class SwarmableRealtimeAgent(SwarmableAgent):
             system_message = SWARM_SYSTEM_MESSAGE
         realtime_agent._system_message = system_message
 
+        async def answer_task_question(answer: str) -> str:
+            # async, so the answer is recorded on the event loop that waits for it (not in a worker thread)
+            return self.set_answer(answer)
+
         realtime_agent.register_realtime_function(
             name="answer_task_question", description="Answer question from the task"
-        )(self.set_answer)
+        )(answer_task_question)
         seen: set[str] = set()
         for agent in [self._initial_agent, *self._agents]:
             for tool in agent.tools:
