@@ -54,3 +54,17 @@ async def test_the_swarm_asks_the_caller_through_the_realtime_session_and_gets_t
     first: list[dict[str, Any]] = llm.requests[0].messages
     assert any(m.get("content") == "Find out what the user wants." for m in first)
     assert llm.requests[1].messages[-1]["content"] == "I want a pizza."
+
+
+def test_parse_oai_message_gives_the_stored_chat_form() -> None:
+    from autogen.agentchat.realtime.experimental.realtime_swarm import parse_oai_message
+
+    bob = ConversableAgent(name="bob", llm_config=False)
+    assert parse_oai_message("hi", "user", bob) == {"content": "hi", "role": "user", "name": "bob"}
+    call = {"tool_calls": [{"id": "1", "type": "function", "function": {"name": "f", "arguments": "{}"}}]}
+    assert parse_oai_message(call, "user", bob)["role"] == "assistant"
+    assert parse_oai_message(call, "user", bob)["content"] is None
+    tool = {"role": "tool", "content": "3", "tool_responses": [{"tool_call_id": "1", "content": 3}]}
+    assert parse_oai_message(tool, "user", bob)["tool_responses"] == [{"tool_call_id": "1", "content": "3"}]
+    with pytest.raises(ValueError, match="must have either"):
+        parse_oai_message({"role": "user"}, "user", bob)

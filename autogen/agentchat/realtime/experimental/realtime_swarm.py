@@ -19,7 +19,7 @@ if TYPE_CHECKING:
     from .clients import Role
     from .realtime_agent import RealtimeAgent
 
-__all__ = ["SwarmableAgent", "SwarmableRealtimeAgent", "register_swarm"]
+__all__ = ["SwarmableAgent", "SwarmableRealtimeAgent", "message_to_dict", "parse_oai_message", "register_swarm"]
 
 SWARM_SYSTEM_MESSAGE = (
     "You are a helpful voice assistant. Your task is to listen to user and to coordinate the tasks based on his/her "
@@ -42,6 +42,30 @@ def message_to_dict(message: dict[str, Any] | str) -> dict[str, Any]:
     if isinstance(message, str):
         return {"content": message}
     return message if isinstance(message, dict) else dict(message)
+
+
+def parse_oai_message(message: dict[str, Any] | str, role: str, addressee: "Agent") -> dict[str, Any]:
+    """``message`` in the OpenAI chat format, as ``addressee`` stores it (``role`` unless the message says otherwise).
+
+    Raises ValueError when the message has neither content nor a function or tool call.
+    """
+    message = message_to_dict(message)
+    keys = ("content", "function_call", "tool_calls", "tool_responses", "tool_call_id", "name", "context")
+    oai_message = {key: message[key] for key in keys if message.get(key) is not None}
+    if "content" not in oai_message:
+        if "function_call" not in oai_message and "tool_calls" not in oai_message:
+            raise ValueError("Message must have either 'content', 'function_call', or 'tool_calls' field.")
+        oai_message["content"] = None
+    if message.get("role") in ("function", "tool"):
+        oai_message["role"] = message["role"]
+        for tool_response in oai_message.get("tool_responses", []):
+            tool_response["content"] = str(tool_response["content"])
+    else:
+        oai_message["role"] = message.get("override_role", role)
+    if oai_message.get("function_call") or oai_message.get("tool_calls"):
+        oai_message["role"] = "assistant"
+    oai_message.setdefault("name", addressee.name)
+    return oai_message
 
 
 class SwarmableAgent(ConversableAgent):
