@@ -47,8 +47,8 @@ class RealtimeReply:
     """The transcript of ``audio`` (``response.audio_transcript.done``)."""
     text: str | None = None
     """A text answer (``response.text.delta`` / ``response.text.done``)."""
-    function_calls: list[tuple[str, dict[str, Any]]] = field(default_factory=list)
-    """``(name, arguments)`` of each function call the model makes."""
+    function_calls: list[tuple[str, dict[str, Any] | str]] = field(default_factory=list)
+    """``(name, arguments)`` of each function call the model makes (a str is sent as is, e.g. broken JSON)."""
     chunk_size: int = 4
     """Bytes of audio per delta event."""
 
@@ -58,7 +58,7 @@ class RealtimeReply:
         return cls(audio=audio, transcript=transcript, chunk_size=chunk_size)
 
     @classmethod
-    def call(cls, name: str, arguments: dict[str, Any]) -> RealtimeReply:
+    def call(cls, name: str, arguments: dict[str, Any] | str) -> RealtimeReply:
         """A response that calls one function."""
         return cls(function_calls=[(name, arguments)])
 
@@ -224,10 +224,10 @@ class _Session:
         return item
 
     async def _function_call_item(
-        self, name: str, arguments: dict[str, Any], response_id: str, index: int
+        self, name: str, arguments: dict[str, Any] | str, response_id: str, index: int
     ) -> dict[str, Any]:
         item_id, call_id = self.server._new_id("item"), self.server._new_id("call")
-        args = json.dumps(arguments)
+        args = arguments if isinstance(arguments, str) else json.dumps(arguments)
         item = {"id": item_id, "type": "function_call", "status": "completed", "name": name, "call_id": call_id}
         where = {"response_id": response_id, "item_id": item_id, "output_index": index, "call_id": call_id}
         await self.send(

@@ -239,3 +239,33 @@ def test_agent_is_deprecated_and_chooses_its_client_from_the_config() -> None:
     assert isinstance(RealtimeAgent(name="g", llm_config=gemini).realtime_client, GeminiRealtimeClient)
     with pytest.raises(ValueError, match="Realtime API client not found"):
         RealtimeAgent(name="x", llm_config=gemini, websocket=object())
+
+
+async def test_unknown_functions_and_broken_arguments_are_answered_so_the_model_can_recover() -> None:
+    script = [
+        RealtimeReply.call("nope", {}),
+        RealtimeReply.call("add", '{"a": 1,'),
+        RealtimeReply.call("add", {"a": 1, "b": 1}),
+        RealtimeReply(text="2"),
+    ]
+    with FakeRealtimeServer(script, close_after_script=True) as server:
+        agent = make_agent(server)
+
+        @agent.register_realtime_function(description="Add")
+        def add(a: int, b: int) -> int:
+            return a + b
+
+        async def ask() -> None:
+            await agent.realtime_client.send_text(role="user", text="1+1?")
+
+        agent.callbacks.on_observers_ready = ask
+        with anyio.fail_after(30):
+            await agent.run()
+
+    items = [e["item"] for e in server.events("conversation.item.create")]
+    outputs = [i["output"] for i in items if i["type"] == "function_call_output"]
+    assert outputs == [
+        "Error: function nope is not available; available functions: add.",
+        'Error: the arguments of add must be a JSON object: {"a": 1,',
+        "2",
+    ]

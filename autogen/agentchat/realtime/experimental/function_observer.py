@@ -12,6 +12,8 @@ from .realtime_observer import RealtimeObserver
 
 __all__ = ["FunctionObserver"]
 
+FUNCTION_CALL_DONE = FunctionCall.model_fields["type"].default
+
 
 class FunctionObserver(RealtimeObserver):
     """Announces the agent's tools to the session and answers each ``FunctionCall`` with the function's result."""
@@ -25,16 +27,29 @@ class FunctionObserver(RealtimeObserver):
         if isinstance(event, FunctionCall):
             self.logger.info("Received function call event")
             await self.call_function(call_id=event.call_id, name=event.name, kwargs=event.arguments)
+        elif event.raw_message.get("type") == FUNCTION_CALL_DONE and "call_id" in event.raw_message:
+            # arguments that are not a JSON object: tell the model, so it can call again
+            raw = event.raw_message
+            self.logger.warning(f"Function {raw.get('name')} called with arguments that are not a JSON object")
+            await self.realtime_client.send_function_result(
+                raw["call_id"],
+                f"Error: the arguments of {raw.get('name')} must be a JSON object: {raw.get('arguments')}",
+            )
 
     async def call_function(self, call_id: str, name: str, kwargs: dict[str, Any]) -> None:
         """Call the registered function ``name`` and send its result as a string.
 
         A failing function answers "Function call failed", so the model can go on; pydantic models are sent as
-        JSON, other non-strings as JSON when possible. Unknown names are logged and left unanswered.
+        JSON, other non-strings as JSON when possible. An unknown name is answered with an error naming the
+        available functions.
         """
         tools = self.agent.registered_realtime_tools
         if name not in tools:
             self.logger.warning(f"Function {name} called, but is not registered with the realtime agent.")
+            # answered, so the model is not left waiting for the result
+            await self.realtime_client.send_function_result(
+                call_id, f"Error: function {name} is not available; available functions: {', '.join(tools) or 'none'}."
+            )
             return
         try:
             result: Any = await asyncify(tools[name].func)(**kwargs)

@@ -30,10 +30,11 @@ def parse_oai_message(message: dict[str, Any]) -> RealtimeEvent:
     if kind == "input_audio_buffer.delta":
         return InputAudioBufferDelta(raw_message=message, delta=message["delta"], item_id=None)
     if kind == "response.function_call_arguments.done":
-        return FunctionCall(
-            raw_message=message,
-            call_id=message["call_id"],
-            name=message["name"],
-            arguments=json.loads(message["arguments"]),
-        )
+        try:
+            arguments = json.loads(message["arguments"])
+        except ValueError:
+            arguments = None
+        if not isinstance(arguments, dict):  # FunctionObserver answers the call with the problem
+            return RealtimeEvent(raw_message=message)
+        return FunctionCall(raw_message=message, call_id=message["call_id"], name=message["name"], arguments=arguments)
     return RealtimeEvent(raw_message=message)
