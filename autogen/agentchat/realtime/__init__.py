@@ -1,0 +1,1 @@
+"""Realtime (speech-to-speech) agents; the implementation lives in :mod:`.experimental`."""

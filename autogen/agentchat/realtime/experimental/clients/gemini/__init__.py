@@ -1,0 +1,5 @@
+"""The Gemini Live API client."""
+
+from .client import GeminiRealtimeClient
+
+__all__ = ["GeminiRealtimeClient"]
