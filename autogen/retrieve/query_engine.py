@@ -197,5 +197,5 @@ class VectorDBQueryEngine:
 
     def _validate_query_index(self) -> None:
         """Raise unless the collection is open."""
-        if not hasattr(self, "index"):
+        if getattr(self, "index", None) is None:
             raise RuntimeError("Query index is not initialized. Please call init_db or connect_db first.")
