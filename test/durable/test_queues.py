@@ -46,9 +46,12 @@ def test_three_workers_run_each_queued_chat_once(client, workers: Workers, llm, 
     repeated = {tag: responder.repeated(tag) for tag in tags if responder.repeated(tag)}
     assert set(repeated) <= running
     assert all(len(calls) == 1 and set(calls.values()) == {2} for calls in repeated.values())
-    # each chat ended once (its last step ran once) and the work was spread over the three workers
-    done = (log_dir / "effects.log").read_text().splitlines()
-    assert sorted(line.split()[0] for line in done) == sorted(tags)
+    # each chat ended, and only once unless the killed worker held it: the "done" line is written by the
+    # chat's own code after its last step, which a recovery runs again if the kill came before the chat's
+    # end was recorded. The work was spread over the three workers.
+    done = [line.split()[0] for line in (log_dir / "effects.log").read_text().splitlines()]
+    assert set(done) == set(tags)
+    assert {tag for tag in tags if done.count(tag) > 1} <= running
     seen.update(c.executor_id for c in durable.list_chats() if c.chat_id in results)
     assert seen == {"w1", "w2", "w3"}
 
