@@ -41,6 +41,10 @@ OVERLAP_TOKENS = 200
 IMAGE_EXTS = {".jpg", ".jpeg", ".png", ".gif", ".svg", ".webp", ".avif"}
 MEDIA_EXTS = {".mp4", ".mp3", ".wav", ".ogg", ".webm", ".pdf"}
 
+# The clients' classes, imported on first use (None until then; a test may put its own here).
+TavilyClient: Any = None
+AsyncWebCrawler: Any = None
+
 DEFAULT_CHUNK_PROMPT = "Summarise the chunk, preserving all facts."
 DEFAULT_MERGER_PROMPT = "Merge the partial summaries into one coherent overview."
 DEFAULT_FULL_PROMPT = "Provide a concise but complete summary."
@@ -187,12 +191,13 @@ def _http_get(url: str) -> str:
 
 async def _fetch_html(url: str) -> str:
     """The page's HTML: rendered by crawl4ai's browser when crawl4ai is installed, else as served over HTTP."""
-    if importlib.util.find_spec("crawl4ai") is not None:
-        from crawl4ai import AsyncWebCrawler
-
-        async with AsyncWebCrawler() as crawler:
-            return (await crawler.arun(url)).html  # type: ignore[no-any-return]
-    return await asyncio.to_thread(_http_get, url)
+    crawler_cls = AsyncWebCrawler
+    if crawler_cls is None and importlib.util.find_spec("crawl4ai") is not None:
+        from crawl4ai import AsyncWebCrawler as crawler_cls
+    if crawler_cls is None:
+        return await asyncio.to_thread(_http_get, url)
+    async with crawler_cls() as crawler:
+        return (await crawler.arun(url)).html  # type: ignore[no-any-return]
 
 
 async def _crawl_and_summarise(
@@ -254,13 +259,15 @@ async def _crawl_and_summarise(
 
 def _tavily_search(query: str, tavily_api_key: str, num_results: int = 3) -> list[dict[str, str]]:
     """The top ``num_results`` (at most 10) Tavily hits for ``query`` as ``{"title", "url"}``."""
-    response = tavily_search._execute_tavily_query(
+    client_cls = TavilyClient or optional_import("tavily", _EXTRA, feature="QuickResearchTool").TavilyClient
+    options = {} if tavily_search._api_base_url is None else {"api_base_url": tavily_search._api_base_url}
+    client = client_cls(api_key=tavily_api_key, **options)
+    response = client.search(
         query=query,
-        tavily_api_key=tavily_api_key,
         search_depth="basic",
-        include_answer=False,  # type: ignore[arg-type]
+        max_results=min(num_results, 10),
+        include_answer=False,
         include_raw_content=False,
-        num_results=min(num_results, 10),
     )
     return [{"title": hit.get("title", ""), "url": hit.get("url", "")} for hit in response.get("results", [])]
 
