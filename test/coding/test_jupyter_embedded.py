@@ -42,7 +42,7 @@ def test_validation_errors(tmp_path):
 
     with pytest.raises(ValueError, match="does not exist"):
         EmbeddedIPythonCodeExecutor(output_dir=tmp_path / "missing")
-    with pytest.raises(ValueError, match="No Jupyter kernel named 'no-such-kernel'"):
+    with pytest.raises(ValueError, match="Kernel 'no-such-kernel' is not installed"):
         EmbeddedIPythonCodeExecutor(output_dir=tmp_path, kernel_name="no-such-kernel")
     with pytest.raises(ValueError):
         EmbeddedIPythonCodeExecutor(output_dir=tmp_path, timeout=0)
@@ -104,9 +104,19 @@ def test_pip_lines_are_silenced(ipython):
     assert res.exit_code == 0 and res.output.endswith("done")
 
 
-def test_non_python_block_is_refused(ipython):
-    res = ipython.execute_code_blocks([CodeBlock(code="echo hi", language="sh")])
-    assert res.exit_code == 1 and "only Python" in res.output
+def test_shell_blocks_run_in_the_kernel(ipython):
+    # plain shell runs as a %%bash cell; "!command" lines (ag2's style) run as they are
+    res = ipython.execute_code_blocks([CodeBlock(code="x=hi\necho $x-there", language="sh")])
+    assert res.exit_code == 0 and res.output.strip() == "hi-there"
+    res = ipython.execute_code_blocks([CodeBlock(code='!echo "hello world!"', language="bash")])
+    assert res.exit_code == 0 and "hello world!" in res.output
+    failed = ipython.execute_code_blocks([CodeBlock(code="exit 3", language="bash")])
+    assert failed.exit_code == 1
+
+
+def test_other_languages_are_refused(ipython):
+    res = ipython.execute_code_blocks([CodeBlock(code="console.log(1)", language="javascript")])
+    assert res.exit_code == 1 and "only Python and shell blocks" in res.output
 
 
 def test_dead_kernel_is_a_result_then_recovers(tmp_path):

@@ -98,7 +98,7 @@ def test_restart_clears_state(jupyter):
 def test_bad_kernel_name_and_bad_server(local_jupyter_server, tmp_path):
     from autogen.coding.jupyter import JupyterCodeExecutor
 
-    with pytest.raises(ValueError, match="no kernel named 'nope'"):
+    with pytest.raises(ValueError, match="Kernel 'nope' is not installed"):
         JupyterCodeExecutor(local_jupyter_server, kernel_name="nope", output_dir=tmp_path)
     with pytest.raises(TypeError, match="JupyterConnectable"):
         JupyterCodeExecutor("http://localhost:8888", output_dir=tmp_path)

@@ -40,8 +40,8 @@ class EmbeddedIPythonCodeExecutor(BaseModel):
     Variables, imports and definitions persist from one block to the next until :meth:`restart`.
     Rich outputs (images, HTML, JSON...) are written to ``output_dir`` and listed in the result's
     ``output_files``. A block running longer than ``timeout`` is interrupted (exit code 124); if
-    the kernel process dies, it is restarted and the result says the state was lost. Only Python
-    blocks run; ``!pip install`` lines are silenced.
+    the kernel process dies, it is restarted and the result says the state was lost. Python and
+    shell blocks run (a shell block as ``!command`` lines or a ``%%bash`` cell); ``!pip install`` lines are silenced.
 
     Needs ``pip install "ag2[jupyter-executor]"`` (jupyter_client and ipykernel).
     """
@@ -55,12 +55,16 @@ class EmbeddedIPythonCodeExecutor(BaseModel):
     _kernel_manager: Any = PrivateAttr(default=None)
     _kernel_client: Any = PrivateAttr(default=None)
     _ipc_dir: str | None = PrivateAttr(default=None)
+    # ag2's names for the settings, fixed at construction
+    _timeout: int = PrivateAttr(default=60)
+    _kernel_name: str = PrivateAttr(default="python3")
+    _output_dir: Path = PrivateAttr(default_factory=Path)
 
     @field_validator("output_dir")
     @classmethod
     def _output_dir_exists(cls, value: Path | str) -> Path | str:
         if not Path(value).is_dir():
-            raise ValueError(f"output_dir {str(value)!r} does not exist (or is not a directory); create it first.")
+            raise ValueError(f"Output directory {str(value)!r} does not exist. Create it first.")
         return value
 
     def __init__(self, **kwargs: Any) -> None:
@@ -71,6 +75,7 @@ class EmbeddedIPythonCodeExecutor(BaseModel):
             RuntimeError: the kernel did not start.
         """
         super().__init__(**kwargs)
+        self._timeout, self._kernel_name, self._output_dir = self.timeout, self.kernel_name, Path(self.output_dir)
         self._start_kernel()
 
     # ------------------------------------------------------------------ kernel lifecycle
@@ -91,7 +96,7 @@ class EmbeddedIPythonCodeExecutor(BaseModel):
             self._remove_ipc_dir()
             installed = sorted(kernelspec.KernelSpecManager().find_kernel_specs())
             raise ValueError(
-                f"No Jupyter kernel named {self.kernel_name!r} is installed (installed: {installed}). "
+                f"Kernel {self.kernel_name!r} is not installed (installed: {installed}). "
                 "Install one, e.g. `pip install ipykernel` for 'python3'."
             ) from None
         try:

@@ -54,7 +54,7 @@ class JupyterCodeExecutor(CodeExecutor):
         if timeout < 1:
             raise ValueError(f"Timeout must be greater than or equal to 1 second, got {timeout!r}.")
         if not Path(output_dir).is_dir():
-            raise ValueError(f"output_dir {str(output_dir)!r} does not exist (or is not a directory); create it first.")
+            raise ValueError(f"Output directory {str(output_dir)!r} does not exist. Create it first.")
         if isinstance(jupyter_server, JupyterConnectable):
             self._connection_info = jupyter_server.connection_info
         elif isinstance(jupyter_server, JupyterConnectionInfo):
@@ -71,7 +71,9 @@ class JupyterCodeExecutor(CodeExecutor):
         self._client = JupyterClient(self._connection_info)
         specs = self._client.list_kernel_specs().get("kernelspecs", {})
         if kernel_name not in specs:
-            raise ValueError(f"The Jupyter server has no kernel named {kernel_name!r} (available: {sorted(specs)}).")
+            raise ValueError(
+                f"Kernel {kernel_name!r} is not installed on the Jupyter server (available: {sorted(specs)})."
+            )
         self._kernel_name = kernel_name
         self._timeout = timeout
         self._output_dir = Path(output_dir)

@@ -32,6 +32,8 @@ __all__ = [
 
 # Block tags a Jupyter executor runs; an untagged block is taken for Python.
 PYTHON_TAGS = ("python", "python3", "py", "ipython", "")
+# Shell blocks run in the (IPython) kernel too: as "!command" lines, or as a %%bash cell.
+SHELL_TAGS = ("bash", "sh", "shell")
 
 _ANSI = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]")
 
@@ -182,21 +184,36 @@ def render_result(results: list[ExecutionResult], output_dir: Path | str, timeou
     return IPythonCodeResult(exit_code=1, output="\n".join(lines), output_files=files)
 
 
+def _shell_cell(code: str) -> str:
+    """A shell block as IPython code: kept as it is when every line is already "!command", else a %%bash cell."""
+    lines = [line for line in code.splitlines() if line.strip()]
+    if lines and all(line.lstrip().startswith("!") for line in lines):
+        return code
+    return "%%bash\n" + code
+
+
 def run_python_blocks(
     code_blocks: list[CodeBlock],
     run_cell: Callable[[str], ExecutionResult],
     output_dir: Path | str,
     timeout: float,
 ) -> IPythonCodeResult:
-    """Run Python blocks one after another with ``run_cell``, stopping at the first failure."""
+    """Run Python (and shell) blocks one after another with ``run_cell``, stopping at the first failure."""
     results: list[ExecutionResult] = []
     for block in code_blocks:
-        if block.language.strip().lower() not in PYTHON_TAGS:
+        language = block.language.strip().lower()
+        if language in PYTHON_TAGS:
+            code = silence_pip(block.code, "python")
+        elif language in SHELL_TAGS:
+            code = _shell_cell(silence_pip(block.code, "bash"))
+        else:
             results.append(
-                ExecutionResult(False, f"ERROR: unsupported language {block.language!r}: only Python blocks run here.")
+                ExecutionResult(
+                    False, f"ERROR: unsupported language {block.language!r}: only Python and shell blocks run here."
+                )
             )
             break
-        result = run_cell(silence_pip(block.code, "python"))
+        result = run_cell(code)
         results.append(result)
         if not result.is_ok:
             break
