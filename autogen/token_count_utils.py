@@ -240,6 +240,11 @@ def _get_encoder(name: str) -> _Encoder:
         return _Encoder(name, None, "estimate")
 
 
+def get_tokenizer(name: str) -> Any | None:
+    """The tokenizer ``name`` (``encode_ordinary``/``decode``), loaded offline as for counting; None without one."""
+    return _get_encoder(name)._tokenizer
+
+
 # ---------------------------------------------------------------------------------------------
 # Model names
 # ---------------------------------------------------------------------------------------------

@@ -21,6 +21,7 @@ _WHERE = {
     "Crawl4AITool": "crawl4ai",
     "BrowserUseTool": "browser_use",
     "DeepResearchTool": "deep_research",
+    "QuickResearchTool": "quick_research",
     "DiscordRetrieveTool": "messageplatform",
     "DiscordSendTool": "messageplatform",
     "SlackRetrieveRepliesTool": "messageplatform",
