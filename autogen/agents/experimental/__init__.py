@@ -8,8 +8,11 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from .a2ui import A2UIAgent
     from .deep_research import DeepResearchAgent
+    from .discord import DiscordAgent
     from .document_agent import DocAgent, DoclingDocIngestAgent, InMemoryQueryEngine, VectorChromaQueryEngine
     from .reasoning import ReasoningAgent, ThinkNode
+    from .slack import SlackAgent
+    from .telegram import TelegramAgent
     from .websurfer import WebSurferAgent
     from .wikipedia import WikipediaAgent
 
@@ -18,6 +21,9 @@ _WHERE = {
     "ReasoningAgent": "reasoning",
     "ThinkNode": "reasoning",
     "DeepResearchAgent": "deep_research",
+    "DiscordAgent": "discord",
+    "SlackAgent": "slack",
+    "TelegramAgent": "telegram",
     "DocAgent": "document_agent",
     "DoclingDocIngestAgent": "document_agent",
     "InMemoryQueryEngine": "document_agent",
@@ -29,10 +35,13 @@ _WHERE = {
 __all__ = [
     "A2UIAgent",
     "DeepResearchAgent",
+    "DiscordAgent",
     "DocAgent",
     "DoclingDocIngestAgent",
     "InMemoryQueryEngine",
     "ReasoningAgent",
+    "SlackAgent",
+    "TelegramAgent",
     "ThinkNode",
     "VectorChromaQueryEngine",
     "WebSurferAgent",

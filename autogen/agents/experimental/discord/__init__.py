@@ -1,0 +1,5 @@
+"""DiscordAgent: an assistant that talks through a Discord channel."""
+
+from .discord import DiscordAgent
+
+__all__ = ["DiscordAgent"]
