@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from pydantic import BaseModel
+from pydantic import BaseModel, field_validator
 
 from ...tool import Tool
 from .._external import not_here, require_package
@@ -21,6 +21,12 @@ class ExtractedContent(BaseModel):
 
     content: str
     url: str | None
+
+    @field_validator("url")
+    @classmethod
+    def _blank_page_has_no_url(cls, value: str | None) -> str | None:
+        """A page still at ``about:blank`` (nothing loaded) reports no URL."""
+        return None if value == "about:blank" else value
 
 
 class BrowserUseResult(BaseModel):
