@@ -15,7 +15,6 @@ from __future__ import annotations
 
 from typing import Any, ClassVar, Protocol
 
-from ..oai.request import sdk_keywords
 from .models import (
     AudioContent,
     ImageContent,

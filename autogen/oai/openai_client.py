@@ -35,7 +35,6 @@ from .request import (
     deepseek_reasoner_messages,
     is_legacy_completion_model,
     sdk_keywords,
-    sdk_parameter_names,
 )
 from .streaming import StreamAssembler, stream_sender
 from .structured import format_structured_content

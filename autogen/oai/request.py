@@ -86,27 +86,6 @@ def _warn_once(key: tuple[str, tuple[str, ...]], message: str) -> None:
     warnings.warn(message, UserWarning, stacklevel=4)
 
 
-# per SDK method function (shared by every client instance): whether it takes any keyword
-_takes_any_keyword: dict[Any, bool] = {}
-
-
-def sdk_keywords(method: Any) -> frozenset[str] | None:
-    """The keyword names an SDK method takes, or None when it takes any (``**kwargs``, as a test
-    double's does): request fields outside the set go in ``extra_body``. Read once per bound method's
-    function (``inspect.signature`` costs more than the rest of a request's preparation)."""
-    func = getattr(method, "__func__", None)
-    takes_any = _takes_any_keyword.get(func) if func is not None else None
-    if takes_any is None:
-        try:
-            parameters = inspect.signature(method).parameters.values()
-        except (TypeError, ValueError):
-            return None
-        takes_any = any(p.kind is inspect.Parameter.VAR_KEYWORD for p in parameters)
-        if func is not None:
-            _takes_any_keyword[func] = takes_any
-    return None if takes_any else sdk_parameter_names(method)
-
-
 def sdk_parameter_names(method: Any) -> frozenset[str]:
     """Keyword names accepted by an SDK ``create`` method (cached per method)."""
     key = getattr(method, "__func__", None)  # the same function for every client instance
